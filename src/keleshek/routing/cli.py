@@ -1,0 +1,50 @@
+"""``keleshek solve-vrp FILE.vrp --seconds N [--seed S]``: the benchmarking contract."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from keleshek.routing.cvrp import check_routes, format_solution, load_instance, solve_cvrp
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="keleshek solve-vrp",
+        description="Solve a CVRPLIB instance and print the routes in CVRPLIB .sol format.",
+    )
+    parser.add_argument("instance", help="a CVRPLIB .vrp file")
+    parser.add_argument("--seconds", type=float, required=True, help="wall-clock time budget")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="processes to use (default: up to 2 cores)"
+    )
+    parser.add_argument(
+        "--rounding",
+        choices=("auto", "round", "exact"),
+        default="auto",
+        help="distance convention; auto = unrounded for CMT instances, TSPLIB rounding otherwise",
+    )
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if args.seconds <= 0:
+        print("--seconds must be positive", file=sys.stderr)
+        return 2
+    try:
+        inst = load_instance(args.instance, args.rounding)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"cannot read {args.instance}: {exc}", file=sys.stderr)
+        return 2
+    solution = solve_cvrp(inst, args.seconds, seed=args.seed, workers=args.workers)
+    problems = check_routes(inst, solution.routes)
+    print(format_solution(inst, solution))
+    if problems:
+        # A solution that breaks a constraint is still printed for diagnosis, but the exit
+        # status tells a script not to trust it.
+        for problem in problems:
+            print(f"infeasible: {problem}", file=sys.stderr)
+        return 1
+    return 0
