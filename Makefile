@@ -1,0 +1,78 @@
+# Two commands do everything on a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/keleshek
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck test-sqlite test-postgres test-browser bench bench-routing \
+        bench-import bench-support bench-dashboards bench-briefing bench-load test-faults \
+        install browser messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/keleshek migrate --noinput
+	$(BIN)/keleshek demo
+	$(BIN)/keleshek serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test-sqlite: $(STAMP)
+	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -q
+
+test-postgres: $(STAMP)
+	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
+	else echo "PostgreSQL at $(PG_URL) does not answer: skipping the PostgreSQL run"; fi
+
+test: lint typecheck test-sqlite test-postgres
+
+browser: $(STAMP)
+	$(BIN)/python scripts/install_browser.py
+
+test-browser: $(STAMP) browser
+	$(BIN)/pytest -q -m browser tests/browser
+
+messages: $(STAMP)
+	cd src/keleshek && ../../$(BIN)/keleshek makemessages -l ru -l kk -l en --ignore 'tests/*' && ../../$(BIN)/keleshek compilemessages
+
+bench: bench-routing bench-import bench-support bench-dashboards bench-briefing
+
+bench-routing: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/routing/run.py
+
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/intake/run.py
+
+bench-support: $(STAMP)
+	$(BIN)/python benchmarks/support/run.py
+
+bench-dashboards: $(STAMP)
+	$(BIN)/python benchmarks/dashboards/run.py
+
+bench-briefing: $(STAMP)
+	$(BIN)/python benchmarks/briefing/run.py
+
+bench-load: $(STAMP)
+	$(BIN)/python benchmarks/load/run.py
+
+test-faults: $(STAMP)
+	$(BIN)/pytest -q -m faults tests/faults
+
+clean:
+	rm -rf $(VENV) keleshek.sqlite3* keleshek-jobs.sqlite3* staticfiles

@@ -1,0 +1,57 @@
+"""Users and their roles, scoped along the KATO tree or to one institution."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from keleshek.institutions.models import Institution
+from keleshek.territory.models import Territory
+
+
+class Role(models.TextChoices):
+    REGIONAL_ADMIN = "regional_admin", _("regional administrator")
+    REGIONAL_ANALYST = "regional_analyst", _("regional analyst")
+    DISTRICT_OFFICER = "district_officer", _("district officer")
+    INSTITUTION_OPERATOR = "institution_operator", _("school / college operator")
+    SUPPORT_OFFICER = "support_officer", _("support officer")
+    TRANSPORT_COORDINATOR = "transport_coordinator", _("transport coordinator")
+    AUDITOR = "auditor", _("auditor (read-only)")
+    INTEGRATOR = "integrator", _("integrator (API)")
+
+
+REGIONAL_ROLES = (Role.REGIONAL_ADMIN, Role.REGIONAL_ANALYST, Role.AUDITOR)
+TERRITORY_ROLES = (Role.DISTRICT_OFFICER, Role.SUPPORT_OFFICER, Role.TRANSPORT_COORDINATOR)
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, blank=True)
+    territory = models.ForeignKey(
+        Territory,
+        verbose_name=_("territory scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution scope"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role in TERRITORY_ROLES and not self.territory_id:
+            raise ValidationError({"territory": _("this role needs a territory scope")})
+        if self.role == Role.INSTITUTION_OPERATOR and not self.institution_id:
+            raise ValidationError({"institution": _("this role needs an institution scope")})

@@ -1,0 +1,183 @@
+"""Kazakhstan identifiers: IIN, BIN and KATO codes (DOMAIN.md, section 3).
+
+A pure module: no Django. Each validator returns a parsed value or raises ``IdentifierError``
+with a machine code and an English message; the UI translates by code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+_W1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+_W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+
+
+class IdError(StrEnum):
+    FORMAT = "format"
+    CHECK_DIGIT = "check_digit"
+    UNISSUABLE = "unissuable"
+    DATE = "date"
+    CENTURY = "century"
+    ENTITY_TYPE = "entity_type"
+    KATO_FORMAT = "kato_format"
+
+
+MESSAGES: dict[IdError, str] = {
+    IdError.FORMAT: "must be exactly 12 digits",
+    IdError.CHECK_DIGIT: "check digit does not match",
+    IdError.UNISSUABLE: "no valid check digit exists for these digits",
+    IdError.DATE: "digits 1-6 are not a real date (YYMMDD)",
+    IdError.CENTURY: "digit 7 must be 0-6 (century and sex)",
+    IdError.ENTITY_TYPE: "digit 5 must be 4, 5 or 6 (entity type)",
+    IdError.KATO_FORMAT: "KATO code must be exactly 9 digits",
+}
+
+
+class IdentifierError(ValueError):
+    def __init__(self, kind: str, code: IdError, value: str) -> None:
+        self.kind = kind
+        self.code = code
+        self.value = value
+        super().__init__(f"{kind} {value!r}: {MESSAGES[code]}")
+
+
+def check_digit(first11: str) -> int | None:
+    """The 12th digit for 11 digits, or None if both weight sets give 10 (cannot be issued)."""
+    digits = [int(c) for c in first11]
+    s = sum(d * w for d, w in zip(digits, _W1, strict=True)) % 11
+    if s == 10:
+        s = sum(d * w for d, w in zip(digits, _W2, strict=True)) % 11
+        if s == 10:
+            return None
+    return s
+
+
+def _check_12(kind: str, value: str) -> str:
+    value = value.strip()
+    if len(value) != 12 or not value.isdigit():
+        raise IdentifierError(kind, IdError.FORMAT, value)
+    cd = check_digit(value[:11])
+    if cd is None:
+        raise IdentifierError(kind, IdError.UNISSUABLE, value)
+    if cd != int(value[11]):
+        raise IdentifierError(kind, IdError.CHECK_DIGIT, value)
+    return value
+
+
+@dataclass(frozen=True)
+class IinInfo:
+    iin: str
+    birth_date: dt.date | None  # None when the century digit is 0 (needs manual review)
+    sex: str | None  # "M" / "F"; None when unknown
+    needs_review: bool
+
+
+_CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
+
+
+def parse_iin(value: str) -> IinInfo:
+    """Validate an IIN and return the birth date and sex encoded in it.
+
+    Digit 7 = 0 is issued to some foreign nationals: the century is unknown, so the number is
+    accepted for manual review instead of silently guessing a birth date.
+    """
+    value = _check_12("IIN", value)
+    century_digit = int(value[6])
+    if century_digit == 0:
+        # The date must still be plausible in some century.
+        for base in (2000, 1900):
+            try:
+                dt.date(base + int(value[0:2]), int(value[2:4]), int(value[4:6]))
+                break
+            except ValueError:
+                continue
+        else:
+            raise IdentifierError("IIN", IdError.DATE, value)
+        return IinInfo(value, None, None, True)
+    if century_digit not in _CENTURY:
+        raise IdentifierError("IIN", IdError.CENTURY, value)
+    try:
+        born = dt.date(
+            _CENTURY[century_digit] + int(value[0:2]), int(value[2:4]), int(value[4:6])
+        )
+    except ValueError:
+        raise IdentifierError("IIN", IdError.DATE, value) from None
+    return IinInfo(value, born, "M" if century_digit % 2 else "F", False)
+
+
+def is_valid_iin(value: str) -> bool:
+    try:
+        parse_iin(value)
+    except IdentifierError:
+        return False
+    return True
+
+
+def make_iin(born: dt.date, sex: str, serial: int) -> str | None:
+    """Build a valid IIN (for synthetic data and tests); None if the serial cannot be issued."""
+    base = {1800: 1, 1900: 3, 2000: 5}[born.year // 100 * 100]
+    digit7 = base if sex == "M" else base + 1
+    first11 = f"{born:%y%m%d}{digit7}{serial:04d}"
+    cd = check_digit(first11)
+    return None if cd is None else f"{first11}{cd}"
+
+
+@dataclass(frozen=True)
+class BinInfo:
+    bin: str
+    registered: str  # "YYMM"
+    entity_type: int  # 4 resident, 5 non-resident, 6 joint individual entrepreneurship
+    unit: int  # 0 head, 1 branch, 2 representative office, 3 peasant farm
+
+
+def parse_bin(value: str) -> BinInfo:
+    value = _check_12("BIN", value)
+    if int(value[2:4]) > 12:
+        raise IdentifierError("BIN", IdError.DATE, value)
+    if value[4] not in "456":
+        raise IdentifierError("BIN", IdError.ENTITY_TYPE, value)
+    return BinInfo(value, value[0:4], int(value[4]), int(value[5]))
+
+
+def is_valid_bin(value: str) -> bool:
+    try:
+        parse_bin(value)
+    except IdentifierError:
+        return False
+    return True
+
+
+def make_bin(yymm: str, serial: int, entity_type: int = 4, unit: int = 0) -> str | None:
+    first11 = f"{yymm}{entity_type}{unit}{serial:05d}"
+    cd = check_digit(first11)
+    return None if cd is None else f"{first11}{cd}"
+
+
+@dataclass(frozen=True)
+class Kato:
+    code: str
+
+    @property
+    def oblast(self) -> str:
+        return self.code[0:2]
+
+    @property
+    def district(self) -> str:
+        return self.code[2:4]
+
+    @property
+    def okrug(self) -> str:
+        return self.code[4:6]
+
+    @property
+    def settlement(self) -> str:
+        return self.code[6:9]
+
+
+def parse_kato(value: str) -> Kato:
+    value = value.strip()
+    if len(value) != 9 or not value.isdigit():
+        raise IdentifierError("KATO", IdError.KATO_FORMAT, value)
+    return Kato(value)

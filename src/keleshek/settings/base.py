@@ -1,0 +1,164 @@
+"""Settings shared by every environment. Values that differ come from environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/keleshek
+WORK_DIR = Path(os.environ.get("KELESHEK_WORK_DIR", Path.cwd()))
+
+SECRET_KEY = os.environ.get("KELESHEK_SECRET_KEY", "dev-only-insecure-key-change-me")
+DEBUG = os.environ.get("KELESHEK_DEBUG", "1") == "1"
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("KELESHEK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "huey.contrib.djhuey",
+    # reference data -> registries -> workflows -> indicators -> portal, reports, API
+    "keleshek.core",
+    "keleshek.territory",
+    "keleshek.institutions",
+    "keleshek.partnerships",
+    "keleshek.programmes",
+    "keleshek.construction",
+    "keleshek.news",
+    "keleshek.accounts",
+    "keleshek.support",
+    "keleshek.transport",
+    "keleshek.indicators",
+    "keleshek.intake",
+    "keleshek.jobs",
+    "keleshek.portal",
+    "keleshek.reports",
+    "keleshek.api",
+    "keleshek.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "keleshek.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "keleshek.urls"
+WSGI_APPLICATION = "keleshek.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{WORK_DIR / 'keleshek.sqlite3'}"),
+        conn_max_age=int(os.environ.get("KELESHEK_CONN_MAX_AGE", "0")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/staff/"
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Almaty"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("KELESHEK_STATIC_ROOT", WORK_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(os.environ.get("KELESHEK_MEDIA_ROOT", WORK_DIR / "media"))
+WHITENOISE_USE_FINDERS = True
+
+# Background jobs: an embedded SQLite-backed queue by default, Redis in production (ADR 0003).
+HUEY_REDIS_URL = os.environ.get("KELESHEK_REDIS_URL", "")
+if HUEY_REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "keleshek",
+        "url": HUEY_REDIS_URL,
+        "immediate": False,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "keleshek",
+        "filename": str(WORK_DIR / "keleshek-jobs.sqlite3"),
+        "immediate": os.environ.get("KELESHEK_JOBS_IMMEDIATE", "0") == "1",
+    }
+
+# Domain settings (DOMAIN.md marks these unconfirmed: they are settings with documented defaults)
+KELESHEK = {
+    "OBLAST_KATO": "630000000",
+    "SUPPORT_FUND_SHARE": 0.02,  # share of a school's maintenance budget (unconfirmed 2 %)
+    "RURAL_TRANSPORT_THRESHOLD_KM": 3.0,  # unconfirmed 3 km
+    "WALKING_LIMIT_KM": 1.0,
+    "ROAD_CIRCUITY": 1.3,
+    "BUS_SPEED_KMH": 40.0,
+    "FORECAST_GROWTH_BOUND": 0.05,  # the Ministry bounds growth at +-5 %/year
+    "PUBLIC_SUPPRESS_BELOW": 5,
+    "CNY_KZT_RATE_DEFAULT": 70.0,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "keleshek.core.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KELESHEK_LOG_LEVEL", "WARNING")},
+}

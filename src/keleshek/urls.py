@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("keleshek.core.urls")),
+    path("api/", include("keleshek.api.urls")),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("accounts/", include("keleshek.accounts.urls")),
+    path("staff/", include("keleshek.portal.staff_urls")),
+    path("intake/", include("keleshek.intake.urls")),
+    path("support/", include("keleshek.support.urls")),
+    path("transport/", include("keleshek.transport.urls")),
+    path("reports/", include("keleshek.reports.urls")),
+    path("jobs/", include("keleshek.jobs.urls")),
+    path("", include("keleshek.portal.urls")),
+    prefix_default_language=True,
+)
