@@ -11,6 +11,7 @@ import math
 import multiprocessing
 import os
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,13 +172,17 @@ def _search(
 ) -> tuple[list[list[int]], float, int]:
     """One PyVRP run; returns (routes as client indices, cost or inf, iterations)."""
     initial = pyvrp.Solution(data, start) if start else None
-    result = pyvrp.solve(
-        data,
-        MaxRuntime(max(seconds, 0.05)),
-        seed=seed,
-        collect_stats=False,
-        initial_solution=initial,
-    )
+    with warnings.catch_warnings():
+        # PyVRP warns when its penalties saturate; the caller checks feasibility itself and
+        # a warning raised as an error (pytest's setting) would lose the best solution.
+        warnings.simplefilter("ignore")
+        result = pyvrp.solve(
+            data,
+            MaxRuntime(max(seconds, 0.05)),
+            seed=seed,
+            collect_stats=False,
+            initial_solution=initial,
+        )
     best = result.best
     routes = [[a.idx for a in route if a.is_client()] for route in best.routes()]
     cost = float(result.cost()) if best.is_feasible() else math.inf

@@ -1,0 +1,222 @@
+"""The school-bus routing problem and its answer, as plain data (no Django, no solver).
+
+Times are integer seconds since midnight, distances integer metres. Coordinates are whatever
+the distance provider understands: for the geographic providers ``x`` is the longitude and
+``y`` the latitude in degrees.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# A distance or duration this large means "no road": a provider that cannot connect two places
+# (OSRM answers null) writes it, and the explanations report such stops as unreachable.
+UNREACHABLE = 10**9
+
+
+@dataclass(frozen=True)
+class Depot:
+    id: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class VehicleType:
+    id: str
+    capacity: int
+    count: int
+    depot_id: str
+    cost_per_km: float = 1.0
+    fixed_cost: float = 0.0  # per bus used per day
+
+
+@dataclass(frozen=True)
+class School:
+    """A school (or one shift of a school: a second shift is another School with its window)."""
+
+    id: str
+    x: float
+    y: float
+    earliest_arrival: int  # seconds since midnight
+    latest_arrival: int  # the bell minus the margin to reach the classroom
+    unload_s: int = 0  # the bus stands this long at the school before it can leave
+
+
+@dataclass(frozen=True)
+class Stop:
+    id: str
+    x: float
+    y: float
+    school_id: str
+    pupils: int
+    pupil_ids: tuple[str, ...] = ()  # optional; lets explanations name each pupil
+
+
+@dataclass(frozen=True)
+class Rules:
+    max_ride_s: int
+    dwell_fixed_s: float = 30.0
+    dwell_per_pupil_s: float = 5.0
+    # A stop with more pupils than the largest bus is served by several buses; switched off,
+    # such a stop is reported as infeasible instead.
+    split_large_stops: bool = True
+
+    def dwell(self, pupils: int) -> int:
+        """Seconds a bus stands at a stop to board ``pupils`` (rounded up: never optimistic)."""
+        return math.ceil(self.dwell_fixed_s + self.dwell_per_pupil_s * pupils)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    distance_m: np.ndarray  # (n, n) int64
+    duration_s: np.ndarray  # (n, n) int64
+
+    def __post_init__(self) -> None:
+        if self.distance_m.shape != self.duration_s.shape or self.distance_m.ndim != 2:
+            raise ValueError("distance and duration matrices must be square and of one shape")
+
+
+@dataclass(frozen=True)
+class DistanceOverride:
+    """A fixed distance/duration between two places, e.g. the detour around a closed road.
+
+    Places are named ``depot:<id>``, ``school:<id>`` or ``stop:<id>``.
+    """
+
+    a: str
+    b: str
+    distance_m: int
+    duration_s: int
+    both_ways: bool = True
+
+
+@dataclass(frozen=True)
+class Problem:
+    depots: tuple[Depot, ...]
+    vehicle_types: tuple[VehicleType, ...]
+    schools: tuple[School, ...]
+    stops: tuple[Stop, ...]
+    rules: Rules
+    matrix: Matrix  # over places(): depots, then schools, then stops
+
+    def __post_init__(self) -> None:
+        n = len(self.depots) + len(self.schools) + len(self.stops)
+        if self.matrix.distance_m.shape != (n, n):
+            raise ValueError(f"matrix must be {n}x{n} for the places of the problem")
+
+    def place_keys(self) -> list[str]:
+        return (
+            [f"depot:{d.id}" for d in self.depots]
+            + [f"school:{s.id}" for s in self.schools]
+            + [f"stop:{s.id}" for s in self.stops]
+        )
+
+    def depot_index(self, depot_id: str) -> int:
+        return [d.id for d in self.depots].index(depot_id)
+
+    def school_index(self, school_id: str) -> int:
+        return len(self.depots) + [s.id for s in self.schools].index(school_id)
+
+    def stop_index(self, stop_id: str) -> int:
+        return len(self.depots) + len(self.schools) + [s.id for s in self.stops].index(stop_id)
+
+    def school(self, school_id: str) -> School | None:
+        return next((s for s in self.schools if s.id == school_id), None)
+
+    def vehicle_type(self, type_id: str) -> VehicleType:
+        return next(v for v in self.vehicle_types if v.id == type_id)
+
+    @property
+    def largest_capacity(self) -> int:
+        return max((v.capacity for v in self.vehicle_types if v.count > 0), default=0)
+
+
+# --- the answer -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StopVisit:
+    stop_id: str
+    arrival: int  # seconds since midnight; boarding starts
+    departure: int
+    boarded: int
+    load_after: int
+    pupil_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Trip:
+    """One run from the first stop to a school."""
+
+    school_id: str
+    visits: tuple[StopVisit, ...]
+    school_arrival: int
+    distance_m: int  # first stop to the school
+    load: int
+
+    @property
+    def start(self) -> int:
+        return self.visits[0].arrival
+
+    @property
+    def longest_ride_s(self) -> int:
+        # The first pupil aboard rides longest; dwell at every stop on the way is included.
+        return self.school_arrival - self.visits[0].arrival
+
+
+@dataclass(frozen=True)
+class BusPlan:
+    bus_id: str
+    vehicle_type_id: str
+    depot_id: str
+    trips: tuple[Trip, ...]
+    distance_m: int  # the whole day: depot, trips, empty runs between them, back to depot
+
+    @property
+    def load(self) -> int:
+        return max((t.load for t in self.trips), default=0)
+
+    @property
+    def longest_ride_s(self) -> int:
+        return max((t.longest_ride_s for t in self.trips), default=0)
+
+
+@dataclass(frozen=True)
+class Unserved:
+    stop_id: str
+    pupils: int
+    code: str  # machine-readable, for translation by the caller (see explain.REASONS)
+    reason: str  # an English sentence with the figures
+    pupil_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    buses: tuple[BusPlan, ...]
+    unserved: tuple[Unserved, ...]
+    pupils_total: int
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def buses_used(self) -> int:
+        return len(self.buses)
+
+    @property
+    def distance_m(self) -> int:
+        return sum(b.distance_m for b in self.buses)
+
+    @property
+    def longest_ride_s(self) -> int:
+        return max((b.longest_ride_s for b in self.buses), default=0)
+
+    @property
+    def pupils_served(self) -> int:
+        return sum(t.load for b in self.buses for t in b.trips)
+
+    @property
+    def trips(self) -> list[Trip]:
+        return [t for b in self.buses for t in b.trips]
