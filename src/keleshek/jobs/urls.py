@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "jobs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("<int:pk>/", views.job_detail, name="detail"),
+    path("<int:pk>/status.json", views.job_status, name="status"),
+]
