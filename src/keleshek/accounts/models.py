@@ -55,3 +55,22 @@ class User(AbstractUser):
             raise ValidationError({"territory": _("this role needs a territory scope")})
         if self.role == Role.INSTITUTION_OPERATOR and not self.institution_id:
             raise ValidationError({"institution": _("this role needs an institution scope")})
+
+
+class LoginFailure(models.Model):
+    """Failed logins per username and client IP; enough of them lock that pair out for a while
+    (``KELESHEK["LOGIN_MAX_FAILURES"]``, ``KELESHEK["LOGIN_LOCKOUT_MINUTES"]``)."""
+
+    username = models.CharField(_("username"), max_length=150)
+    ip = models.CharField(_("IP address"), max_length=45, blank=True)
+    failures = models.PositiveIntegerField(_("failed attempts"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure at"))
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        constraints = [models.UniqueConstraint(fields=["username", "ip"], name="login_failure_key")]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip}: {self.failures}"
