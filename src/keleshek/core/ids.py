@@ -99,9 +99,7 @@ def parse_iin(value: str) -> IinInfo:
     if century_digit not in _CENTURY:
         raise IdentifierError("IIN", IdError.CENTURY, value)
     try:
-        born = dt.date(
-            _CENTURY[century_digit] + int(value[0:2]), int(value[2:4]), int(value[4:6])
-        )
+        born = dt.date(_CENTURY[century_digit] + int(value[0:2]), int(value[2:4]), int(value[4:6]))
     except ValueError:
         raise IdentifierError("IIN", IdError.DATE, value) from None
     return IinInfo(value, born, "M" if century_digit % 2 else "F", False)

@@ -25,15 +25,15 @@ class Multilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         from django.utils.translation import get_language
 
         lang = (get_language() or "ru")[:2]
         return getattr(self, f"name_{lang}", "") or self.name_ru
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Synthetic(models.Model):

@@ -87,8 +87,9 @@ def _schedule(job_id: int) -> None:
 def _claim(job_id: int) -> bool:
     now = timezone.now()
     return (
-        Job.objects.filter(pk=job_id, status=Job.Status.QUEUED, attempts__lt=F("max_attempts"))
-        .update(
+        Job.objects.filter(
+            pk=job_id, status=Job.Status.QUEUED, attempts__lt=F("max_attempts")
+        ).update(
             status=Job.Status.RUNNING,
             attempts=F("attempts") + 1,
             started_at=now,

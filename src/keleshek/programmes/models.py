@@ -55,7 +55,10 @@ class Offering(Synthetic, TimeStamped):
         EVENING = "evening", _("evening")
 
     institution = models.ForeignKey(
-        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="offerings"
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="offerings",
     )
     specialty = models.ForeignKey(
         Specialty, verbose_name=_("specialty"), on_delete=models.PROTECT, related_name="offerings"

@@ -86,9 +86,7 @@ def test_a_finished_job_is_not_run_again() -> None:
 
 def test_reaper_requeues_a_job_whose_worker_died() -> None:
     old = timezone.now() - dt.timedelta(minutes=30)
-    dead = Job.objects.create(
-        kind="noop", status=Job.Status.RUNNING, attempts=1, heartbeat_at=old
-    )
+    dead = Job.objects.create(kind="noop", status=Job.Status.RUNNING, attempts=1, heartbeat_at=old)
     exhausted = Job.objects.create(
         kind="noop", status=Job.Status.RUNNING, attempts=3, heartbeat_at=old
     )

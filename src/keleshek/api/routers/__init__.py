@@ -1,0 +1,1 @@
+"""One router per registry group; mounted in ``keleshek.api.main``."""

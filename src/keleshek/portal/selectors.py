@@ -1,0 +1,369 @@
+"""Reads of the public portal.
+
+The headline figures are computed here from the registries until the indicators app exposes
+materialised values (``keleshek.indicators.selectors``); the portal then reads those instead.
+Everything here is public: no personal data, counts of people under the suppression
+threshold are hidden by the open-data functions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import get_language
+
+from keleshek.construction.models import FundingSource, Project
+from keleshek.institutions.models import Institution, InstitutionYear, Language
+from keleshek.news.models import Article
+from keleshek.partnerships.models import Agreement, InternationalStudents
+from keleshek.programmes.models import Industry, Offering, Specialty
+from keleshek.territory.models import Territory
+
+from .models import SearchTerm
+from .search import query_terms
+
+CATALOGUE_KINDS = (
+    Institution.Kind.COLLEGE,
+    Institution.Kind.UNIVERSITY,
+    Institution.Kind.COMPETENCE_CENTRE,
+    Institution.Kind.WORKSHOP,
+    Institution.Kind.ENGINEERING_CENTRE,
+)
+PAGE_SIZE = 20
+
+
+def lang() -> str:
+    code = (get_language() or "ru")[:2]
+    return code if code in Language.values else "ru"
+
+
+# --- programme catalogue -------------------------------------------------------------------
+
+
+@dataclass
+class CatalogueFilters:
+    q: str = ""
+    year: int | None = None
+    level: int | None = None
+    industry: str = ""
+    language: str = ""
+    city: str = ""  # KATO of the institution's settlement
+    dual: bool = False
+    state_funded: bool = False
+    new: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.q
+            or self.level
+            or self.industry
+            or self.language
+            or self.city
+            or self.dual
+            or self.state_funded
+            or self.new
+        )
+
+
+def catalogue_years() -> list[int]:
+    return list(
+        Offering.objects.filter(institution__kind__in=CATALOGUE_KINDS)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def catalogue_offerings(filters: CatalogueFilters) -> QuerySet[Offering]:
+    """Offerings matching the filters, with everything a result row shows joined in."""
+    qs = Offering.objects.filter(institution__kind__in=CATALOGUE_KINDS).select_related(
+        "specialty__industry", "institution__settlement", "dual_employer"
+    )
+    if filters.year is not None:
+        qs = qs.filter(year=filters.year)
+    if filters.level:
+        qs = qs.filter(specialty__isced_level=filters.level)
+    if filters.industry:
+        qs = qs.filter(specialty__industry__code=filters.industry)
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    if filters.city:
+        qs = qs.filter(institution__settlement__kato=filters.city)
+    if filters.dual:
+        qs = qs.filter(dual_training=True)
+    if filters.state_funded:
+        qs = qs.filter(state_seats__gt=0)
+    if filters.new:
+        qs = qs.filter(launch_year=F("year"))
+    for exact, prefix in query_terms(filters.q):
+        match = Q(term__in=exact)
+        if prefix:
+            match |= Q(term__startswith=prefix)
+        qs = qs.filter(Exists(SearchTerm.objects.filter(match, offering_id=OuterRef("pk"))))
+    return qs.order_by("specialty__code", "institution__name_ru", "language", "pk")
+
+
+@dataclass
+class FilterOptions:
+    levels: list[tuple[int, str]]
+    industries: list[Industry]
+    languages: list[tuple[str, str]]
+    cities: list[Territory]
+
+
+def catalogue_filter_options(year: int | None) -> FilterOptions:
+    offered = Offering.objects.filter(institution__kind__in=CATALOGUE_KINDS)
+    if year is not None:
+        offered = offered.filter(year=year)
+    industries = list(
+        Industry.objects.filter(
+            Exists(offered.filter(specialty__industry_id=OuterRef("pk")))
+        ).order_by(f"name_{lang()}", "code")
+    )
+    cities = list(
+        Territory.objects.filter(
+            Exists(offered.filter(institution__settlement_id=OuterRef("pk")))
+        ).order_by("name_ru")
+    )
+    return FilterOptions(
+        levels=list(Specialty.Level.choices),
+        industries=industries,
+        languages=list(Language.choices),
+        cities=cities,
+    )
+
+
+def offering_detail(pk: int) -> Offering | None:
+    return (
+        Offering.objects.filter(pk=pk, institution__kind__in=CATALOGUE_KINDS)
+        .select_related("specialty__industry", "institution__settlement__parent", "dual_employer")
+        .first()
+    )
+
+
+def institution_offerings(institution: Institution, year: int | None) -> list[Offering]:
+    qs = institution.offerings.select_related("specialty__industry", "dual_employer")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return list(qs.order_by("specialty__code", "language"))
+
+
+def public_institution(pk: int) -> Institution | None:
+    return (
+        Institution.objects.filter(pk=pk)
+        .exclude(status=Institution.Status.CLOSED)
+        .select_related("settlement__parent", "parent")
+        .first()
+    )
+
+
+def institution_units(institution: Institution) -> list[Institution]:
+    return list(institution.units.exclude(status=Institution.Status.CLOSED).order_by("name_ru"))
+
+
+# --- news ----------------------------------------------------------------------------------
+
+
+def published_articles(language: str) -> QuerySet[Article]:
+    """Published articles in a language; Russian ones when there are none in it."""
+    qs = Article.objects.filter(is_published=True)
+    if qs.filter(language=language).exists():
+        return qs.filter(language=language)
+    return qs.filter(language=Language.RUSSIAN)
+
+
+def article_by_slug(slug: str, language: str) -> Article | None:
+    found = list(Article.objects.filter(slug=slug, is_published=True))
+    for a in found:
+        if a.language == language:
+            return a
+    for a in found:
+        if a.language == Language.RUSSIAN:
+            return a
+    return found[0] if found else None
+
+
+def latest_articles(language: str, *, exclude_pk: int | None = None, limit: int = 5) -> list[Article]:
+    qs = Article.objects.filter(is_published=True, language=language)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs.order_by("-published_at")[:limit])
+
+
+# --- the region at a glance ----------------------------------------------------------------
+
+
+@dataclass
+class SourceLine:
+    source: str
+    label: str
+    commissioned: int = 0
+    commissioned_places: int = 0
+    building: int = 0
+    building_places: int = 0
+
+
+@dataclass
+class Glance:
+    year: int | None
+    schools: int = 0
+    pupils: int = 0
+    capacity: int = 0
+    deficit: int = 0
+    three_shift: int = 0
+    emergency: int = 0
+    by_source: list[SourceLine] = field(default_factory=list)
+    schools_building: int = 0
+    places_building: int = 0
+    corporate_projects: list[Project] = field(default_factory=list)
+    new_offerings: int = 0
+    new_specialties: list[Specialty] = field(default_factory=list)
+    new_seats: int = 0
+    new_by_industry: list[tuple[str, int]] = field(default_factory=list)
+    colleges: int = 0
+    universities: int = 0
+    centres_operating: int = 0
+    centres_planned: int = 0
+    foreign_students: int = 0
+    foreign_countries: list[tuple[str, int]] = field(default_factory=list)
+    donations_kzt: Decimal = Decimal(0)
+    deficit_by_district: list[tuple[str, int, int, int]] = field(default_factory=list)
+
+
+def _latest_year() -> int | None:
+    return InstitutionYear.objects.aggregate(y=Max("year"))["y"]
+
+
+def region_at_glance(year: int | None = None) -> Glance:
+    """The briefing's headline figures, computed from the registries."""
+    if year is None:
+        year = _latest_year()
+        if year is None:
+            year = Offering.objects.aggregate(y=Max("year"))["y"]
+    g = Glance(year=year)
+
+    # Schools: capacity, pupils, deficit, shifts (InstitutionYear of the year).
+    district_names: dict[str, str] = {}
+    by_district: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    rows = (
+        InstitutionYear.objects.filter(year=year, institution__kind=Institution.Kind.SCHOOL)
+        .select_related("institution__settlement")
+        .only(
+            "design_capacity",
+            "condition",
+            "shifts",
+            "pupils_shift1",
+            "pupils_shift2",
+            "pupils_shift3",
+            "institution__settlement__path",
+        )
+    )
+    for iy in rows:
+        pupils = iy.pupils
+        g.schools += 1
+        g.pupils += pupils
+        g.capacity += iy.design_capacity
+        short = max(0, pupils - iy.design_capacity)
+        g.deficit += short
+        g.three_shift += iy.condition == Institution.Condition.THREE_SHIFT or iy.shifts >= 3
+        g.emergency += iy.condition == Institution.Condition.EMERGENCY
+        parts = iy.institution.settlement.path.strip("/").split("/")
+        district = parts[1] if len(parts) > 1 else parts[0]
+        acc = by_district[district]
+        acc[0] += pupils
+        acc[1] += iy.design_capacity
+        acc[2] += short
+    if by_district:
+        for t in Territory.objects.filter(kato__in=list(by_district)).only(
+            "kato", "name_ru", "name_kk", "name_en"
+        ):
+            district_names[t.kato] = t.name
+        g.deficit_by_district = sorted(
+            ((district_names.get(k, k), *v) for k, v in by_district.items()),  # type: ignore[misc]
+            key=lambda r: (-r[3], r[0]),
+        )
+
+    # Construction: schools by main funding source and stage.
+    labels = dict(FundingSource.choices)
+    lines: dict[str, SourceLine] = {}
+    projects = (
+        Project.objects.filter(
+            kind__in=Project.SCHOOL_KINDS,
+            stage__in=[Project.Stage.COMMISSIONED, Project.Stage.UNDER_CONSTRUCTION],
+        )
+        .select_related("settlement", "partner")
+        .prefetch_related("funding")
+    )
+    for p in projects:
+        source = p.main_source or ""
+        line = lines.setdefault(source, SourceLine(source, str(labels.get(source, "—"))))
+        if p.stage == Project.Stage.COMMISSIONED:
+            line.commissioned += 1
+            line.commissioned_places += p.places
+        else:
+            line.building += 1
+            line.building_places += p.places
+            g.schools_building += 1
+            g.places_building += p.places
+        if source == FundingSource.CORPORATE_PARTNER:
+            g.corporate_projects.append(p)
+    order = {v: i for i, v in enumerate(FundingSource.values)}
+    g.by_source = sorted(lines.values(), key=lambda s: order.get(s.source, 99))
+
+    # Programmes: new this year.
+    new = Offering.objects.filter(
+        year=year, launch_year=year, institution__kind__in=CATALOGUE_KINDS
+    )
+    agg = new.aggregate(n=Count("pk"), seats=Sum(F("state_seats") + F("paid_seats")))
+    g.new_offerings = agg["n"] or 0
+    g.new_seats = agg["seats"] or 0
+    g.new_specialties = list(
+        Specialty.objects.filter(Exists(new.filter(specialty_id=OuterRef("pk")))).order_by("code")
+    )
+    industry_rows = (
+        new.values(f"specialty__industry__name_{lang()}", "specialty__industry__name_ru")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "specialty__industry__name_ru")
+    )
+    g.new_by_industry = [
+        (r[f"specialty__industry__name_{lang()}"] or r["specialty__industry__name_ru"], r["n"])
+        for r in industry_rows
+    ]
+
+    # Institutions of vocational and higher education.
+    counts = (
+        Institution.objects.exclude(status=Institution.Status.CLOSED)
+        .values("kind", "status")
+        .annotate(n=Count("pk"))
+    )
+    for r in counts:
+        operating = r["status"] == Institution.Status.OPERATING
+        if r["kind"] == Institution.Kind.COLLEGE and operating:
+            g.colleges += r["n"]
+        elif r["kind"] == Institution.Kind.UNIVERSITY and operating:
+            g.universities += r["n"]
+        elif r["kind"] == Institution.Kind.COMPETENCE_CENTRE:
+            if operating:
+                g.centres_operating += r["n"]
+            else:
+                g.centres_planned += r["n"]
+
+    # Partnerships: foreign students, donations.
+    countries = (
+        InternationalStudents.objects.filter(year=year)
+        .values("country")
+        .annotate(n=Sum("count"))
+        .order_by("-n", "country")
+    )
+    g.foreign_countries = [(r["country"], r["n"]) for r in countries]
+    g.foreign_students = sum(n for _, n in g.foreign_countries)
+    for a in Agreement.objects.filter(
+        kind=Agreement.Kind.EQUIPMENT_DONATION, amount__isnull=False
+    ).only("amount", "currency", "kzt_rate"):
+        if a.amount_kzt is not None:
+            g.donations_kzt += a.amount_kzt
+    return g
