@@ -1,0 +1,289 @@
+"""Reads of the indicators app. Everything here reads the materialised ``IndicatorValue`` rows
+(and small reference tables), never the registries' base tables.
+
+Public entry points (for the portal, the briefing report and the API):
+
+- ``value(code, territory_kato, year, **disagg) -> float | None`` — one figure, e.g.
+  ``value("places_deficit", "630000000", 2025)`` or ``value("ger_primary", kato, 2025, sex="F")``.
+- ``headline(year, kato=None) -> list[Figure]`` — the headline indicators of a territory
+  (the oblast by default), each with its value and last year's.
+- ``values_for(code, kato, year)`` — one indicator for a territory and its children
+  (``Figure`` for the territory and a list for the children), the drill-down.
+- ``series(code, kato, years=None)`` — ``{year: value}`` over all materialised years.
+- ``breakdown(code, kato, year, dimension)`` — ``{category: value}``.
+- ``territory_values(kato, year)`` / ``institution_values(institution_id, year)`` —
+  ``{code: Figure}`` for every indicator of one unit.
+- ``changes(kato, year)`` — "what changed since last year" for a territory.
+- ``map_points(code, kato, year)`` — settlements under a territory with coordinates and value.
+- ``definitions()`` — the indicator records; ``last_refresh()`` — the latest ``RefreshRun``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from keleshek.territory.models import Territory
+
+from .models import Indicator, IndicatorValue, RefreshRun
+
+
+@dataclass
+class Figure:
+    indicator: Indicator
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    previous: float | None = None
+    label: str = ""
+    key: str = ""  # kato or institution id of the unit
+    extra: Any = None
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def oblast_kato() -> str:
+    return str(settings.KELESHEK.get("OBLAST_KATO", "630000000"))
+
+
+def territory_by_kato(kato: str) -> Territory:
+    return Territory.objects.select_related("parent").get(kato=kato)
+
+
+def definitions(public_only: bool = False) -> list[Indicator]:
+    qs = Indicator.objects.all()
+    if public_only:
+        qs = qs.filter(public=True)
+    return list(qs)
+
+
+def indicator(code: str) -> Indicator:
+    return Indicator.objects.get(code=code)
+
+
+def last_refresh() -> RefreshRun | None:
+    return RefreshRun.objects.order_by("-id").first()
+
+
+def _disagg(disagg: dict[str, str]) -> tuple[str, str]:
+    if not disagg:
+        return "", ""
+    if len(disagg) > 1:
+        raise ValueError("one disaggregation at a time")
+    ((dim, cat),) = disagg.items()
+    return dim, str(cat)
+
+
+def _territory_rows(kato: str) -> QuerySet[IndicatorValue]:
+    return IndicatorValue.objects.filter(territory__kato=kato, institution__isnull=True)
+
+
+def value(code: str, territory_kato: str, year: int, **disagg: str) -> float | None:
+    """One materialised value; ``None`` when it was not computed (no data or no denominator)."""
+    dim, cat = _disagg(disagg)
+    row = (
+        _territory_rows(territory_kato)
+        .filter(indicator__code=code, year=year, dimension=dim, category=cat)
+        .values_list("value", flat=True)
+        .first()
+    )
+    return row
+
+
+def years_available() -> list[int]:
+    return sorted(set(IndicatorValue.objects.values_list("year", flat=True).distinct()))
+
+
+def territory_values(kato: str, year: int) -> dict[str, Figure]:
+    """Every indicator's total for one territory, with last year's value (one query)."""
+    rows = (
+        _territory_rows(kato)
+        .filter(year__in=(year, year - 1), dimension="")
+        .select_related("indicator")
+        .order_by("indicator__order", "year")
+    )
+    out: dict[str, Figure] = {}
+    prev: dict[str, float | None] = {}
+    for r in rows:
+        code = r.indicator.code
+        if r.year == year:
+            out[code] = Figure(r.indicator, r.value, r.numerator, r.denominator, key=kato)
+        else:
+            prev[code] = r.value
+    for code, fig in out.items():
+        fig.previous = prev.get(code)
+    return out
+
+
+def institution_values(institution_id: int, year: int) -> dict[str, Figure]:
+    rows = (
+        IndicatorValue.objects.filter(
+            institution_id=institution_id, year__in=(year, year - 1), dimension=""
+        )
+        .select_related("indicator")
+        .order_by("indicator__order", "year")
+    )
+    out: dict[str, Figure] = {}
+    prev: dict[str, float | None] = {}
+    for r in rows:
+        code = r.indicator.code
+        if r.year == year:
+            out[code] = Figure(
+                r.indicator, r.value, r.numerator, r.denominator, key=str(institution_id)
+            )
+        else:
+            prev[code] = r.value
+    for code, fig in out.items():
+        fig.previous = prev.get(code)
+    return out
+
+
+def headline(year: int, kato: str | None = None) -> list[Figure]:
+    figures = territory_values(kato or oblast_kato(), year)
+    return [f for f in figures.values() if f.indicator.headline]
+
+
+def changes(kato: str, year: int) -> list[Figure]:
+    """Indicators whose value differs from last year's, the largest relative change first."""
+    figs = [f for f in territory_values(kato, year).values() if f.change]
+
+    def weight(f: Figure) -> float:
+        base = abs(f.previous or 0) or 1.0
+        return abs(f.change or 0) / base
+
+    return sorted(figs, key=weight, reverse=True)
+
+
+@dataclass
+class Drill:
+    territory: Territory
+    figure: Figure | None
+    children: list[Figure]
+    institutions: list[Figure]
+
+
+def values_for(code: str, kato: str, year: int) -> Drill:
+    """One indicator for a territory, its child territories, and (for a settlement or a
+    district) the institutions in it. Three queries."""
+    terr = territory_by_kato(kato)
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator__code=code, year=year, dimension="", institution__isnull=True
+        )
+        .filter(Q(territory_id=terr.pk) | Q(territory__parent_id=terr.pk))
+        .select_related("indicator", "territory")
+        .order_by("territory__kato")
+    )
+    own: Figure | None = None
+    children: list[Figure] = []
+    for r in rows:
+        fig = Figure(r.indicator, r.value, r.numerator, r.denominator, label=r.territory.name)
+        fig.key = r.territory.kato
+        fig.extra = r.territory
+        if r.territory_id == terr.pk:
+            own = fig
+        else:
+            children.append(fig)
+    institutions: list[Figure] = []
+    if terr.level != Territory.Level.OBLAST:
+        inst_rows = (
+            IndicatorValue.objects.filter(
+                indicator__code=code,
+                year=year,
+                dimension="",
+                institution__isnull=False,
+                territory__path__startswith=terr.path,
+            )
+            .select_related("indicator", "institution")
+            .order_by("institution__name_ru")
+        )
+        for r in inst_rows:
+            assert r.institution is not None
+            fig = Figure(r.indicator, r.value, r.numerator, r.denominator, label=r.institution.name)
+            fig.key = str(r.institution_id)
+            institutions.append(fig)
+    return Drill(terr, own, children, institutions)
+
+
+def series(code: str, kato: str, years: list[int] | None = None, **disagg: str) -> dict[int, float]:
+    dim, cat = _disagg(disagg)
+    qs = _territory_rows(kato).filter(indicator__code=code, dimension=dim, category=cat)
+    if years:
+        qs = qs.filter(year__in=years)
+    return {
+        y: v for y, v in qs.order_by("year").values_list("year", "value") if v is not None
+    }
+
+
+def breakdown(code: str, kato: str, year: int, dimension: str) -> dict[str, float | None]:
+    rows = (
+        _territory_rows(kato)
+        .filter(indicator__code=code, year=year, dimension=dimension)
+        .order_by("category")
+        .values_list("category", "value")
+    )
+    return dict(rows)
+
+
+def breakdown_table(
+    code: str, kato: str, years: list[int], dimension: str
+) -> dict[str, dict[int, float]]:
+    """``{category: {year: value}}`` for one territory (labour-market match, forecasts)."""
+    out: dict[str, dict[int, float]] = defaultdict(dict)
+    rows = _territory_rows(kato).filter(
+        indicator__code=code, year__in=years, dimension=dimension
+    ).values_list("category", "year", "value")
+    for cat, year, v in rows:
+        if v is not None:
+            out[cat][year] = v
+    return dict(out)
+
+
+@dataclass
+class MapPoint:
+    kato: str
+    name: str
+    lat: float
+    lon: float
+    value: float | None
+
+
+def map_points(code: str, kato: str, year: int) -> list[MapPoint]:
+    """Settlements under a territory that have coordinates, with the indicator's value (one
+    query)."""
+    terr_path = Territory.objects.filter(kato=kato).values_list("path", flat=True).first()
+    if terr_path is None:
+        return []
+    rows = IndicatorValue.objects.filter(
+        indicator__code=code,
+        year=year,
+        dimension="",
+        institution__isnull=True,
+        territory__level=Territory.Level.SETTLEMENT,
+        territory__path__startswith=terr_path,
+        territory__lat__isnull=False,
+        territory__lon__isnull=False,
+    ).values_list(
+        "territory__kato", "territory__name_ru", "territory__lat", "territory__lon", "value"
+    )
+    return [MapPoint(k, n, lat, lon, v) for k, n, lat, lon, v in rows]
+
+
+def suppress(value: float | None, numerator: float | None, unit: str, threshold: int) -> bool:
+    """Whether a public figure must be hidden: a count under the threshold, or a ratio whose
+    numerator is a count under the threshold (``PUBLIC_SUPPRESS_BELOW``)."""
+    if value is None:
+        return False
+    if unit in ("count", "places"):
+        return 0 < value < threshold
+    if unit in ("percent", "ratio"):
+        return numerator is not None and 0 < numerator < threshold
+    return False

@@ -1,0 +1,223 @@
+"""Writes of the indicators app: keep definitions in place and maintain the materialised values.
+
+- ``sync_definitions()`` creates the default indicator records that are missing.
+- ``refresh_indicators(years=None)`` recomputes every indicator for every territory of the KATO
+  tree (and every institution) from one set-based query per source, and replaces the stored
+  values in one transaction (readers see the old or the new values, never half).
+- ``request_refresh()`` queues that refresh in the background (huey). Other modules call it
+  after their writes commit: ``transaction.on_commit(request_refresh)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .elements import REGISTRY, SOURCES, Context, facts, school_year_of
+from .models import Indicator, IndicatorValue, RefreshRun
+
+Key = tuple[int, int, str, str]  # (territory or institution id, year, dimension, category)
+
+
+def sync_definitions() -> int:
+    """Create the default indicators that do not exist yet; returns how many were created.
+    Existing records are left as edited."""
+    from .definitions import DEFAULTS
+
+    existing = set(Indicator.objects.values_list("code", flat=True))
+    new = [Indicator(**d) for d in DEFAULTS if d["code"] not in existing]
+    Indicator.objects.bulk_create(new)
+    return len(new)
+
+
+def current_year() -> int:
+    """The school year of snapshot figures (the construction pipeline): the setting
+    ``KELESHEK["CURRENT_YEAR"]`` if set, else the latest year with school data, else today's."""
+    from keleshek.institutions.models import InstitutionYear
+
+    configured = settings.KELESHEK.get("CURRENT_YEAR")
+    if configured:
+        return int(configured)
+    latest = InstitutionYear.objects.order_by("-year").values_list("year", flat=True).first()
+    return int(latest) if latest else school_year_of(dt.date.today())
+
+
+@dataclass
+class _Tree:
+    ancestors: dict[int, list[int]]  # territory id -> itself and its ancestors
+    area: dict[int, str]  # settlement id -> "urban" / "rural"
+    root_id: int | None
+
+
+def _tree() -> _Tree:
+    from keleshek.territory.models import Territory
+
+    rows = list(Territory.objects.values_list("id", "kato", "path", "level", "is_urban"))
+    by_kato = {kato: tid for tid, kato, _p, _l, _u in rows}
+    ancestors: dict[int, list[int]] = {}
+    area: dict[int, str] = {}
+    for tid, _kato, path, level, urban in rows:
+        ancestors[tid] = [by_kato[k] for k in path.strip("/").split("/") if k in by_kato] or [tid]
+        if level == "settlement":
+            area[tid] = "urban" if urban else "rural"
+    root_kato = settings.KELESHEK.get("OBLAST_KATO", "")
+    return _Tree(ancestors, area, by_kato.get(root_kato))
+
+
+@dataclass
+class Computed:
+    territory: dict[str, dict[Key, float]]  # element code -> key -> value
+    institution: dict[str, dict[Key, float]]
+    institution_territory: dict[int, int]
+
+
+def compute_elements(
+    element_dims: dict[str, set[str]], ctx: Context, tree: _Tree | None = None
+) -> Computed:
+    """Aggregate the named data elements to every territory (rolled up the KATO tree) and
+    every institution, with the requested dimensions besides the total."""
+    tree = tree or _tree()
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for code in element_dims:
+        by_source[REGISTRY[code].source].append(code)
+    terr_out: dict[str, dict[Key, float]] = {c: defaultdict(float) for c in element_dims}
+    inst_out: dict[str, dict[Key, float]] = {c: defaultdict(float) for c in element_dims}
+    inst_terr: dict[int, int] = {}
+    for src_code, codes in by_source.items():
+        src = SOURCES[src_code]
+        plan = [(c, REGISTRY[c].measure, tuple(sorted(element_dims[c]))) for c in codes]
+        leaf: dict[str, dict[Key, float]] = {c: defaultdict(float) for c in codes}
+        for inst, terr, year, dims, measures in facts(ctx, src_code):
+            for code, measure, wanted in plan:
+                v = measures.get(measure)
+                if v is None:
+                    continue
+                bucket = leaf[code]
+                bucket[(terr, year, "", "")] += v
+                for dim in wanted:
+                    cat = tree.area.get(terr) if dim == "area" else dims.get(dim)
+                    if cat is not None:
+                        bucket[(terr, year, dim, cat)] += v
+                if src.institution_level and inst is not None:
+                    inst_out[code][(inst, year, "", "")] += v
+                    inst_terr[inst] = terr
+        for code in codes:
+            out = terr_out[code]
+            for (terr, year, dim, cat), v in leaf[code].items():
+                for anc in tree.ancestors.get(terr, (terr,)):
+                    out[(anc, year, dim, cat)] += v
+    return Computed(terr_out, inst_out, inst_terr)
+
+
+Row = tuple[int, int, int | None, int, str, str, float, float | None, float | None]
+
+
+def _indicator_rows(ind: Indicator, comp: Computed) -> Iterable[Row]:
+    allowed = {"", *ind.disaggregations}
+    for level in ("territory", "institution"):
+        store = comp.territory if level == "territory" else comp.institution
+        num = store.get(ind.numerator, {})
+        den = store.get(ind.denominator) if ind.denominator else None
+        if level == "institution" and not num and not den:
+            continue
+        keys = {k for k in num if k[2] in allowed}
+        if den is not None:
+            keys |= {k for k in den if k[2] in allowed}
+        for key in keys:
+            unit_id, year, dim, cat = key
+            n = num.get(key, 0.0)
+            d: float | None = None
+            if den is not None:
+                d = den.get(key)
+                value = n / d * ind.factor if d else None
+            else:
+                value = n * ind.factor
+            if level == "territory":
+                yield (ind.pk, unit_id, None, year, dim, cat, n, d, value)
+            else:
+                terr = comp.institution_territory.get(unit_id)
+                if terr is not None:
+                    yield (ind.pk, terr, unit_id, year, dim, cat, n, d, value)
+
+
+COLUMNS = (
+    "indicator_id",
+    "territory_id",
+    "institution_id",
+    "year",
+    "dimension",
+    "category",
+    "numerator",
+    "denominator",
+    "value",
+)
+
+
+def _write(rows: list[Row]) -> None:
+    if connection.vendor == "postgresql":
+        table = IndicatorValue._meta.db_table
+        buf = io.StringIO()
+        for r in rows:
+            buf.write(
+                "\t".join("\\N" if x is None else str(x).replace("\t", " ") for x in r) + "\n"
+            )
+        with connection.cursor() as cur:
+            with cur.cursor.copy(  # type: ignore[attr-defined]
+                f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
+            ) as copy:
+                copy.write(buf.getvalue())
+        return
+    IndicatorValue.objects.bulk_create(
+        (IndicatorValue(**dict(zip(COLUMNS, r, strict=True))) for r in rows), batch_size=2000
+    )
+
+
+def refresh_indicators(*, years: Iterable[int] | None = None, trigger: str = "") -> RefreshRun:
+    """Recompute and replace the materialised values (all years, or only ``years``)."""
+    started = timezone.now()
+    t0 = time.perf_counter()
+    year_set = frozenset(int(y) for y in years) if years is not None else None
+    with transaction.atomic():
+        sync_definitions()
+        tree = _tree()
+        ctx = Context(current_year=current_year(), root_territory_id=tree.root_id, years=year_set)
+        indicators = [i for i in Indicator.objects.all() if i.numerator in REGISTRY]
+        element_dims: dict[str, set[str]] = defaultdict(set)
+        for ind in indicators:
+            for code in (ind.numerator, ind.denominator):
+                if code and code in REGISTRY:
+                    element_dims[code] |= set(ind.disaggregations)
+        comp = compute_elements(element_dims, ctx, tree)
+        rows: list[Row] = []
+        for ind in indicators:
+            rows.extend(_indicator_rows(ind, comp))
+        old = IndicatorValue.objects.all()
+        if year_set is not None:
+            old = old.filter(year__in=year_set)
+        old._raw_delete(old.db)  # type: ignore[attr-defined]  # no cascades point here
+        _write(rows)
+        run = RefreshRun.objects.create(
+            started_at=started,
+            finished_at=timezone.now(),
+            seconds=round(time.perf_counter() - t0, 3),
+            rows=len(rows),
+            years=sorted(year_set) if year_set is not None else [],
+            trigger=trigger[:100],
+        )
+    return run
+
+
+def request_refresh(years: Iterable[int] | None = None) -> None:
+    """Queue a background refresh. Call it after your write commits:
+    ``transaction.on_commit(request_refresh)``."""
+    from .tasks import refresh_indicators_task
+
+    refresh_indicators_task(sorted(years) if years is not None else None)
