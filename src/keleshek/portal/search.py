@@ -16,30 +16,25 @@ KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 _WORD = re.compile(r"[0-9a-zа-яёәғқңөұүһі]+", re.IGNORECASE)
 MAX_QUERY_TOKENS = 8
 MIN_PREFIX = 4  # a query word this long also matches longer words that start with it
-STOP_WORDS = frozenset(
+_STOP = (
     "и в во на по для с со к ко из о об от до за при а или "  # ru
     "the and of for in on to a an "  # en
     "мен және бен пен үшін"  # kk
-    .split()
 )
+STOP_WORDS = frozenset(_STOP.split())
 # Kazakh inflectional suffixes (plural, possessive, case), longest first. Stripping is
 # conservative: at most three suffixes, and the stem keeps at least three letters.
-_KK_SUFFIXES = tuple(
-    sorted(
-        (
-            "лар лер дар дер тар тер "
-            "ның нің дың дің тың тің "
-            "ға ге қа ке на не "
-            "да де та те нда нде "
-            "дан ден тан тен нан нен "
-            "ды ді ты ті ны ні н "
-            "сы сі ы і ым ім ың ің "
-            "мен бен пен"
-        ).split(),
-        key=len,
-        reverse=True,
-    )
+_KK = (
+    "лар лер дар дер тар тер "
+    "ның нің дың дің тың тің "
+    "ға ге қа ке на не "
+    "да де та те нда нде "
+    "дан ден тан тен нан нен "
+    "ды ді ты ті ны ні н "
+    "сы сі ы і ым ім ың ің "
+    "мен бен пен"
 )
+_KK_SUFFIXES = tuple(sorted(_KK.split(), key=len, reverse=True))
 
 
 @cache

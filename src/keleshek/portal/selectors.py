@@ -187,7 +187,9 @@ def article_by_slug(slug: str, language: str) -> Article | None:
     return found[0] if found else None
 
 
-def latest_articles(language: str, *, exclude_pk: int | None = None, limit: int = 5) -> list[Article]:
+def latest_articles(
+    language: str, *, exclude_pk: int | None = None, limit: int = 5
+) -> list[Article]:
     qs = Article.objects.filter(is_published=True, language=language)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)

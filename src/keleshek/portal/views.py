@@ -1,0 +1,202 @@
+"""Public pages: thin views over ``selectors``; no login needed, nothing written."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from keleshek.construction.models import FundingSource
+
+from . import charts, opendata, selectors
+from .selectors import CatalogueFilters, lang
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _flag(request: HttpRequest, name: str) -> bool:
+    return request.GET.get(name, "") in ("1", "on", "true", "yes")
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    g = selectors.region_at_glance()
+    label = dict(FundingSource.choices)
+    built_rows = [(str(label.get(s.source, "—")), s.commissioned_places) for s in g.by_source]
+    building_rows = [(str(label.get(s.source, "—")), s.building_places) for s in g.by_source]
+    chart_built = charts.bar_chart(
+        [r for r in built_rows if r[1]],
+        title=_("Places in commissioned schools by funding source"),
+    )
+    chart_building = charts.bar_chart(
+        [r for r in building_rows if r[1]],
+        title=_("Places in schools under construction by funding source"),
+        colour=charts.ALT_COLOUR,
+    )
+    chart_industries = charts.bar_chart(
+        g.new_by_industry, title=_("New programme offerings this year by industry")
+    )
+    chart_countries = charts.bar_chart(
+        g.foreign_countries, title=_("International students by country")
+    )
+    chart_deficit = charts.bar_chart(
+        [(name, deficit) for name, _p, _c, deficit in g.deficit_by_district if deficit],
+        title=_("Deficit of school places by district"),
+        colour=charts.ALT_COLOUR,
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "g": g,
+            "chart_built": chart_built,
+            "chart_building": chart_building,
+            "chart_industries": chart_industries,
+            "chart_countries": chart_countries,
+            "chart_deficit": chart_deficit,
+            "latest": selectors.latest_articles(lang(), limit=3),
+        },
+    )
+
+
+@require_safe
+def catalogue(request: HttpRequest) -> HttpResponse:
+    years = selectors.catalogue_years()
+    year = _int(request.GET.get("year"))
+    if year not in years:
+        year = years[0] if years else None
+    level = _int(request.GET.get("level"))
+    filters = CatalogueFilters(
+        q=request.GET.get("q", "").strip()[:200],
+        year=year,
+        level=level,
+        industry=request.GET.get("industry", "")[:40],
+        language=request.GET.get("language", "")[:2],
+        city=request.GET.get("city", "")[:9],
+        dual=_flag(request, "dual"),
+        state_funded=_flag(request, "state"),
+        new=_flag(request, "new"),
+    )
+    page = Paginator(selectors.catalogue_offerings(filters), selectors.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "portal/catalogue.html",
+        {
+            "filters": filters,
+            "years": years,
+            "options": selectors.catalogue_filter_options(year),
+            "page": page,
+            "querystring": params.urlencode(),
+        },
+    )
+
+
+@require_safe
+def offering(request: HttpRequest, pk: int) -> HttpResponse:
+    o = selectors.offering_detail(pk)
+    if o is None:
+        raise Http404
+    siblings = [x for x in selectors.institution_offerings(o.institution, o.year) if x.pk != o.pk]
+    return render(request, "portal/offering.html", {"o": o, "siblings": siblings})
+
+
+@require_safe
+def institution(request: HttpRequest, pk: int) -> HttpResponse:
+    inst = selectors.public_institution(pk)
+    if inst is None:
+        raise Http404
+    years = selectors.catalogue_years()
+    year = years[0] if years else None
+    return render(
+        request,
+        "portal/institution.html",
+        {
+            "inst": inst,
+            "year": year,
+            "offerings": selectors.institution_offerings(inst, year),
+            "units": selectors.institution_units(inst),
+        },
+    )
+
+
+@require_safe
+def news(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.published_articles(lang()), 10).get_page(request.GET.get("page"))
+    return render(request, "portal/news.html", {"page": page})
+
+
+@require_safe
+def article(request: HttpRequest, slug: str) -> HttpResponse:
+    a = selectors.article_by_slug(slug, lang())
+    if a is None:
+        raise Http404
+    return render(
+        request,
+        "portal/article.html",
+        {"a": a, "latest": selectors.latest_articles(a.language, exclude_pk=a.pk)},
+    )
+
+
+@require_safe
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/open_data.html",
+        {
+            "datasets": list(opendata.DATASETS.values()),
+            "year": opendata.latest_year(),
+            "threshold": opendata.suppress_below(),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_safe
+def open_data_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    dataset = opendata.DATASETS.get(slug)
+    if dataset is None or fmt not in ("csv", "json"):
+        raise Http404
+    year = _int(request.GET.get("year")) or opendata.latest_year()
+    name = f"keleshek-{slug}-{year}"
+    if fmt == "csv":
+        writer = csv.DictWriter(_Echo(), fieldnames=dataset.columns, lineterminator="\n")
+
+        def lines() -> Any:
+            yield "\ufeff" + writer.writeheader()  # type: ignore[operator]
+            for row in dataset.records(year):
+                yield writer.writerow({k: "" if v is None else v for k, v in row.items()})
+
+        resp: HttpResponse = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")  # type: ignore[assignment]
+        resp["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return resp
+    body = {
+        "dataset": slug,
+        "year": year,
+        "suppressed_below": opendata.suppress_below(),
+        "columns": list(dataset.columns),
+        "rows": list(dataset.records(year)),
+    }
+    resp = HttpResponse(
+        json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json"
+    )
+    resp["Content-Disposition"] = f'inline; filename="{name}.json"'
+    return resp
