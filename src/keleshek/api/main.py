@@ -1,10 +1,99 @@
-"""The REST API (django-ninja). Routers per registry are added in ``keleshek.api.routers``."""
+"""The REST API (django-ninja) under ``/api/v1/``: read-only registries (ADR 0030).
 
-from ninja import NinjaAPI
+Other apps plug their routers in through ``OPTIONAL_ROUTERS`` ("module:attribute"); a router
+is mounted at ``/api/v1/<app>/`` when its module exists. A module that exists but fails to
+import is an error, not a silent omission.
+"""
 
-api = NinjaAPI(
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+from ninja import NinjaAPI, Router
+
+from .auth import PublicAuth, TokenAuth
+from .routers import construction, institutions, news, partnerships, programmes, territory
+
+OPTIONAL_ROUTERS = [
+    "keleshek.support.api:router",
+    "keleshek.transport.api:router",
+    "keleshek.indicators.api:router",
+    "keleshek.intake.api:router",
+]
+
+TOKEN_SCHEME = TokenAuth.__name__
+PUBLIC_SCHEME = PublicAuth.__name__
+
+_ERROR = {"type": "object", "properties": {"detail": {}}, "required": ["detail"]}
+
+
+class KeleshekAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Ninja's schema, plus: public operations declare the bearer token optional, and
+        every operation documents the 401/422 answers it can give."""
+        schema = super().get_openapi_schema(**kwargs)
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        public = schemes.pop(PUBLIC_SCHEME, None)
+        if public is not None:
+            schemes.setdefault(TOKEN_SCHEME, public)
+        for item in schema.get("paths", {}).values():
+            for op in item.values():
+                security = op.get("security") or []
+                names = {name for req in security for name in req}
+                if PUBLIC_SCHEME in names:
+                    op["security"] = [{TOKEN_SCHEME: []}, {}]
+                responses = op.setdefault("responses", {})
+                if names:
+                    responses.setdefault(
+                        401,
+                        {
+                            "description": "Missing, invalid or revoked token",
+                            "content": {"application/json": {"schema": _ERROR}},
+                        },
+                    )
+                responses.setdefault(
+                    422,
+                    {
+                        "description": "Invalid parameters",
+                        "content": {"application/json": {"schema": _ERROR}},
+                    },
+                )
+        return schema
+
+
+api = KeleshekAPI(
     title="Keleshek API",
     version="1.0.0",
-    description="Education management and planning for East Kazakhstan: read the registries.",
+    description=(
+        "Education management and planning for East Kazakhstan: read the registries. "
+        "Public registries answer without authentication; restricted ones need "
+        "`Authorization: Bearer <token>` (tokens: `keleshek api-token create <username>`). "
+        "Lists are paginated with `limit` (at most 500) and `offset` and answer "
+        "`{items, count}`. Identifiers are stable: KATO codes, BINs, classifier codes."
+    ),
     urls_namespace="api-v1",
 )
+
+for _module in (territory, institutions, programmes, construction, partnerships, news):
+    api.add_router("/", _module.router)
+
+
+def _optional_router(spec: str) -> tuple[str, Router] | None:
+    module_name, _, attribute = spec.partition(":")
+    try:
+        found = importlib.util.find_spec(module_name)
+    except ModuleNotFoundError:
+        found = None
+    if found is None:
+        return None
+    module = importlib.import_module(module_name)
+    app = module_name.split(".")[-2]
+    return app, getattr(module, attribute)
+
+
+for _spec in OPTIONAL_ROUTERS:
+    _found = _optional_router(_spec)
+    if _found is not None:
+        api.add_router(f"/{_found[0]}/", _found[1])

@@ -63,4 +63,4 @@ def choices(values: list[Any]) -> Any:
     """A ``Literal`` of a model's choice values, so the schema lists them as an enum."""
     from typing import Literal
 
-    return Literal[tuple(values)]  # type: ignore[valid-type]
+    return Literal[tuple(values)]

@@ -1,7 +1,5 @@
 """Territories (the KATO tree) and population by single year of age and sex. Public."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -14,7 +12,7 @@ from ninja.pagination import paginate
 from keleshek.territory.models import PopulationRecord, Territory
 
 from ..auth import public_auth
-from .common import Kato, Page, Search, SmallInt, Year, choices
+from .common import ErrorOut, Kato, Page, Search, SmallInt, Year, choices
 
 router = Router(tags=["territory"], auth=public_auth)
 
@@ -98,7 +96,7 @@ def list_territories(request: HttpRequest, filters: Query[TerritoryFilter]) -> Q
 
 @router.get(
     "/territories/{kato}",
-    response={200: TerritoryOut},
+    response={200: TerritoryOut, 404: ErrorOut},
     summary="One territory by KATO code",
 )
 def get_territory(request: HttpRequest, kato: Path[Kato]) -> Territory:
