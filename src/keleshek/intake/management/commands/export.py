@@ -1,0 +1,32 @@
+"""``keleshek export <registry> <file.csv|file.xlsx>``: the whole registry in template columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from keleshek.core.context import acting_as
+from keleshek.intake import registries
+from keleshek.intake.services import export_to_file
+
+
+class Command(BaseCommand):
+    help = "Export a registry to CSV or XLSX (streamed). Registries: " + ", ".join(
+        registries.names()
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("registry", choices=registries.names())
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--lang", default="ru", choices=["ru", "kk", "en"])
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        dest: Path = opts["file"]
+        fmt = "xlsx" if dest.suffix.lower() == ".xlsx" else "csv"
+        with acting_as(None, via="cli"):
+            size = export_to_file(
+                registry=opts["registry"], user=None, fmt=fmt, language=opts["lang"], dest=dest
+            )
+        self.stdout.write(f"{opts['registry']}: {dest} ({size:,} bytes)")

@@ -1,0 +1,287 @@
+"""Intake services: import a file, export a registry, make a template. Each import is recorded
+(``ImportRun``) and audited; for a written import the record and the audit entry are part of the
+same transaction as the data."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+
+from keleshek.core import audit
+from keleshek.core.scoping import scope_for, scope_queryset
+
+from . import registries
+from .models import ImportRun
+from .pipeline import Importer, Outcome, Progress
+from .registry import Registry
+from .writers import (
+    csv_stream,
+    export_rows,
+    headers,
+    template_bytes,
+    write_error_report,
+    write_xlsx,
+)
+
+STATUS_OF = {
+    "written": ImportRun.Status.SUCCEEDED,
+    "partial": ImportRun.Status.PARTIAL,
+    "dry_run": ImportRun.Status.PREVIEWED,
+    "refused": ImportRun.Status.REFUSED,
+    "rejected": ImportRun.Status.REJECTED,
+}
+
+
+def intake_dir(*parts: str) -> Path:
+    path = Path(settings.MEDIA_ROOT) / "intake"
+    for p in parts:
+        path = path / p
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def import_upload_store(
+    *, registry: str, upload: Any, user: Any, language: str, partial: bool
+) -> ImportRun:
+    """Keep an uploaded file for a preview and a later confirmation."""
+    registries.get(registry)
+    name = Path(getattr(upload, "name", "upload")).name[:200]
+    dest = intake_dir("uploads") / f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(6)}"
+    dest = dest.with_suffix(Path(name).suffix.lower()[:6] or ".csv")
+    with dest.open("wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    return ImportRun.objects.create(
+        registry=registry,
+        user=user if getattr(user, "pk", None) else None,
+        actor_name=getattr(user, "username", "") or "system",
+        via="web",
+        file_name=name,
+        sha256=sha256_of(dest),
+        size=dest.stat().st_size,
+        stored_file=str(dest),
+        language=language,
+        partial=partial,
+        dry_run=True,
+    )
+
+
+def import_file(
+    *,
+    registry: str,
+    path: Path,
+    user: Any | None,
+    file_name: str | None = None,
+    dry_run: bool = False,
+    partial: bool = False,
+    language: str | None = None,
+    via: str = "cli",
+    run: ImportRun | None = None,
+    progress: Progress | None = None,
+) -> ImportRun:
+    """Validate and (unless a dry run or refused) merge ``path`` into ``registry``."""
+    reg = registries.get(registry)
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if run is None:
+        run = ImportRun(
+            registry=registry,
+            user=user if getattr(user, "pk", None) else None,
+            actor_name=getattr(user, "username", "") or "system",
+            via=via,
+            file_name=(file_name or path.name)[:255],
+            sha256=sha256_of(path),
+            size=path.stat().st_size,
+            language=language,
+        )
+    run.dry_run = dry_run
+    run.partial = partial
+
+    def record(outcome: Outcome) -> None:
+        _fill(run, outcome)
+        run.status = STATUS_OF[outcome.status]
+        run.finished_at = timezone.now()
+        run.save()
+        audit.record(
+            "import",
+            run,
+            summary=f"{reg.name}: {run.file_name} — {run.get_status_display()}",
+            changes=_counts(run),
+            user=user,
+        )
+
+    with translation.override(language):
+        importer = Importer(
+            reg, user=user, partial=partial, dry_run=dry_run, progress=progress, on_merge=record
+        )
+        outcome = importer.run(path)
+        _fill(run, outcome)
+        run.status = STATUS_OF[outcome.status]
+        if outcome.invalid and outcome.bad_rows_path:
+            report = intake_dir("errors") / f"{run.sha256[:16]}-{secrets.token_hex(4)}-errors.xlsx"
+            write_error_report(report, outcome.header, outcome.bad_rows_path)
+            run.error_file = str(report)
+        if outcome.bad_rows_path:
+            outcome.bad_rows_path.unlink(missing_ok=True)
+    if outcome.status in ("written", "partial"):
+        # Recorded and audited inside the merge; keep the error file path as well.
+        ImportRun.objects.filter(pk=run.pk).update(error_file=run.error_file)
+    else:
+        run.finished_at = timezone.now()
+        with transaction.atomic():
+            run.save()
+            audit.record(
+                "import",
+                run,
+                summary=f"{reg.name}: {run.file_name} — {run.get_status_display()}",
+                changes=_counts(run),
+                user=user,
+            )
+    return run
+
+
+def _fill(run: ImportRun, outcome: Outcome) -> None:
+    run.total = outcome.total
+    run.new, run.changed, run.unchanged = outcome.new, outcome.changed, outcome.unchanged
+    run.invalid = outcome.invalid
+    run.seconds = round(outcome.seconds, 3)
+    run.first_errors = [e.as_dict() for e in outcome.errors[:50]]
+    if outcome.rejection is not None:
+        run.message = outcome.rejection.message()
+    elif outcome.children_added or outcome.children_closed:
+        run.message = f"+{outcome.children_added} / -{outcome.children_closed}"
+
+
+def _counts(run: ImportRun) -> dict[str, Any]:
+    return {
+        "registry": run.registry,
+        "sha256": run.sha256,
+        "file": run.file_name,
+        "status": run.status,
+        "total": run.total,
+        "new": run.new,
+        "changed": run.changed,
+        "unchanged": run.unchanged,
+        "invalid": run.invalid,
+        "dry_run": run.dry_run,
+        "partial": run.partial,
+    }
+
+
+def import_confirm(*, run: ImportRun, user: Any, progress: Progress | None = None) -> ImportRun:
+    """Write a previewed upload (the file is re-read and re-validated: the data may have
+    changed since the preview)."""
+    fresh = ImportRun(
+        registry=run.registry,
+        user=run.user,
+        actor_name=run.actor_name,
+        via="web",
+        file_name=run.file_name,
+        sha256=run.sha256,
+        size=run.size,
+        stored_file=run.stored_file,
+        language=run.language,
+        job_id=run.job_id,
+    )
+    fresh.pk = run.pk
+    fresh.created_at = run.created_at
+    return import_file(
+        registry=run.registry,
+        path=Path(run.stored_file),
+        user=user,
+        dry_run=False,
+        partial=run.partial,
+        language=run.language,
+        via="web",
+        run=fresh,
+        progress=progress,
+    )
+
+
+# --- export and templates -----------------------------------------------------------------
+
+
+def export_queryset(reg: Registry, user: Any | None) -> Any:
+    qs = reg.model._default_manager.all()
+    if user is None or reg.export_scope is None:
+        return qs
+    territory, institution = reg.export_scope
+    if territory == "__self__":  # the territory tree itself
+        scope = scope_for(user)
+        if scope.everything:
+            return qs
+        if scope.territory_path:
+            return qs.filter(path__startswith=scope.territory_path)
+        return qs.none()
+    return scope_queryset(qs, user, territory=territory, institution=institution)
+
+
+@dataclass
+class ExportFile:
+    filename: str
+    content_type: str
+    stream: Iterator[bytes] | None = None
+    path: Path | None = None
+
+
+def export_registry(
+    *, registry: str, user: Any | None, fmt: str = "csv", language: str = "ru"
+) -> ExportFile:
+    """Export in the template's columns, scoped to the user; audited."""
+    reg = registries.get(registry)
+    qs = export_queryset(reg, user)
+    head = headers(reg, language)
+    stamp = timezone.localdate().isoformat()
+    audit.record(
+        "export",
+        object_type=reg.model._meta.label_lower,
+        summary=f"export {reg.name} ({fmt})",
+        changes={"registry": reg.name, "format": fmt, "language": language},
+        user=user,
+    )
+    if fmt == "csv":
+        return ExportFile(
+            f"{reg.name}-{stamp}.csv",
+            "text/csv; charset=utf-8",
+            stream=csv_stream(head, export_rows(reg, qs)),
+        )
+    out = intake_dir("exports") / f"{reg.name}-{stamp}-{secrets.token_hex(4)}.xlsx"
+    write_xlsx(out, head, export_rows(reg, qs), title=reg.name)
+    return ExportFile(
+        f"{reg.name}-{stamp}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        path=out,
+    )
+
+
+def export_to_file(*, registry: str, user: Any | None, fmt: str, language: str, dest: Path) -> int:
+    """Write an export to ``dest``; returns the number of bytes."""
+    result = export_registry(registry=registry, user=user, fmt=fmt, language=language)
+    if result.path is not None:
+        shutil.move(str(result.path), dest)
+    else:
+        with dest.open("wb") as fh:
+            for chunk in result.stream or ():
+                fh.write(chunk)
+    return dest.stat().st_size
+
+
+def template_file(*, registry: str, language: str, fmt: str) -> tuple[str, bytes]:
+    reg = registries.get(registry)
+    return f"{reg.name}-template-{language}.{fmt}", template_bytes(reg, language, fmt)

@@ -1,0 +1,238 @@
+"""Templates, exports and error reports as CSV or XLSX, written as streams.
+
+Exports iterate the database in chunks (``values_list(...).iterator()``) and write rows as they
+come: a CSV goes straight to the response or file; an XLSX is written by openpyxl's write-only
+mode, which keeps only the current row in memory. Text cells that begin with ``= + - @`` are
+neutralised with a leading apostrophe (the import removes it again).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _t
+
+from .pipeline import read_bad_rows
+from .registry import Column, Registry
+
+CHUNK = 2000
+
+
+def headers(registry: Registry, lang: str) -> list[str]:
+    return [c.header(lang) for c in registry.columns]
+
+
+def example_row(registry: Registry) -> list[Any]:
+    return [c.example for c in registry.columns]
+
+
+def export_rows(registry: Registry, qs: QuerySet) -> Iterator[list[Any]]:
+    """The registry's rows as cell values (template columns), streamed in chunks."""
+    scalar = [c for c in registry.columns if not c.m2m and not _is_child(registry, c)]
+    lookups = ["pk", *(c.lookup for c in scalar)]
+    m2m = [c for c in registry.columns if c.m2m]
+    child = registry.child_set
+    buffer: list[tuple[Any, ...]] = []
+    for row in qs.order_by("pk").values_list(*lookups).iterator(chunk_size=CHUNK):
+        buffer.append(row)
+        if len(buffer) >= CHUNK:
+            yield from _emit(registry, scalar, m2m, child, buffer)
+            buffer = []
+    if buffer:
+        yield from _emit(registry, scalar, m2m, child, buffer)
+
+
+def _is_child(registry: Registry, col: Column) -> bool:
+    return registry.child_set is not None and registry.child_set.column == col.key
+
+
+def _emit(
+    registry: Registry, scalar: list[Column], m2m: list[Column], child: Any, rows: list[tuple]
+) -> Iterator[list[Any]]:
+    from django.apps import apps
+    from django.db.models import Q
+    from django.utils import timezone
+
+    ids = [r[0] for r in rows]
+    extra: dict[str, dict[int, list[str]]] = {}
+    model = registry.model
+    for col in m2m:
+        assert col.m2m
+        assert col.ref
+        through = getattr(model, col.m2m).through
+        src = f"{model._meta.model_name}_id"
+        target_field = next(
+            f for f in through._meta.concrete_fields if f.attname not in ("id", src)
+        )
+        key_lookup = f"{target_field.name}__{col.ref.key_field}"
+        m: dict[int, list[str]] = {}
+        for a, k in through.objects.filter(**{f"{src}__in": ids}).values_list(src, key_lookup):
+            m.setdefault(a, []).append(str(k))
+        extra[col.key] = m
+    if child is not None:
+        cm = apps.get_model(child.model)
+        today = timezone.localdate()
+        m = {}
+        active = Q(**{f"{child.end_attr}__isnull": True}) | Q(**{f"{child.end_attr}__gte": today})
+        for a, v in (
+            cm.objects.filter(active, **{f"{child.fk_attr}__in": ids})
+            .order_by(child.value_attr)
+            .values_list(child.fk_attr, child.value_attr)
+        ):
+            m.setdefault(a, []).append(v)
+        extra[child.column] = m
+    for row in rows:
+        values = dict(zip([c.key for c in scalar], row[1:], strict=True))
+        out: list[Any] = []
+        for col in registry.columns:
+            if col.key in extra:
+                out.append(";".join(sorted(set(extra[col.key].get(row[0], [])))))
+            else:
+                out.append(col.type.export(values[col.key]))
+        yield out
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(header: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
+    """UTF-8 with BOM (Excel opens it correctly), semicolon-separated, streamed."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield ("\ufeff" + writer.writerow(header)).encode("utf-8")
+    chunk: list[str] = []
+    for row in rows:
+        chunk.append(writer.writerow(["" if v is None else v for v in row]))
+        if len(chunk) >= 1000:
+            yield "".join(chunk).encode("utf-8")
+            chunk = []
+    if chunk:
+        yield "".join(chunk).encode("utf-8")
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+
+def write_xlsx(
+    path: Path,
+    header: list[str],
+    rows: Iterable[list[Any]],
+    *,
+    title: str = "data",
+    marks: Iterable[tuple[int, set[int], str]] | None = None,
+) -> None:
+    """Write-only XLSX. Every cell is text (so codes and identifiers keep leading zeros)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    bold = Font(bold=True)
+    head = []
+    for h in header:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font = bold
+        head.append(cell)
+    ws.append(head)
+    for row in rows:
+        ws.append(["" if v is None else str(v) for v in row])
+    if marks is not None:  # pragma: no cover - error reports use write_error_report
+        pass
+    wb.save(path)
+    del PatternFill
+
+
+def write_error_report(path: Path, header: list[str], bad_rows_path: Path) -> int:
+    """XLSX of the refused rows: original cells, bad cells filled red, an “Errors” column.
+    Fix the rows and send this very file again: the Errors column is ignored on import."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+
+    col_index = {}
+    from .pipeline import _norm_header
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_t("Errors")[:31])
+    red = PatternFill("solid", fgColor="FFC7CE")
+    bold = Font(bold=True)
+    out_header = [*header, _t("Errors"), _t("Row in the sent file")]
+    ws.append([_bold(ws, h, bold) for h in out_header])
+    for i, h in enumerate(header):
+        col_index[_norm_header(h)] = i
+    count = 0
+    for row_no, cells, errors in read_bad_rows(bad_rows_path):
+        count += 1
+        bad_cols: dict[int, list[str]] = {}
+        for e in errors:
+            idx = col_index.get(_norm_header(e.header)) if e.header else None
+            if idx is None and e.column:
+                idx = _find_col(header, e.column)
+            if idx is not None:
+                bad_cols.setdefault(idx, []).append(e.message())
+        padded = list(cells) + [""] * (len(header) - len(cells))
+        row = []
+        for i, v in enumerate(padded[: max(len(header), len(cells))]):
+            cell = WriteOnlyCell(ws, value=v)
+            if i in bad_cols:
+                cell.fill = red
+                cell.comment = Comment("; ".join(bad_cols[i]), "Keleshek")
+            row.append(cell)
+        msg = "; ".join(
+            f"{e.header or _t('row')}: {e.message()}" if e.header else e.message() for e in errors
+        )
+        err = WriteOnlyCell(ws, value=msg)
+        err.fill = red
+        row = [*row[: len(header)], err, WriteOnlyCell(ws, value=row_no)]
+        ws.append(row)
+    wb.save(path)
+    return count
+
+
+def _bold(ws: Any, value: str, font: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.font = font
+    return cell
+
+
+def _find_col(header: list[str], key: str) -> int | None:
+    for i, h in enumerate(header):
+        if h.strip().casefold() == key.casefold():
+            return i
+    return None
+
+
+def template_bytes(registry: Registry, lang: str, fmt: str) -> bytes:
+    head = headers(registry, lang)
+    rows = [example_row(registry)]
+    if fmt == "csv":
+        return b"".join(csv_stream(head, rows))
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        write_xlsx(Path(tmp.name), head, rows, title=registry.name)
+        return Path(tmp.name).read_bytes()
+
+
+__all__ = [
+    "csv_stream",
+    "export_rows",
+    "headers",
+    "io",
+    "template_bytes",
+    "write_error_report",
+    "write_xlsx",
+]
