@@ -128,7 +128,7 @@ HUEY_REDIS_URL = os.environ.get("KELESHEK_REDIS_URL", "")
 if HUEY_REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "keleshek",
+        "name": os.environ.get("KELESHEK_HUEY_NAME", "keleshek"),
         "url": HUEY_REDIS_URL,
         "immediate": False,
     }
