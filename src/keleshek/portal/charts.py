@@ -30,7 +30,7 @@ def bar_chart(
     description: str = "",
     width: int = 640,
     bar_height: int = 22,
-    label_width: int = 230,
+    label_width: int = 240,
     colour: str = BAR_COLOUR,
 ) -> SafeString:
     """A horizontal bar chart with the value printed at the end of each bar."""
@@ -50,8 +50,9 @@ def bar_chart(
     for i, (label, value) in enumerate(rows):
         y = top + i * (bar_height + gap)
         w = max(1.0, plot * value / peak) if value else 0
-        short = label if len(label) <= 34 else label[:32] + "…"
+        short = label if len(label) <= 28 else label[:27] + "…"
         parts.append(
+            f"<g><title>{escape(label)}: {escape(_fmt(value))}</title>"
             f'<text x="{label_width - 6}" y="{y + bar_height * 0.7:.1f}" text-anchor="end" '
             f'font-size="13" fill="{TEXT}">{escape(short)}</text>'
             f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" '
