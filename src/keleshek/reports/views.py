@@ -1,0 +1,83 @@
+"""Staff pages: the briefing with its figures linked to their records, downloads (PDF, HTML,
+text, XLSX) and the record lists behind each figure (scoped by role). Thin: reads go through
+``selectors``, files through ``services`` (which audits every export)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from keleshek.core.scoping import scope_for
+
+from . import render as rendering
+from . import selectors, services
+from .numwords import LANGS, Lang
+
+
+def _lang() -> Lang:
+    lang = (get_language() or "ru")[:2]
+    return lang if lang in LANGS else "ru"  # type: ignore[return-value]
+
+
+def _year(request: HttpRequest) -> int | None:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _require_scope(request: HttpRequest) -> None:
+    """The briefing is for staff with a role; users without any scope see nothing."""
+    if scope_for(request.user).nothing:
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def briefing_page(request: HttpRequest) -> HttpResponse:
+    _require_scope(request)
+    lang = _lang()
+    try:
+        year = services.resolve_year(_year(request))
+    except services.NoDataError as exc:
+        return render(request, "reports/briefing_page.html", {"error": str(exc)}, status=404)
+    facts = selectors.briefing_facts(year=year)
+    context = rendering.build_context(facts, lang, links=True)
+    latest = selectors.latest_year() or year
+    context.update({"years": list(range(latest, latest - 6, -1)), "formats": ["pdf", "html",
+                    "text", "xlsx"]})  # fmt: skip
+    return render(request, "reports/briefing_page.html", context)
+
+
+@login_required
+@require_GET
+def briefing_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require_scope(request)
+    if fmt not in services.FORMATS:
+        raise Http404
+    try:
+        result = services.export_briefing(
+            year=_year(request),
+            lang=_lang(),
+            fmt=fmt,
+            user=request.user,  # type: ignore[arg-type]
+        )
+    except services.NoDataError as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(result.content, content_type=result.content_type)
+    disposition = "inline" if fmt in ("html", "text") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{result.filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def trace(request: HttpRequest, kind: str) -> HttpResponse:
+    _require_scope(request)
+    params = dict(request.GET.items())
+    table = selectors.trace_table(kind, params, request.user, _lang())
+    if table is None:
+        raise Http404
+    return render(request, "reports/trace.html", {"table": table, "params": params, "kind": kind})
