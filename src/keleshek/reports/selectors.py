@@ -526,9 +526,9 @@ def support_facts(year: int) -> Support:
         "territory"
     ):
         eligible = Pupil.objects.all()
-        if prog.territory_id:
-            eligible = eligible.filter(school__settlement__path__startswith=prog.territory.path)
         terr = prog.territory
+        if terr is not None:
+            eligible = eligible.filter(school__settlement__path__startswith=terr.path)
         transit.append(
             {
                 "territory": _named(terr) if terr else None,

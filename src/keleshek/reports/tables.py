@@ -264,10 +264,10 @@ def build(f: Facts, lang: Lang) -> list[Table]:
         now, before = headline(f), headline(f.previous)
         rows = []
         for key, label in COMPARED:
-            a, b_ = now[key], before[key]
-            if a is None or b_ is None:
+            cur, prev = now[key], before[key]
+            if cur is None or prev is None:
                 continue
-            rows.append([label[lang].capitalize(), a, b_, a - b_])
+            rows.append([label[lang].capitalize(), cur, prev, cur - prev])
         tables.append(
             Table(
                 "comparison",

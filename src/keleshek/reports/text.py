@@ -146,6 +146,14 @@ def _ru_with(name: str) -> str:
     return name
 
 
+ALLOCATED = ("выделено", "выделены", "выделено")
+
+
+def _pick(options: dict[str, Paragraph], lang: str) -> Paragraph:
+    """The paragraph pieces in the requested language (typed for mypy)."""
+    return options[lang]
+
+
 def _ru_verb(n: int, forms: tuple[str, str, str]) -> str:
     return nw.ru_plural(n, forms)
 
@@ -288,77 +296,92 @@ def support(f: Facts, lang: Lang) -> Section:
     para.append(intro)
     if sp.uniform_recipients:
         n = nw.approx(sp.uniform_recipients, nw.CHILD, lang)
-        para += {
-            "ru": [
-                "В текущем году ",
-                Fig(n, sp.uniform_trace),
-                " из уязвимых категорий получили школьную форму и обувь. ",
-            ],
-            "kk": [
-                "Биыл әлеуметтік осал санаттағы ",
-                Fig(n, sp.uniform_trace),
-                " мектеп формасы мен аяқ киім алды. ",
-            ],
-            "en": [
-                "This year ",
-                Fig(n, sp.uniform_trace),
-                " from vulnerable categories received school uniforms and shoes. ",
-            ],
-        }[lang]
+        para += _pick(
+            {
+                "ru": [
+                    "В текущем году ",
+                    Fig(n, sp.uniform_trace),
+                    " из уязвимых категорий получили школьную форму и обувь. ",
+                ],
+                "kk": [
+                    "Биыл әлеуметтік осал санаттағы ",
+                    Fig(n, sp.uniform_trace),
+                    " мектеп формасы мен аяқ киім алды. ",
+                ],
+                "en": [
+                    "This year ",
+                    Fig(n, sp.uniform_trace),
+                    " from vulnerable categories received school uniforms and shoes. ",
+                ],
+            },
+            lang,
+        )
     all_primary = sp.primary_eligible > 0 and sp.primary_covered >= sp.primary_eligible
     all_low = sp.low_income_covered >= sp.low_income_eligible
     if all_primary and all_low:
-        para += {
-            "ru": [
-                Fig(
-                    "Все учащиеся начальных классов и дети из малообеспеченных семей",
-                    sp.meals_trace,
-                ),
-                " обеспечены бесплатным питанием. ",
-            ],
-            "kk": [
-                "Бастауыш сынып оқушыларының және аз қамтылған отбасылардан шыққан балалардың ",
-                Fig("барлығы", sp.meals_trace),
-                " тегін тамақпен қамтамасыз етілген. ",
-            ],
-            "en": [
-                Fig("All primary pupils and all children from low-income families", sp.meals_trace),
-                " receive free meals. ",
-            ],
-        }[lang]
+        para += _pick(
+            {
+                "ru": [
+                    Fig(
+                        "Все учащиеся начальных классов и дети из малообеспеченных семей",
+                        sp.meals_trace,
+                    ),
+                    " обеспечены бесплатным питанием. ",
+                ],
+                "kk": [
+                    "Бастауыш сынып оқушыларының және аз қамтылған отбасылардан шыққан балалардың ",
+                    Fig("барлығы", sp.meals_trace),
+                    " тегін тамақпен қамтамасыз етілген. ",
+                ],
+                "en": [
+                    Fig(
+                        "All primary pupils and all children from low-income families",
+                        sp.meals_trace,
+                    ),
+                    " receive free meals. ",
+                ],
+            },
+            lang,
+        )
     elif sp.primary_eligible:
         p1 = nw.percent(sp.primary_covered, sp.primary_eligible, lang)
         p2 = nw.percent(sp.low_income_covered, sp.low_income_eligible, lang)
-        para += {
-            "ru": [
-                "Бесплатным питанием обеспечены ",
-                Fig(p1, sp.meals_trace),
-                " учащихся начальных классов и ",
-                Fig(p2, sp.meals_trace),
-                " детей из малообеспеченных семей. ",
-            ],
-            "kk": [
-                "Тегін тамақпен бастауыш сынып оқушыларының ",
-                Fig(p1, sp.meals_trace),
-                " және аз қамтылған отбасы балаларының ",
-                Fig(p2, sp.meals_trace),
-                " қамтылған. ",
-            ],
-            "en": [
-                "Free meals reach ",
-                Fig(p1, sp.meals_trace),
-                " of primary pupils and ",
-                Fig(p2, sp.meals_trace),
-                " of children from low-income families. ",
-            ],
-        }[lang]
+        para += _pick(
+            {
+                "ru": [
+                    "Бесплатным питанием обеспечены ",
+                    Fig(p1, sp.meals_trace),
+                    " учащихся начальных классов и ",
+                    Fig(p2, sp.meals_trace),
+                    " детей из малообеспеченных семей. ",
+                ],
+                "kk": [
+                    "Тегін тамақпен бастауыш сынып оқушыларының ",
+                    Fig(p1, sp.meals_trace),
+                    " және аз қамтылған отбасы балаларының ",
+                    Fig(p2, sp.meals_trace),
+                    " қамтылған. ",
+                ],
+                "en": [
+                    "Free meals reach ",
+                    Fig(p1, sp.meals_trace),
+                    " of primary pupils and ",
+                    Fig(p2, sp.meals_trace),
+                    " of children from low-income families. ",
+                ],
+            },
+            lang,
+        )
     if sp.transported:
         n = nw.approx(sp.transported, nw.PUPIL, lang)
-        para += {
-            "ru": ["В сельской местности организован подвоз ", Fig(n, sp.transport_trace)],
-            "kk": ["Ауылдық жерлерде ", Fig(n, sp.transport_trace), " мектепке тасымалданады"],
-            "en": ["In rural areas ", Fig(n, sp.transport_trace), " are taken to school"],
-        }[lang]
+        para += _pick(
+            {
+                "ru": ["В сельской местности организован подвоз ", Fig(n, sp.transport_trace)],
+                "kk": ["Ауылдық жерлерде ", Fig(n, sp.transport_trace), " мектепке тасымалданады"],
+                "en": ["In rural areas ", Fig(n, sp.transport_trace), " are taken to school"],
+            },
+            lang,
+        )
         para.append(", " if sp.transit else ". ")
     for i, t in enumerate(sp.transit):
         terr: NamedItem | None = t["territory"]
@@ -420,34 +443,40 @@ def vocational(f: Facts, lang: Lang) -> Section:
     if v.new_specialties:
         names = ", ".join(_lc_first(i.name(lang)) for i in v.new_specialties)
         seats = sum(i.value for i in v.new_specialties)
-        para += {
-            "ru": [
-                "Студенты колледжей проходят подготовку по новым специальностям — ",
-                Fig(names, v.new_specialties_trace),
-                ". ",
-            ],
-            "kk": [
-                "Колледж студенттері жаңа мамандықтар бойынша білім алуда: ",
-                Fig(names, v.new_specialties_trace),
-                ". ",
-            ],
-            "en": [
-                "College students are training in new specialties: ",
-                Fig(names, v.new_specialties_trace),
-                ". ",
-            ],
-        }[lang]
-        if seats:
-            seats_text = nw.count(seats, nw.SEAT, lang, spell=False)
-            para += {
+        para += _pick(
+            {
                 "ru": [
-                    f"На них в этом году {_ru_verb(seats, ('выделено', 'выделены', 'выделено'))} ",
-                    Fig(seats_text, v.new_specialties_trace),
+                    "Студенты колледжей проходят подготовку по новым специальностям — ",
+                    Fig(names, v.new_specialties_trace),
                     ". ",
                 ],
-                "kk": ["Оларға биыл ", Fig(seats_text, v.new_specialties_trace), " бөлінді. "],
-                "en": ["They offer ", Fig(seats_text, v.new_specialties_trace), " this year. "],
-            }[lang]
+                "kk": [
+                    "Колледж студенттері жаңа мамандықтар бойынша білім алуда: ",
+                    Fig(names, v.new_specialties_trace),
+                    ". ",
+                ],
+                "en": [
+                    "College students are training in new specialties: ",
+                    Fig(names, v.new_specialties_trace),
+                    ". ",
+                ],
+            },
+            lang,
+        )
+        if seats:
+            seats_text = nw.count(seats, nw.SEAT, lang, spell=False)
+            para += _pick(
+                {
+                    "ru": [
+                        f"На них в этом году {_ru_verb(seats, ALLOCATED)} ",
+                        Fig(seats_text, v.new_specialties_trace),
+                        ". ",
+                    ],
+                    "kk": ["Оларға биыл ", Fig(seats_text, v.new_specialties_trace), " бөлінді. "],
+                    "en": ["They offer ", Fig(seats_text, v.new_specialties_trace), " this year. "],
+                },
+                lang,
+            )
     for cen in v.centres:
         host: NamedItem | None = cen.extra.get("host")
         building = cen.extra.get("status") == "under_construction"
@@ -465,25 +494,28 @@ def vocational(f: Facts, lang: Lang) -> Section:
             para += [Fig(cen.name_en, v.centres_trace), f" {verb}{tail}. "]
     if v.industries:
         inds = ", ".join(_lc_first(i.name(lang)) for i in v.industries)
-        para += {
-            "ru": [
-                "Дополнительно учебные заведения региона внедряют программы подготовки кадров "
-                "для отраслей: ",
-                Fig(inds, v.industries_trace),
-                ". ",
-            ],
-            "kk": [
-                "Сонымен қатар өңірдің оқу орындары мына салалар үшін кадр даярлау "
-                "бағдарламаларын енгізуде: ",
-                Fig(inds, v.industries_trace),
-                ". ",
-            ],
-            "en": [
-                "The region's colleges are also introducing training for: ",
-                Fig(inds, v.industries_trace),
-                ". ",
-            ],
-        }[lang]
+        para += _pick(
+            {
+                "ru": [
+                    "Дополнительно учебные заведения региона внедряют программы подготовки кадров "
+                    "для отраслей: ",
+                    Fig(inds, v.industries_trace),
+                    ". ",
+                ],
+                "kk": [
+                    "Сонымен қатар өңірдің оқу орындары мына салалар үшін кадр даярлау "
+                    "бағдарламаларын енгізуде: ",
+                    Fig(inds, v.industries_trace),
+                    ". ",
+                ],
+                "en": [
+                    "The region's colleges are also introducing training for: ",
+                    Fig(inds, v.industries_trace),
+                    ". ",
+                ],
+            },
+            lang,
+        )
     if v.planned_centres:
         prefix, topics = _common_prefix_split([c.name(lang) for c in v.planned_centres])
         hosts = v.planned_hosts
@@ -638,29 +670,35 @@ def partnerships(f: Facts, lang: Lang) -> Section:
         top = ", ".join(
             f"{country_name(c, lang)} — {nw.digits(k, lang)}" for c, k in p.students_by_country
         )
-        para2: Paragraph = {
-            "ru": [
-                "Всего в учебных заведениях области обучаются ",
-                Fig(nw.count(n, nw.STUDENT, "ru", spell=False), p.students_trace),
-                " из ",
-                Fig(nw.count(countries, nw.COUNTRY, "ru", "gen"), p.students_trace),
-                f": {top}.",
-            ],
-            "kk": [
-                "Облыстың оқу орындарында барлығы ",
-                Fig(f"{nw.number(countries, 'kk')} {nw.kk_suffix('ел', 'abl')}", p.students_trace),
-                " келген ",
-                Fig(f"{nw.digits(n, 'kk')} студент", p.students_trace),
-                f" оқиды: {top}.",
-            ],
-            "en": [
-                "In all, ",
-                Fig(nw.count(n, nw.STUDENT, "en", spell=False), p.students_trace),
-                " from ",
-                Fig(nw.count(countries, nw.COUNTRY, "en"), p.students_trace),
-                f" study in the region: {top}.",
-            ],
-        }[lang]
+        para2: Paragraph = _pick(
+            {
+                "ru": [
+                    "Всего в учебных заведениях области обучаются ",
+                    Fig(nw.count(n, nw.STUDENT, "ru", spell=False), p.students_trace),
+                    " из ",
+                    Fig(nw.count(countries, nw.COUNTRY, "ru", "gen"), p.students_trace),
+                    f": {top}.",
+                ],
+                "kk": [
+                    "Облыстың оқу орындарында барлығы ",
+                    Fig(
+                        f"{nw.number(countries, 'kk')} {nw.kk_suffix('ел', 'abl')}",
+                        p.students_trace,
+                    ),
+                    " келген ",
+                    Fig(f"{nw.digits(n, 'kk')} студент", p.students_trace),
+                    f" оқиды: {top}.",
+                ],
+                "en": [
+                    "In all, ",
+                    Fig(nw.count(n, nw.STUDENT, "en", spell=False), p.students_trace),
+                    " from ",
+                    Fig(nw.count(countries, nw.COUNTRY, "en"), p.students_trace),
+                    f" study in the region: {top}.",
+                ],
+            },
+            lang,
+        )
         s.paragraphs.append(para2)
     return s
 

@@ -20,7 +20,7 @@ from .numwords import LANGS, Lang
 
 def _lang() -> Lang:
     lang = (get_language() or "ru")[:2]
-    return lang if lang in LANGS else "ru"  # type: ignore[return-value]
+    return lang if lang in LANGS else "ru"
 
 
 def _year(request: HttpRequest) -> int | None:
@@ -62,7 +62,7 @@ def briefing_download(request: HttpRequest, fmt: str) -> HttpResponse:
             year=_year(request),
             lang=_lang(),
             fmt=fmt,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
         )
     except services.NoDataError as exc:
         raise Http404(str(exc)) from exc
@@ -76,7 +76,7 @@ def briefing_download(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_GET
 def trace(request: HttpRequest, kind: str) -> HttpResponse:
     _require_scope(request)
-    params = dict(request.GET.items())
+    params = {k: str(v) for k, v in request.GET.items()}
     table = selectors.trace_table(kind, params, request.user, _lang())
     if table is None:
         raise Http404
