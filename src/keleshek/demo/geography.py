@@ -1,0 +1,407 @@
+"""East Kazakhstan in its current borders: the KATO tree of the demo region.
+
+Real: the oblast, its cities and districts with their names and centres (approximate
+coordinates), the 2022 transfer of Semey, Kurchatov and eight districts to Abai region.
+Medium confidence: the district KATO prefixes listed in DOMAIN.md section 2.
+Synthetic (``is_synthetic=True``): codes not found in public data (Ulken Naryn, Markakol, the
+historic units, every rural okrug and village code), the grouping of villages into okrugs and
+their coordinates (jittered deterministically around the district centre).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+OBLAST_KATO = "630000000"
+UST_KAMENOGORSK_ADMIN = "631000000"
+UST_KAMENOGORSK = "631010000"
+RIDDER_ADMIN = "632400000"
+RIDDER = "632410000"
+ABAI_OBLAST_KATO = "100000000"
+SPLIT_DATE = dt.date(2022, 6, 8)  # Abai region formed; its units left East Kazakhstan
+
+
+@dataclass(frozen=True)
+class Place:
+    """A settlement: names ru / kk / en, urban, share of the unit's population."""
+
+    ru: str
+    kk: str
+    en: str
+    urban: bool = False
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A district or a city administration with its settlements (the first is the centre)."""
+
+    kato: str
+    level: str  # "district" or "city"
+    ru: str
+    kk: str
+    en: str
+    lat: float
+    lon: float
+    population: int  # in the demo year
+    places: tuple[Place, ...]
+    synthetic_code: bool = False
+    rural_age_shift: float = 0.0  # rural districts are older: fewer children, more elderly
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _p(ru: str, kk: str, en: str, urban: bool = False, weight: float = 1.0) -> Place:
+    return Place(ru, kk, en, urban, weight)
+
+
+UNITS: tuple[Unit, ...] = (
+    Unit(
+        UST_KAMENOGORSK_ADMIN,
+        "city",
+        "г.а. Усть-Каменогорск",
+        "Өскемен қ.ә.",
+        "Ust-Kamenogorsk city administration",
+        49.948,
+        82.628,
+        372_000,
+        (
+            _p("Усть-Каменогорск", "Өскемен", "Ust-Kamenogorsk", True, 345),
+            _p("Меновное", "Меновное", "Menovnoye", False, 9),
+            _p("Ахмирово", "Ахмир", "Akhmirovo", False, 7),
+            _p("Уварово", "Уварово", "Uvarovo", False, 5),
+            _p("Старая Согра", "Ескі Согра", "Staraya Sogra", False, 6),
+        ),
+    ),
+    Unit(
+        RIDDER_ADMIN,
+        "city",
+        "г.а. Риддер",
+        "Риддер қ.ә.",
+        "Ridder city administration",
+        50.344,
+        83.512,
+        54_500,
+        (
+            _p("Риддер", "Риддер", "Ridder", True, 48),
+            _p("Поперечное", "Поперечное", "Poperechnoye", False, 2.5),
+            _p("Бутаково", "Бутаково", "Butakovo", False, 2),
+            _p("Ливино", "Ливино", "Livino", False, 2),
+        ),
+    ),
+    Unit(
+        "634000000",
+        "district",
+        "Глубоковский район",
+        "Глубокое ауданы",
+        "Glubokoe district",
+        50.140,
+        82.310,
+        58_000,
+        (
+            _p("Глубокое", "Глубокое", "Glubokoe", True, 11),
+            _p("Белоусовка", "Белоусовка", "Belousovka", True, 9),
+            _p("Верхнеберёзовский", "Верхнеберезовский", "Verkhneberezovsky", True, 6),
+            _p("Прапорщиково", "Прапорщиково", "Praporshchikovo", False, 4),
+            _p("Бобровка", "Бобровка", "Bobrovka", False, 3),
+            _p("Ушаново", "Ушанов", "Ushanovo", False, 3),
+            _p("Секисовка", "Секисовка", "Sekisovka", False, 2.5),
+            _p("Веселовка", "Веселовка", "Veselovka", False, 2),
+            _p("Кожохово", "Кожохово", "Kozhokhovo", False, 2),
+            _p("Тарханка", "Тарханка", "Tarkhanka", False, 2),
+            _p("Кировское", "Кировское", "Kirovskoye", False, 1.5),
+            _p("Черемшанка", "Черемшанка", "Cheremshanka", False, 1.5),
+        ),
+    ),
+    Unit(
+        "634800000",
+        "district",
+        "Алтайский район",
+        "Алтай ауданы",
+        "Altai district",
+        49.722,
+        84.275,
+        60_500,
+        (
+            _p("Алтай", "Алтай", "Altai", True, 38),
+            _p("Серебрянск", "Серебрянск", "Serebryansk", True, 8),
+            _p("Новая Бухтарма", "Жаңа Бұқтырма", "Novaya Bukhtarma", True, 4),
+            _p("Октябрьский", "Октябрь", "Oktyabrsky", True, 3),
+            _p("Парыгино", "Парыгино", "Parygino", False, 2),
+            _p("Соловьёво", "Соловьево", "Solovyovo", False, 1.5),
+            _p("Маральиха", "Маральиха", "Maralikha", False, 1.5),
+            _p("Никольск", "Никольск", "Nikolsk", False, 1),
+            _p("Чапаево", "Чапаев", "Chapayevo", False, 1),
+        ),
+    ),
+    Unit(
+        "634600000",
+        "district",
+        "Зайсанский район",
+        "Зайсан ауданы",
+        "Zaysan district",
+        47.470,
+        84.870,
+        36_000,
+        (
+            _p("Зайсан", "Зайсан", "Zaysan", True, 16),
+            _p("Айнабулак", "Айнабұлақ", "Ainabulak", False, 3),
+            _p("Карабулак", "Қарабұлақ", "Karabulak", False, 3),
+            _p("Кенсай", "Кеңсай", "Kensai", False, 2.5),
+            _p("Сарытерек", "Сарытерек", "Saryterek", False, 2.5),
+            _p("Шиликти", "Шілікті", "Shilikti", False, 3),
+            _p("Дайыр", "Дайыр", "Daiyr", False, 2),
+            _p("Кайнар", "Қайнар", "Kainar", False, 2),
+        ),
+        rural_age_shift=0.05,
+    ),
+    Unit(
+        "635400000",
+        "district",
+        "Катон-Карагайский район",
+        "Катонқарағай ауданы",
+        "Katon-Karagay district",
+        49.170,
+        85.610,
+        12_500,
+        (
+            _p("Катон-Карагай", "Катонқарағай", "Katon-Karagay", False, 4),
+            _p("Аксу", "Ақсу", "Aksu", False, 2),
+            _p("Белкарагай", "Белқарағай", "Belkaragay", False, 2),
+            _p("Урыль", "Өрел", "Uryl", False, 2),
+            _p("Берель", "Берел", "Berel", False, 1),
+            _p("Жамбыл", "Жамбыл", "Zhambyl", False, 1.5),
+        ),
+        rural_age_shift=0.1,
+    ),
+    Unit(
+        "637000000",
+        "district",
+        "Улкен Нарынский район",
+        "Үлкен Нарын ауданы",
+        "Ulken Naryn district",
+        49.210,
+        84.510,
+        14_000,
+        (
+            _p("Улкен Нарын", "Үлкен Нарын", "Ulken Naryn", False, 5),
+            _p("Новопокровка", "Жаңа Покровка", "Novopokrovka", False, 2),
+            _p("Солдатово", "Солдатово", "Soldatovo", False, 1.5),
+            _p("Чингистай", "Шыңғыстай", "Chingistai", False, 2),
+            _p("Енбек", "Еңбек", "Enbek", False, 1.5),
+        ),
+        synthetic_code=True,
+        rural_age_shift=0.1,
+    ),
+    Unit(
+        "635200000",
+        "district",
+        "Курчумский район",
+        "Күршім ауданы",
+        "Kurchum district",
+        48.570,
+        83.650,
+        17_000,
+        (
+            _p("Курчум", "Күршім", "Kurchum", False, 5),
+            _p("Каратогай", "Қаратоғай", "Karatogai", False, 2),
+            _p("Калгутты", "Қалғұты", "Kalgutty", False, 1.5),
+            _p("Маралды", "Маралды", "Maraldy", False, 2),
+            _p("Сарыолен", "Сарыөлең", "Saryolen", False, 1.5),
+            _p("Боран", "Боран", "Boran", False, 1.5),
+        ),
+        rural_age_shift=0.08,
+    ),
+    Unit(
+        "637200000",
+        "district",
+        "Маркакольский район",
+        "Марқакөл ауданы",
+        "Markakol district",
+        48.960,
+        85.570,
+        11_000,
+        (
+            _p("Теректы", "Теректі", "Terekty", False, 4),
+            _p("Урунхайка", "Ұраңқай", "Urunkhaika", False, 2),
+            _p("Еспе", "Еспе", "Espe", False, 1.5),
+            _p("Тополевка", "Тополевка", "Topolevka", False, 1.5),
+        ),
+        synthetic_code=True,
+        rural_age_shift=0.1,
+    ),
+    Unit(
+        "635600000",
+        "district",
+        "Самарский район",
+        "Самар ауданы",
+        "Samar district",
+        49.030,
+        83.350,
+        13_000,
+        (
+            _p("Самарское", "Самар", "Samarskoye", False, 5),
+            _p("Кулуджун", "Құлыжұн", "Kuludzhun", False, 2),
+            _p("Палатцы", "Палатцы", "Palattsy", False, 1.5),
+            _p("Бастау", "Бастау", "Bastau", False, 1.5),
+            _p("Миролюбовка", "Миролюбовка", "Mirolyubovka", False, 1),
+        ),
+        rural_age_shift=0.08,
+    ),
+    Unit(
+        "635800000",
+        "district",
+        "Тарбагатайский район",
+        "Тарбағатай ауданы",
+        "Tarbagatai district",
+        47.610,
+        83.700,
+        30_000,
+        (
+            _p("Акжар", "Ақжар", "Akzhar", False, 6),
+            _p("Кабанбай", "Қабанбай", "Kabanbai", False, 3),
+            _p("Кызылкесик", "Қызылкесік", "Kyzylkesik", False, 3),
+            _p("Киндикты", "Кіндікті", "Kindikty", False, 2),
+            _p("Уш-Биик", "Үшбиік", "Ush-Biik", False, 2),
+            _p("Жанаауыл", "Жаңаауыл", "Zhanaauyl", False, 2),
+            _p("Акжол", "Ақжол", "Akzhol", False, 1.5),
+        ),
+        rural_age_shift=-0.05,
+    ),
+    Unit(
+        "636200000",
+        "district",
+        "Уланский район",
+        "Ұлан ауданы",
+        "Ulan district",
+        49.640,
+        82.900,
+        34_000,
+        (
+            _p("Касыма Кайсенова", "Қасым Қайсенов", "Kasym Kaysenov", True, 7),
+            _p("Таврическое", "Таврия", "Tavricheskoye", False, 4),
+            _p("Огнёвка", "Огневка", "Ognevka", True, 3),
+            _p("Асубулак", "Асубұлақ", "Asubulak", True, 3),
+            _p("Азовое", "Азовое", "Azovoye", False, 2),
+            _p("Привольное", "Привольное", "Privolnoye", False, 2),
+            _p("Герасимовка", "Герасимовка", "Gerasimovka", False, 1.5),
+            _p("Саратовка", "Саратовка", "Saratovka", False, 1.5),
+        ),
+    ),
+    Unit(
+        "636800000",
+        "district",
+        "Шемонаихинский район",
+        "Шемонаиха ауданы",
+        "Shemonaikha district",
+        50.630,
+        81.910,
+        42_000,
+        (
+            _p("Шемонаиха", "Шемонаиха", "Shemonaikha", True, 17),
+            _p("Усть-Таловка", "Усть-Таловка", "Ust-Talovka", True, 5),
+            _p("Первомайский", "Первомайский", "Pervomaisky", True, 3),
+            _p("Верх-Уба", "Верх-Уба", "Verkh-Uba", False, 2),
+            _p("Выдриха", "Выдриха", "Vydrikha", False, 2),
+            _p("Камышенка", "Камышенка", "Kamyshenka", False, 1.5),
+            _p("Рулиха", "Рулиха", "Rulikha", False, 1.5),
+            _p("Волчанка", "Волчанка", "Volchanka", False, 1),
+        ),
+    ),
+)
+
+# Units that left East Kazakhstan for Abai region on 8 June 2022 (codes synthetic). Each keeps
+# its old code with valid_to and points at its successor under Abai region (code 10).
+HISTORIC: tuple[tuple[str, str, str, str, str, str, str], ...] = (
+    # old kato, level, ru, kk, en, successor kato, successor level
+    (
+        "632800000",
+        "city",
+        "г.а. Семей",
+        "Семей қ.ә.",
+        "Semey city administration",
+        "101000000",
+        "city",
+    ),
+    (
+        "632600000",
+        "city",
+        "г.а. Курчатов",
+        "Курчатов қ.ә.",
+        "Kurchatov city administration",
+        "101400000",
+        "city",
+    ),
+    (
+        "633200000",
+        "district",
+        "Абайский район",
+        "Абай ауданы",
+        "Abai district",
+        "101600000",
+        "district",
+    ),
+    (
+        "633400000",
+        "district",
+        "Аягозский район",
+        "Аягөз ауданы",
+        "Ayagoz district",
+        "101800000",
+        "district",
+    ),
+    (
+        "633600000",
+        "district",
+        "Бескарагайский район",
+        "Бесқарағай ауданы",
+        "Beskaragay district",
+        "102000000",
+        "district",
+    ),
+    (
+        "633800000",
+        "district",
+        "Бородулихинский район",
+        "Бородулиха ауданы",
+        "Borodulikha district",
+        "102200000",
+        "district",
+    ),
+    (
+        "634200000",
+        "district",
+        "Жарминский район",
+        "Жарма ауданы",
+        "Zharma district",
+        "102400000",
+        "district",
+    ),
+    (
+        "635000000",
+        "district",
+        "Кокпектинский район",
+        "Көкпекті ауданы",
+        "Kokpekty district",
+        "102600000",
+        "district",
+    ),
+    (
+        "636600000",
+        "district",
+        "Урджарский район",
+        "Үржар ауданы",
+        "Urzhar district",
+        "102800000",
+        "district",
+    ),
+    (
+        "634400000",
+        "district",
+        "Аксуатский район",
+        "Ақсуат ауданы",
+        "Aksuat district",
+        "103000000",
+        "district",
+    ),
+)
