@@ -34,11 +34,16 @@ def _rows(path: Path) -> list[list[str]]:
     return [r for r in rows[1:] if r and r[0].strip()]
 
 
-def load(directory: Path, max_ride_s: int) -> Problem:
-    schools = [
-        School(r[0], float(r[1]), float(r[2]), _clock(r[3]), _clock(r[4]), UNLOAD_S)
-        for r in _rows(directory / "Schools.txt")
-    ]
+def load(directory: Path, max_ride_s: int, fixed_bell: bool = True) -> Problem:
+    """``fixed_bell`` models the sets as the MIT code does: a school's drop-off ends at the
+    opening of its window (the bus arrives 154.4 s before and leaves then). Otherwise the
+    whole window [earliest, latest] is open for arrival, which needs fewer buses."""
+    schools = []
+    for r in _rows(directory / "Schools.txt"):
+        early, late = _clock(r[3]), _clock(r[4])
+        if fixed_bell:
+            early = late = early - UNLOAD_S
+        schools.append(School(r[0], float(r[1]), float(r[2]), early, late, UNLOAD_S))
     stops = [
         Stop(r[0], float(r[1]), float(r[2]), r[3], int(float(r[4])))
         for r in _rows(directory / "Stops.txt")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -110,7 +111,7 @@ def _route_duration(problem: Problem, school_index: int, visits: Sequence[_Visit
 
 
 def _school_data(
-    problem: Problem, school_index: int, visits: Sequence[_Visit]
+    problem: Problem, school_index: int, visits: Sequence[_Visit], cap: int
 ) -> pyvrp.ProblemData:
     n_dep, n_sch = len(problem.depots), len(problem.schools)
     school_loc = n_dep + school_index
@@ -138,7 +139,7 @@ def _school_data(
                 capacity=[vt.capacity],
                 fixed_cost=per_route * unit + round(vt.fixed_cost),
                 unit_distance_cost=unit,
-                shift_duration=problem.rules.max_ride_s,
+                shift_duration=cap,
                 name=vt.id,
             )
         )
@@ -176,10 +177,12 @@ def _route_school(
     seconds: float,
     seed: int,
     workers: int,
+    cap: int,
 ) -> list[_Route]:
+    """Routes for one school, none longer than ``cap`` seconds (at most the ride limit)."""
     if len(visits) == 1:
         return [_Route(school_index, (visits[0],))]
-    data = _school_data(problem, school_index, visits)
+    data = _school_data(problem, school_index, visits, cap)
     routes, _, _ = parallel_search(
         data, seconds, seed=seed, workers=workers, epochs=1 if workers == 1 else 2
     )
@@ -195,9 +198,20 @@ def _route_school(
     return out
 
 
-def _route_school_job(args: tuple[Problem, int, list[_Visit], float, int]) -> list[_Route]:
-    problem, school_index, visits, seconds, seed = args
-    return _route_school(problem, school_index, visits, seconds, seed, workers=1)
+_JOB_PROBLEM: Problem | None = None
+
+
+def _set_job_problem(problem: Problem) -> None:
+    global _JOB_PROBLEM  # one problem per worker process, set once by the pool
+    _JOB_PROBLEM = problem
+
+
+def _route_school_job(args: tuple[int, list[_Visit], float, int, int]) -> list[_Route]:
+    # The problem reaches the workers once, through the pool's initializer: pickling its
+    # matrices with every school's job cost more than the routing itself on 2,000 stops.
+    assert _JOB_PROBLEM is not None
+    school_index, visits, seconds, seed, cap = args
+    return _route_school(_JOB_PROBLEM, school_index, visits, seconds, seed, 1, cap)
 
 
 # --- stage 2: chaining trips into bus days ----------------------------------------------------
@@ -278,6 +292,145 @@ def _chain(
     return buses, failed
 
 
+def _max_matching(adj: list[list[int]], n_right: int) -> list[int]:
+    """Hopcroft-Karp maximum bipartite matching; returns the right partner of each left node."""
+    infinite = 1 << 30
+    n = len(adj)
+    match_l, match_r = [-1] * n, [-1] * n_right
+    for u in range(n):  # a greedy start leaves few augmenting paths to find
+        for v in adj[u]:
+            if match_r[v] == -1:
+                match_l[u], match_r[v] = v, u
+                break
+    while True:
+        dist = [infinite] * n
+        queue = deque(u for u in range(n) if match_l[u] == -1)
+        for u in queue:
+            dist[u] = 0
+        found = False
+        while queue:
+            u = queue.popleft()
+            for v in adj[u]:
+                w = match_r[v]
+                if w == -1:
+                    found = True
+                elif dist[w] == infinite:
+                    dist[w] = dist[u] + 1
+                    queue.append(w)
+        if not found:
+            return match_l
+        cursor = [0] * n
+        for root in range(n):
+            if match_l[root] != -1:
+                continue
+            stack = [root]
+            while stack:
+                u = stack[-1]
+                if cursor[u] < len(adj[u]):
+                    v = adj[u][cursor[u]]
+                    cursor[u] += 1
+                    w = match_r[v]
+                    if w == -1:
+                        for x in stack:  # flip the augmenting path
+                            y = adj[x][cursor[x] - 1]
+                            match_l[x], match_r[y] = y, x
+                        break
+                    if dist[w] == dist[u] + 1:
+                        stack.append(w)
+                else:
+                    dist[u] = infinite
+                    stack.pop()
+
+
+def _chain_matching(
+    problem: Problem, routes: Sequence[_Route]
+) -> tuple[list[_Bus], list[_Route]] | None:
+    """Fewest buses as a minimum path cover: n routes minus a maximum matching of
+    "a bus can do route j after route i". Exact when every school has a fixed arrival time;
+    with wider windows, chains are re-timed and split where a window would be missed.
+    Needs one bus size (a chain may then go to any bus); returns None otherwise.
+    """
+    active = [i for i, vt in enumerate(problem.vehicle_types) if vt.count > 0]
+    if not routes or not active or len({problem.vehicle_types[i].capacity for i in active}) > 1:
+        return None
+    n_dep, n_sch = len(problem.depots), len(problem.schools)
+    n = len(routes)
+    order = sorted(
+        range(n),
+        key=lambda i: (problem.schools[routes[i].school_index].latest_arrival, i),
+    )
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    schools = [problem.schools[r.school_index] for r in routes]
+    early = np.array([s.earliest_arrival for s in schools], dtype=np.int64)
+    late = np.array([s.latest_arrival for s in schools], dtype=np.int64)
+    unload = np.array([s.unload_s for s in schools], dtype=np.int64)
+    length = np.array(
+        [_route_duration(problem, r.school_index, r.visits) for r in routes], dtype=np.int64
+    )
+    school_loc = np.array([n_dep + r.school_index for r in routes])
+    first = np.array([n_dep + n_sch + r.visits[0].stop_index for r in routes])
+    empty_run = problem.matrix.duration_s[np.ix_(school_loc, first)]
+    ok = (early + unload)[:, None] + empty_run + length[None, :] <= late[None, :]
+    # Edges only forward in bell order: the graph stays acyclic, so chains are paths.
+    ok &= rank[:, None] < rank[None, :]
+    deadhead = problem.matrix.distance_m[np.ix_(school_loc, first)]
+    adj = []
+    for i in range(n):
+        succ = np.flatnonzero(ok[i])
+        adj.append(succ[np.argsort(deadhead[i, succ], kind="stable")].tolist())
+    match = _max_matching(adj, n)
+    has_pred = set(match) - {-1}
+    chains: list[list[int]] = []
+    for head in order:
+        if head in has_pred:
+            continue
+        chain, cur = [head], match[head]
+        while cur != -1:
+            chain.append(cur)
+            cur = match[cur]
+        chains.append(chain)
+    # Re-time each chain; split where a (flexible) window would be missed.
+    timed: list[list[tuple[int, int]]] = []
+    for chain in chains:
+        part: list[tuple[int, int]] = []
+        free, at = 0, -1
+        for j in chain:
+            arrive = int(early[j])
+            if part:
+                arrive = max(
+                    arrive, free + int(problem.matrix.duration_s[at, first[j]]) + int(length[j])
+                )
+                if arrive > late[j]:
+                    timed.append(part)
+                    part, arrive = [], int(early[j])
+            part.append((j, arrive))
+            free, at = arrive + int(unload[j]), int(school_loc[j])
+        timed.append(part)
+    left = {i: problem.vehicle_types[i].count for i in active}
+    cheapest = sorted(active, key=lambda i: problem.vehicle_types[i].cost_per_km)
+    buses: list[_Bus] = []
+    failed: list[_Route] = []
+    for part in sorted(timed, key=len, reverse=True):
+        kind = next((i for i in cheapest if left[i] > 0), None)
+        if kind is None:
+            failed.extend(routes[j] for j, _ in part)
+            continue
+        left[kind] -= 1
+        depot_loc = problem.depot_index(problem.vehicle_types[kind].depot_id)
+        last_j, last_a = part[-1]
+        buses.append(
+            _Bus(
+                kind,
+                depot_loc,
+                last_a + int(unload[last_j]),
+                int(school_loc[last_j]),
+                [(routes[j], a) for j, a in part],
+            )
+        )
+    return buses, failed
+
+
 def _day_distance(problem: Problem, bus: _Bus) -> int:
     dist = problem.matrix.distance_m
     n_dep, n_sch = len(problem.depots), len(problem.schools)
@@ -323,16 +476,93 @@ def _trip(problem: Problem, route: _Route, arrival: int) -> Trip:
 # --- the entry point --------------------------------------------------------------------------
 
 
+Score = tuple[int, int, int]  # (pupils left without a bus, buses, metres)
+
+
+def _chain_best(
+    problem: Problem, routes: Sequence[_Route], thorough: bool = True
+) -> tuple[Score, list[_Bus], list[_Route]]:
+    """The best of the chaining methods: matching (exact for fixed bells) and greedy orders."""
+    candidates: list[tuple[list[_Bus], list[_Route]]] = []
+    matched = _chain_matching(problem, routes)
+    if matched is not None:
+        candidates.append(matched)
+    if thorough or matched is None:
+        for order_key in ("latest", "earliest_start", "earliest"):
+            for best_fit in (True, False):
+                candidates.append(_chain(problem, routes, order_key, best_fit))
+                if not thorough:
+                    break
+            if not thorough:
+                break
+    best: tuple[Score, list[_Bus], list[_Route]] | None = None
+    for buses, failed in candidates:
+        score = (
+            sum(v.pupils for r in failed for v in r.visits),
+            len(buses),
+            sum(_day_distance(problem, b) for b in buses),
+        )
+        if best is None or score < best[0]:
+            best = (score, buses, failed)
+    assert best is not None
+    return best
+
+
+def _route_all(
+    problem: Problem,
+    jobs: list[tuple[int, list[_Visit]]],
+    cap: int,
+    budget: float,
+    seed: int,
+    workers: int,
+    report: Callable[[float, str], None],
+) -> dict[int, list[_Route]]:
+    total_visits = sum(len(v) for _, v in jobs) or 1
+    out: dict[int, list[_Route]] = {}
+    if len(jobs) == 1 or workers == 1:
+        done = 0
+        for k, visits in jobs:
+            share = budget * len(visits) / total_visits
+            out[k] = _route_school(problem, k, visits, share, seed, workers, cap)
+            done += len(visits)
+            report(done / total_visits, f"routes for school {problem.schools[k].id}")
+    elif jobs:
+        # Many schools: the cores share the schools, each school a one-core PyVRP run with a
+        # budget in proportion to its stops (the cores run in parallel, hence x workers).
+        args = [
+            (k, visits, budget * workers * len(visits) / total_visits, seed, cap)
+            for k, visits in jobs
+        ]
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        ctx = multiprocessing.get_context(method)
+        with ctx.Pool(workers, initializer=_set_job_problem, initargs=(problem,)) as pool:
+            done = 0
+            for (k, visits), found in zip(jobs, pool.imap(_route_school_job, args), strict=True):
+                out[k] = found
+                done += len(visits)
+                report(done / total_visits, "routing schools")
+    return out
+
+
 def solve(
     problem: Problem,
     seconds: float = 30.0,
     seed: int = 0,
     workers: int | None = None,
     progress: Progress | None = None,
+    ride_caps: Sequence[float] = (1.0, 0.75, 0.5),
 ) -> Plan:
-    """Plan the morning: every pupil on a bus or listed in ``Plan.unserved`` with a reason."""
+    """Plan the morning: every pupil on a bus or listed in ``Plan.unserved`` with a reason.
+
+    ``ride_caps`` are the route-length variants tried per school, as fractions of the ride
+    limit: the longest routes need the fewest trips, shorter ones chain into more trips per
+    bus; the selection keeps, school by school, the variant that needs fewer buses.
+    """
     began = time.monotonic()
+    deadline = began + seconds
     workers = default_workers() if workers is None else max(1, workers)
+    caps = sorted({max(1, round(problem.rules.max_ride_s * c)) for c in ride_caps if c > 0})[::-1]
+    caps = caps or [problem.rules.max_ride_s]
 
     def report(fraction: float, what: str) -> None:
         if progress is not None:
@@ -341,75 +571,76 @@ def solve(
     report(0.0, "checking the input")
     unserved: list[Unserved] = list(explain.explain_input(problem))
     excluded = {u.stop_id for u in unserved}
+    school_ids = [s.id for s in problem.schools]
     by_school: dict[int, list[int]] = {}
     for i, stop in enumerate(problem.stops):
         if stop.id in excluded or stop.pupils <= 0:
             continue
-        by_school.setdefault([s.id for s in problem.schools].index(stop.school_id), []).append(i)
-
+        by_school.setdefault(school_ids.index(stop.school_id), []).append(i)
     jobs = [(k, _visits_for(problem, idx)) for k, idx in sorted(by_school.items())]
-    total_visits = sum(len(v) for _, v in jobs) or 1
-    # Most of the budget goes to routing; chaining takes well under a second.
-    routing_budget = max(0.1, seconds * 0.9 - (time.monotonic() - began))
-    routes: list[_Route] = []
-    if len(jobs) == 1 or workers == 1:
-        done = 0
-        for k, visits in jobs:
-            share = routing_budget * len(visits) / total_visits
-            routes += _route_school(problem, k, visits, share, seed, workers)
-            done += len(visits)
-            report(0.9 * done / total_visits, f"routes for school {problem.schools[k].id}")
-    elif jobs:
-        # Many schools: the cores share the schools, each school a one-core PyVRP run with a
-        # budget in proportion to its stops (the cores run in parallel, hence x workers).
-        args = [
-            (problem, k, visits, routing_budget * workers * len(visits) / total_visits, seed)
-            for k, visits in jobs
-        ]
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with multiprocessing.get_context(method).Pool(workers) as pool:
-            done = 0
-            for (_, visits), found in zip(jobs, pool.imap(_route_school_job, args), strict=True):
-                routes += found
-                done += len(visits)
-                report(0.9 * done / total_visits, "routing schools")
 
-    report(0.9, "chaining trips into bus days")
-    best: tuple[tuple[int, int, int], list[_Bus], list[_Route]] | None = None
-    for order_key in ("latest", "earliest_start", "earliest"):
-        for best_fit in (True, False):
-            buses, failed = _chain(problem, routes, order_key, best_fit)
-            score = (
-                sum(sum(v.pupils for v in r.visits) for r in failed),
-                len(buses),
-                sum(_day_distance(problem, b) for b in buses),
-            )
-            if best is None or score < best[0]:
-                best = (score, buses, failed)
+    # 80 % of the budget routes the schools (the longest-route variant gets the largest
+    # share: it is the one most often kept); the rest chains and selects.
+    weights = [2.0] + [1.0] * (len(caps) - 1)
+    routing_total = max(0.1, seconds * 0.8 - (time.monotonic() - began))
+    variants: list[dict[int, list[_Route]]] = []
+    done_weight = 0.0
+    for cap, weight in zip(caps, weights, strict=True):
+        budget = routing_total * weight / sum(weights)
+        base = 0.8 * done_weight / sum(weights)
+
+        def sub(f: float, what: str, base: float = base, weight: float = weight) -> None:
+            report(base + 0.8 * f * weight / sum(weights), what)
+
+        variants.append(_route_all(problem, jobs, cap, budget, seed, workers, sub))
+        done_weight += weight
+
+    report(0.8, "chaining trips into bus days")
+    choice = {k: 0 for k, _ in jobs}
+
+    def assemble(sel: dict[int, int]) -> list[_Route]:
+        return [r for k, v in sel.items() for r in variants[v][k]]
+
+    # The greedy orders cost O(trips x buses) each; on big plans only the matching runs
+    # when the budget is short.
+    thorough = sum(len(r) for r in variants[0].values()) <= 300
+    best = _chain_best(problem, assemble(choice))
+    for v in range(1, len(variants)):  # every school on the same variant
+        if time.monotonic() >= deadline:
+            break
+        trial = _chain_best(problem, assemble(dict.fromkeys(choice, v)), thorough)
+        if trial[0] < best[0]:
+            best, choice = trial, dict.fromkeys(choice, v)
+    # School by school, try the other variants; keep a change that saves a bus (or km).
+    improved = len(variants) > 1
+    while improved and time.monotonic() < deadline:
+        improved = False
+        for k, _ in sorted(jobs, key=lambda j: -len(j[1])):
+            for v in range(len(variants)):
+                if v == choice[k] or time.monotonic() >= deadline:
+                    continue
+                sel = {**choice, k: v}
+                trial = _chain_best(problem, assemble(sel), thorough=False)
+                if trial[0] < best[0]:
+                    best, choice, improved = trial, sel, True
+        report(0.9, "choosing route lengths per school")
+
+    _, buses, failed = best
     plans: list[BusPlan] = []
-    if best is not None:
-        _, buses, failed = best
-        counters: dict[str, int] = {}
-        for bus in buses:
-            vt = problem.vehicle_types[bus.type_index]
-            counters[vt.id] = counters.get(vt.id, 0) + 1
-            trips = tuple(_trip(problem, r, a) for r, a in bus.trips)
-            plans.append(
-                BusPlan(
-                    f"{vt.id}-{counters[vt.id]}",
-                    vt.id,
-                    vt.depot_id,
-                    trips,
-                    _day_distance(problem, bus),
-                )
+    counters: dict[str, int] = {}
+    for bus in buses:
+        vt = problem.vehicle_types[bus.type_index]
+        counters[vt.id] = counters.get(vt.id, 0) + 1
+        trips = tuple(_trip(problem, r, a) for r, a in bus.trips)
+        plans.append(
+            BusPlan(
+                f"{vt.id}-{counters[vt.id]}", vt.id, vt.depot_id, trips, _day_distance(problem, bus)
             )
-        for route in failed:
-            for v in route.visits:
-                unserved.append(
-                    explain.no_bus_in_window(
-                        problem, problem.stops[v.stop_index], v.pupils, v.pupil_ids
-                    )
-                )
+        )
+    for route in failed:
+        for visit in route.visits:
+            stop = problem.stops[visit.stop_index]
+            unserved.append(explain.no_bus_in_window(problem, stop, visit.pupils, visit.pupil_ids))
     report(1.0, "done")
     total = sum(max(0, s.pupils) for s in problem.stops)
     return Plan(tuple(plans), tuple(unserved), total)
