@@ -212,7 +212,11 @@ def machine() -> str:
     except OSError:
         pass
     python = platform.python_version()
-    return f"{os.cpu_count()} cores (nproc), {cpu or 'unknown CPU'}, Python {python}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{os.cpu_count()} cores (nproc), {cpu or 'unknown CPU'}, Python {python}, "
+        f"load average at start {load}"
+    )
 
 
 def fmt_gap(o: Outcome | None) -> str:
