@@ -45,6 +45,21 @@ class School:
     latest_arrival: int  # the bell minus the margin to reach the classroom
     unload_s: int = 0  # the bus stands this long at the school before it can leave
 
+    @classmethod
+    def from_bell(
+        cls,
+        id: str,
+        x: float,
+        y: float,
+        bell: int,
+        margin_s: int = 600,
+        window_s: int = 1200,
+        unload_s: int = 0,
+    ) -> School:
+        """Buses arrive between ``bell - margin - window`` and ``bell - margin``."""
+        latest = bell - margin_s
+        return cls(id, x, y, latest - window_s, latest, unload_s)
+
 
 @dataclass(frozen=True)
 class Stop:

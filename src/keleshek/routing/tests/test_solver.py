@@ -229,3 +229,8 @@ def test_walking_limit_helper() -> None:
     # 0.01 degree of latitude is about 1,112 m.
     homes = [("near", (82.60, 49.950), (82.60, 49.955)), ("far", (82.60, 49.94), (82.60, 49.95))]
     assert walking_violations(homes, limit_m=800) == ["pupil far: 1112 m to the stop > 800 m"]
+
+
+def test_school_window_from_the_bell() -> None:
+    school = School.from_bell("S", 0, 0, bell=8 * H + 1800, margin_s=600, window_s=1200)
+    assert (school.earliest_arrival, school.latest_arrival) == (8 * H, 8 * H + 1200)
