@@ -1,0 +1,405 @@
+"""Reads for targeted support: scoped pupil queries, bulk facts for the rule engine, coverage,
+budget flags. Every function takes the requesting ``user`` (or works on an already scoped
+queryset) so that no read path forgets the scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+
+from keleshek.core.scoping import scope_queryset
+from keleshek.institutions.models import Institution
+from keleshek.territory.models import Territory
+
+from . import rules
+from .models import (
+    CategoryCode,
+    Delivery,
+    DuplicateCandidate,
+    Membership,
+    MembershipState,
+    Programme,
+    Pupil,
+    PupilCategory,
+)
+
+
+def _setting(name: str, default: float) -> float:
+    return float(getattr(settings, "KELESHEK", {}).get(name, default))
+
+
+def as_of_for(year: int) -> dt.date:
+    """The date a school year's eligibility is judged on: 1 October of its first calendar year."""
+    return dt.date(year, 10, 1)
+
+
+def pupils_for(user: Any) -> QuerySet[Pupil]:
+    """Pupils the user may see: by the school's place in the KATO tree, or their school."""
+    return scope_queryset(
+        Pupil.objects.all(), user, territory="school__settlement", institution="school"
+    )
+
+
+def memberships_for(user: Any) -> QuerySet[Membership]:
+    return scope_queryset(
+        Membership.objects.all(), user, territory="school__settlement", institution="school"
+    )
+
+
+def duplicates_for(user: Any) -> QuerySet[DuplicateCandidate]:
+    """A pair is visible when the user may see both children."""
+    visible = pupils_for(user).values("pk")
+    return DuplicateCandidate.objects.filter(a__in=visible, b__in=visible)
+
+
+def pupil_search(user: Any, query: str, *, limit: int = 50) -> list[Pupil]:
+    """By IIN (exact), or by name parts (each part a prefix of last, first or middle name)."""
+    query = " ".join(query.split())
+    if not query:
+        return []
+    qs = pupils_for(user).select_related("school", "home_settlement")
+    if query.isdigit():
+        qs = qs.filter(iin=query) if len(query) == 12 else qs.filter(iin__startswith=query)
+    else:
+        for part in query.split(" ")[:3]:
+            qs = qs.filter(
+                Q(last_name__istartswith=part)
+                | Q(first_name__istartswith=part)
+                | Q(middle_name__istartswith=part)
+            )
+    return list(qs.order_by("last_name", "first_name", "id")[:limit])
+
+
+def school_grade_keys() -> set[int]:
+    """settlement_id * 16 + grade for every grade taught by an operating school."""
+    keys: set[int] = set()
+    rows = Institution.objects.filter(
+        kind=Institution.Kind.SCHOOL, status=Institution.Status.OPERATING
+    ).values_list("settlement_id", "grade_from", "grade_to")
+    for sid, g0, g1 in rows:
+        lo = 0 if g0 is None else g0
+        hi = 11 if g1 is None else g1
+        keys.update(sid * 16 + g for g in range(lo, hi + 1))
+    return keys
+
+
+def territory_paths() -> dict[int, str]:
+    return dict(Territory.objects.values_list("id", "path"))
+
+
+def urban_settlement_ids() -> list[int]:
+    return list(Territory.objects.filter(is_urban=True).values_list("id", flat=True))
+
+
+def territory_names(katos: Iterable[str]) -> dict[str, str]:
+    return {t.kato: t.name for t in Territory.objects.filter(kato__in=set(katos))}
+
+
+def facts_for(
+    pupils: QuerySet[Pupil],
+    *,
+    as_of: dt.date,
+    programmes: Iterable[Programme] = (),
+) -> rules.Facts:
+    """Load the columns the rules read for these pupils: four queries whatever their number."""
+    rows = list(
+        pupils.order_by("id").values_list(
+            "id",
+            "grade",
+            "home_settlement_id",
+            "home_lat",
+            "home_lon",
+            "school__lat",
+            "school__lon",
+        )
+    )
+    n = len(rows)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+    grade = np.fromiter((r[1] for r in rows), dtype=np.int16, count=n)
+    settlement = np.fromiter((r[2] for r in rows), dtype=np.int64, count=n)
+
+    def col(k: int) -> np.ndarray:
+        return np.fromiter(
+            (np.nan if r[k] is None else r[k] for r in rows), dtype=np.float64, count=n
+        )
+
+    distance = rules.haversine_km(col(3), col(4), col(5), col(6)) * _setting("ROAD_CIRCUITY", 1.3)
+    cats = PupilCategory.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=as_of),
+        pupil__in=pupils.values("pk"),
+        valid_from__lte=as_of,
+    ).values_list("pupil_id", "category")
+    pos = {int(pid): i for i, pid in enumerate(ids)}
+    bits = np.zeros(n, dtype=np.int32)
+    for pid, code in cats:
+        i = pos.get(pid)
+        if i is not None:
+            bits[i] |= rules.CATEGORY_BITS.get(code, 0)
+    keys = np.fromiter(school_grade_keys(), dtype=np.int64)
+    katos = [k for p in programmes for k in rules.referenced_territories(p.rule)]
+    return rules.Facts(
+        pupil_ids=ids,
+        grade=grade,
+        category_bits=bits,
+        settlement_id=settlement,
+        distance_km=distance,
+        school_in_settlement=np.isin(settlement * 16 + grade, keys),
+        as_of=as_of,
+        rural=~np.isin(settlement, np.asarray(urban_settlement_ids(), dtype=np.int64)),
+        territory_paths=territory_paths(),
+        territory_names=territory_names(katos),
+        threshold_km=_setting("RURAL_TRANSPORT_THRESHOLD_KM", 3.0),
+    )
+
+
+def active_programmes() -> list[Programme]:
+    return list(Programme.objects.filter(active=True).select_related("territory").order_by("code"))
+
+
+@dataclass
+class ProgrammeStatus:
+    programme: Programme
+    explanation: rules.Explanation
+    membership: Membership | None
+
+
+def pupil_programmes(pupil: Pupil, *, year: int) -> list[ProgrammeStatus]:
+    """For one child: each programme, why they qualify or not, and their membership."""
+    programmes = active_programmes()
+    facts = facts_for(
+        Pupil.objects.filter(pk=pupil.pk), as_of=as_of_for(year), programmes=programmes
+    )
+    members = {
+        m.programme_id: m
+        for m in Membership.objects.filter(pupil=pupil, year=year)
+        .select_related("school")
+        .prefetch_related("deliveries")
+        .order_by("created_at")
+    }
+    return [
+        ProgrammeStatus(p, rules.explain(p.rule, facts, 0), members.get(p.pk)) for p in programmes
+    ]
+
+
+# --- coverage -----------------------------------------------------------------------------
+
+DIMENSIONS = ("district", "school", "category", "grade", "sex")
+
+
+@dataclass
+class CoverageRow:
+    key: str
+    label: str
+    eligible: int = 0
+    enrolled: int = 0
+    delivered: int = 0
+
+    @property
+    def coverage(self) -> float | None:
+        """Recipients / eligible x 100 (DOMAIN.md)."""
+        return round(100.0 * self.delivered / self.eligible, 1) if self.eligible else None
+
+    @property
+    def enrolment(self) -> float | None:
+        return round(100.0 * self.enrolled / self.eligible, 1) if self.eligible else None
+
+
+@dataclass
+class NotCovered:
+    pupil_id: int
+    reason: str
+
+
+@dataclass
+class Coverage:
+    programme: Programme
+    year: int
+    total: CoverageRow
+    rows: list[CoverageRow] = field(default_factory=list)
+    not_covered: list[NotCovered] = field(default_factory=list)
+    not_covered_count: int = 0
+
+
+def _district_of(path: str) -> str:
+    parts = [p for p in path.split("/") if p]
+    return parts[1] if len(parts) > 1 else (parts[0] if parts else "")
+
+
+def coverage(
+    user: Any,
+    programme: Programme,
+    *,
+    year: int,
+    by: str = "district",
+    list_limit: int = 200,
+) -> Coverage:
+    """Eligible vs enrolled vs delivered for one programme, broken down by one dimension,
+    within the user's scope; and the eligible children not covered, with the reason."""
+    if by not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {by!r}")
+    from django.utils.translation import gettext as _
+
+    pupils = pupils_for(user)
+    facts = facts_for(pupils, as_of=as_of_for(year), programmes=[programme])
+    eligible = rules.evaluate(programme.rule, facts)
+    member_rows = (
+        memberships_for(user)
+        .filter(programme=programme, year=year)
+        .annotate(n_deliveries=Count("deliveries"))
+        .values_list("pupil_id", "state", "n_deliveries")
+    )
+    state_of: dict[int, str] = {}
+    delivered_ids: set[int] = set()
+    for pid, state, n_del in member_rows:
+        # A child enrolled at two schools counts once; "enrolled" wins over other states.
+        if state_of.get(pid) != MembershipState.ENROLLED:
+            state_of[pid] = state
+        if n_del and state == MembershipState.ENROLLED:
+            delivered_ids.add(pid)
+
+    ids = facts.pupil_ids
+    enrolled = np.fromiter(
+        (state_of.get(int(p)) == MembershipState.ENROLLED for p in ids), dtype=bool, count=len(ids)
+    )
+    delivered = np.fromiter((int(p) in delivered_ids for p in ids), dtype=bool, count=len(ids))
+
+    # Dimension keys per pupil.
+    extra = pupils.order_by("id").values_list("id", "school_id", "sex", "school__settlement__path")
+    school_of: dict[int, int] = {}
+    sex_of: dict[int, str] = {}
+    district_of: dict[int, str] = {}
+    for pid, sid, sex, path in extra:
+        school_of[pid] = sid
+        sex_of[pid] = sex
+        district_of[pid] = _district_of(path or "")
+
+    def keys_for(pid: int, i: int) -> list[str]:
+        if by == "district":
+            return [district_of.get(pid, "")]
+        if by == "school":
+            return [str(school_of.get(pid, ""))]
+        if by == "grade":
+            return [str(int(facts.grade[i]))]
+        if by == "sex":
+            return [sex_of.get(pid, "")]
+        bits = int(facts.category_bits[i])
+        have = [c for c, b in rules.CATEGORY_BITS.items() if bits & b]
+        return have or ["none"]
+
+    total = CoverageRow("all", _("total"))
+    table: dict[str, CoverageRow] = {}
+    for i in np.nonzero(eligible | enrolled)[0]:
+        pid = int(ids[i])
+        e, en, d = bool(eligible[i]), bool(enrolled[i]), bool(delivered[i])
+        for k in keys_for(pid, int(i)):
+            row = table.setdefault(k, CoverageRow(k, k))
+            row.eligible += e
+            row.enrolled += en and e
+            row.delivered += d and e
+        total.eligible += e
+        total.enrolled += en and e
+        total.delivered += d and e
+    _label_rows(by, table)
+    rows = sorted(table.values(), key=lambda r: (r.label, r.key))
+
+    not_covered: list[NotCovered] = []
+    count = 0
+    for i in np.nonzero(eligible & ~delivered)[0]:
+        count += 1
+        if len(not_covered) >= list_limit:
+            continue
+        pid = int(ids[i])
+        current = state_of.get(pid)
+        if current is None:
+            reason = _("eligible but not enrolled")
+        elif current == MembershipState.ENROLLED:
+            reason = _("enrolled, nothing delivered yet")
+        else:
+            reason = _("membership is %(s)s") % {"s": MembershipState(current).label}
+        not_covered.append(NotCovered(pid, reason))
+    return Coverage(programme, year, total, rows, not_covered, count)
+
+
+def _label_rows(by: str, table: dict[str, CoverageRow]) -> None:
+    from django.utils.translation import gettext as _
+
+    if by == "district":
+        names = {t.kato: t.name for t in Territory.objects.filter(kato__in=list(table))}
+        for k, row in table.items():
+            row.label = names.get(k, k)
+    elif by == "school":
+        ids = [int(k) for k in table if k.isdigit()]
+        names = {str(i.pk): i.name for i in Institution.objects.filter(pk__in=ids)}
+        for k, row in table.items():
+            row.label = names.get(k, k)
+    elif by == "category":
+        for k, row in table.items():
+            row.label = str(CategoryCode(k).label) if k in CategoryCode.values else _("none")
+    elif by == "sex":
+        for k, row in table.items():
+            row.label = {"M": _("male"), "F": _("female")}.get(k, k)
+
+
+# --- budget -------------------------------------------------------------------------------
+
+
+@dataclass
+class SchoolBudget:
+    school: Institution
+    fund: Decimal | None
+    spent: Decimal
+
+    @property
+    def over(self) -> bool:
+        return self.fund is not None and self.spent > self.fund
+
+
+def fund_share() -> Decimal:
+    return Decimal(str(_setting("SUPPORT_FUND_SHARE", 0.02)))
+
+
+def school_fund(school: Institution) -> Decimal | None:
+    if school.maintenance_budget is None:
+        return None
+    return (school.maintenance_budget * fund_share()).quantize(Decimal("0.01"))
+
+
+def school_spent(school_id: int, *, year: int) -> Decimal:
+    total = Delivery.objects.filter(
+        membership__school_id=school_id,
+        membership__year=year,
+        membership__programme__funded_by_school_fund=True,
+    ).aggregate(s=Sum("amount"))["s"]
+    return total or Decimal("0")
+
+
+def school_budgets(user: Any, *, year: int) -> list[SchoolBudget]:
+    """Per school in scope: the fund (share of maintenance budget) and what deliveries spent."""
+    schools = scope_queryset(
+        Institution.objects.filter(kind=Institution.Kind.SCHOOL),
+        user,
+        territory="settlement",
+        institution="",
+    )
+    spent = dict(
+        Delivery.objects.filter(
+            membership__year=year,
+            membership__programme__funded_by_school_fund=True,
+            membership__school__in=schools.values("pk"),
+        )
+        .values_list("membership__school_id")
+        .annotate(s=Sum("amount"))
+        .values_list("membership__school_id", "s")
+    )
+    out = [
+        SchoolBudget(s, school_fund(s), spent.get(s.pk) or Decimal("0"))
+        for s in schools.order_by("name_ru")
+    ]
+    return sorted(out, key=lambda b: (not b.over, b.school.name_ru))

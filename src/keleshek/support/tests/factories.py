@@ -1,0 +1,152 @@
+"""Small factories: a two-district region with Ust-Kamenogorsk, schools, enrolment counts,
+pupils and users of every role. Independent of the demo loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from keleshek.accounts.models import Role, User
+from keleshek.core.ids import make_bin, make_iin
+from keleshek.institutions.models import Enrolment, Institution
+from keleshek.territory.models import Territory
+
+from ..models import Programme, Pupil
+
+_serial = itertools.count(1)
+
+
+def territory(kato: str, level: str, parent: Territory | None = None, **kw: Any) -> Territory:
+    t, _ = Territory.objects.get_or_create(
+        kato=kato,
+        defaults={"name_ru": kw.pop("name_ru", f"T{kato}"), "level": level, "parent": parent, **kw},
+    )
+    return t
+
+
+def school(settlement: Territory, name: str, **kw: Any) -> Institution:
+    n = next(_serial)
+    bin_ = None
+    k = n
+    while bin_ is None:
+        bin_ = make_bin("0901", 50000 + k)
+        k += 1000
+    return Institution.objects.create(
+        kind=Institution.Kind.SCHOOL,
+        name_ru=name,
+        name_en=name,
+        bin=bin_,
+        settlement=settlement,
+        lat=settlement.lat,
+        lon=settlement.lon,
+        grade_from=kw.pop("grade_from", 0),
+        grade_to=kw.pop("grade_to", 11),
+        maintenance_budget=kw.pop("maintenance_budget", Decimal("50000000")),
+        **kw,
+    )
+
+
+def pupil(school_: Institution, grade: int, *, home: Territory | None = None, **kw: Any) -> Pupil:
+    sex = kw.pop("sex", "M")
+    born = kw.pop("birth_date", dt.date(2025 - 6 - grade, 3, 15))
+    iin = kw.pop("iin", "auto")
+    if iin == "auto":
+        iin = None
+        while iin is None:
+            iin = make_iin(born, sex, next(_serial))
+    return Pupil.objects.create(
+        iin=iin,
+        last_name=kw.pop("last_name", "Ахметов"),
+        first_name=kw.pop("first_name", "Нурлан"),
+        middle_name=kw.pop("middle_name", ""),
+        birth_date=born,
+        sex=sex,
+        school=school_,
+        grade=grade,
+        home_settlement=home or school_.settlement,
+        home_lat=kw.pop("home_lat", school_.lat),
+        home_lon=kw.pop("home_lon", school_.lon),
+        **kw,
+    )
+
+
+@dataclass
+class Region:
+    oblast: Territory
+    uk: Territory  # Ust-Kamenogorsk (city)
+    uk_settlement: Territory
+    district: Territory  # a rural district
+    village: Territory
+    hamlet: Territory  # no school
+    uk_school: Institution
+    village_school: Institution
+
+
+def region() -> Region:
+    oblast = territory("630000000", "oblast", name_ru="Восточно-Казахстанская область")
+    uk = territory(
+        "631000000",
+        "city",
+        oblast,
+        name_ru="Усть-Каменогорск",
+        name_en="Ust-Kamenogorsk",
+        is_urban=True,
+    )
+    uk_s = territory(
+        "631010001",
+        "settlement",
+        uk,
+        name_ru="г. Усть-Каменогорск",
+        is_urban=True,
+        lat=49.95,
+        lon=82.61,
+    )
+    district = territory("634000000", "district", oblast, name_ru="Глубоковский район")
+    okrug = territory("634010000", "rural_okrug", district, name_ru="Белоусовский с.о.")
+    village = territory(
+        "634010001", "settlement", okrug, name_ru="Белоусовка", lat=50.13, lon=82.52
+    )
+    hamlet = territory(
+        "634010002", "settlement", okrug, name_ru="Верхне-Березовский", lat=50.20, lon=82.60
+    )
+    uk_school = school(uk_s, "School No. 1 Ust-Kamenogorsk")
+    v_school = school(village, "Belousovka school")
+    return Region(oblast, uk, uk_s, district, village, hamlet, uk_school, v_school)
+
+
+def enrol_counts(school_: Institution, year: int, per_grade: int) -> None:
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(institution=school_, year=year, grade=g, sex=s, count=per_grade)
+            for g in range(0, 12)
+            for s in ("M", "F")
+        ]
+    )
+
+
+def user(
+    role: str,
+    *,
+    territory_: Territory | None = None,
+    institution: Institution | None = None,
+    name: str | None = None,
+) -> User:
+    return User.objects.create_user(
+        name or f"{role}-{next(_serial)}",
+        password="pw-not-used-123",
+        role=role,
+        territory=territory_,
+        institution=institution,
+    )
+
+
+def programmes(reg: Region) -> dict[str, Programme]:
+    from ..demo import ensure_programmes
+
+    return {p.code: p for p in ensure_programmes()}
+
+
+ALL_ROLES = [r.value for r in Role]
