@@ -123,6 +123,8 @@ def test_home_figures_come_from_records(client, data, django_assert_max_num_quer
     )
     f.foreign_students(data["college"], f.YEAR, "CN", 40)
     f.donation("1000", "CNY", "70")
+    spec = f.specialty("TV901", "Литий", data["offerings"][0].specialty.industry)
+    f.offering(data["college"], spec, launch_year=f.YEAR, state_seats=20, paid_seats=5)
     g = region_at_glance(year=f.YEAR)
     assert g.schools == before.schools + 1
     assert g.pupils == before.pupils + 900
@@ -132,6 +134,8 @@ def test_home_figures_come_from_records(client, data, django_assert_max_num_quer
     assert km.commissioned_places == (km_before.commissioned_places if km_before else 0) + 300
     assert g.schools_building == before.schools_building + 1
     assert g.new_offerings == before.new_offerings + 1
+    assert g.new_seats == before.new_seats + 25
+    assert [s.code for s in g.new_specialties if s.code.startswith("TV9")] == ["TV900", "TV901"]
     assert g.foreign_students == before.foreign_students + 40
     assert g.donations_kzt - before.donations_kzt == 70000
     with django_assert_max_num_queries(12):
