@@ -513,6 +513,13 @@ class Importer:
                                 ids.append(info.pk)
                             m2m_ids[col.key] = ",".join(str(x) for x in sorted(set(ids)))
                             continue
+                        if col.ref is not None and type(raw) is str:
+                            # A key already in the reference table was valid when written:
+                            # skip its check digits (the hot path for BIN / KATO columns).
+                            text = raw.strip()
+                            if text in ref_maps[col.key]:
+                                values[col.key] = text
+                                continue
                         values[col.key] = col.type.convert(raw)
                     except CellError as exc:
                         errors.append(
