@@ -619,11 +619,7 @@ def _load_schools(
     for x in specs:
         inst = by_bin[x.bin]
         for year, pupils in sorted(x.pupils.items()):
-            condition = (
-                x.condition
-                if year == DEMO_YEAR
-                else ("three_shift" if x.condition == "three_shift" else "normal")
-            )
+            condition = x.condition  # a building's state and a third shift last for years
             capacity = x.capacity
             shifts, s1, s2, s3 = _shifts(pupils, capacity, condition)
             ratio = 12.5 if x.urban else 8.0
@@ -1110,7 +1106,11 @@ def _load_construction(
         if not p.relieves:
             continue
         pool = sorted(
-            (i for i in crowded[unit_of[p.settlement]] if i.pk not in taken),
+            (
+                i
+                for i in crowded[unit_of[p.settlement]]
+                if i.pk not in taken and years.get(i.pk, 0) > i.design_capacity
+            ),
             key=lambda i: (-(years.get(i.pk, 0) - i.design_capacity), i.bin or ""),
         )
         for inst in pool[: p.relieves]:

@@ -1,0 +1,177 @@
+"""Writes to the KATO tree and population: typed, transactional, audited.
+
+``save_audited`` is the small upsert-with-audit helper the other registries' services reuse
+(territory is the lowest layer, so every registry may import it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from keleshek.core import audit
+from keleshek.core.ids import IdentifierError, parse_kato
+from keleshek.core.models import AuditEntry
+
+from .models import PopulationRecord, Territory
+
+M = TypeVar("M", bound=models.Model)
+
+
+def save_audited(
+    model: type[M],
+    *,
+    lookup: Mapping[str, Any],
+    values: Mapping[str, Any],
+    actor: Any = None,
+    exclude_validation: tuple[str, ...] = (),
+) -> tuple[M, bool]:
+    """Create or update one row by its natural key, validate it, audit what changed.
+
+    Returns ``(obj, created)``. Nothing is written (and nothing audited) when the values equal
+    what is stored. Call inside the caller's transaction.
+    """
+    obj = model._default_manager.select_for_update().filter(**lookup).first()
+    created = obj is None
+    if obj is None:
+        obj = model(**lookup)
+    before = {} if created else audit.snapshot(obj)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    obj.full_clean(exclude=list(exclude_validation) or None, validate_unique=created)
+    after = audit.snapshot(obj)
+    changes = audit.diff(before, after)
+    if not created and not changes:
+        return obj, False
+    obj.save()
+    audit.record(
+        AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+        obj,
+        summary=f"{'created' if created else 'updated'} {obj._meta.verbose_name} {obj}",
+        changes=audit.diff(before, audit.snapshot(obj)),
+        user=actor,
+    )
+    return obj, created
+
+
+def _validate_kato(kato: str) -> str:
+    try:
+        return parse_kato(kato).code
+    except IdentifierError as exc:
+        raise ValidationError(_("KATO code must be exactly 9 digits"), code="kato") from exc
+
+
+@transaction.atomic
+def territory_upsert(
+    *,
+    kato: str,
+    level: str,
+    name_ru: str,
+    name_kk: str = "",
+    name_en: str = "",
+    parent: Territory | None = None,
+    is_urban: bool = False,
+    lat: float | None = None,
+    lon: float | None = None,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    successor: Territory | None = None,
+    is_synthetic: bool = False,
+    actor: Any = None,
+) -> tuple[Territory, bool]:
+    """Create or update a territory by KATO code (the importer's natural key)."""
+    kato = _validate_kato(kato)
+    if parent is not None and parent.kato == kato:
+        raise ValidationError(_("a territory cannot be its own parent"), code="parent")
+    if valid_to and valid_from and valid_to < valid_from:
+        raise ValidationError(_("valid to is before valid from"), code="valid_to")
+    territory, created = save_audited(
+        Territory,
+        lookup={"kato": kato},
+        values={
+            "level": level,
+            "name_ru": name_ru,
+            "name_kk": name_kk,
+            "name_en": name_en,
+            "parent": parent,
+            "is_urban": is_urban,
+            "lat": lat,
+            "lon": lon,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "successor": successor,
+            "is_synthetic": is_synthetic,
+            "path": (parent.path if parent else "/") + f"{kato}/",
+        },
+        actor=actor,
+    )
+    # a moved unit drags its subtree's paths along
+    _refresh_descendant_paths(territory)
+    return territory, created
+
+
+def _refresh_descendant_paths(root: Territory) -> None:
+    stale = []
+    frontier = [root]
+    while frontier:
+        children = list(Territory.objects.filter(parent__in=frontier))
+        by_id = {t.pk: t for t in frontier}
+        for child in children:
+            path = f"{by_id[child.parent_id].path}{child.kato}/"  # type: ignore[index]
+            if child.path != path:
+                child.path = path
+                stale.append(child)
+        frontier = children
+    if stale:
+        Territory.objects.bulk_update(stale, ["path"])
+
+
+@transaction.atomic
+def territory_abolish(
+    *, territory: Territory, on: dt.date, successor: Territory | None = None, actor: Any = None
+) -> Territory:
+    """Close a unit on a date (KATO versioning), pointing at where it went."""
+    if territory.valid_to is not None:
+        raise ValidationError(
+            _("%(kato)s is already closed on %(date)s")
+            % {"kato": territory.kato, "date": territory.valid_to},
+            code="closed",
+        )
+    if successor is not None and successor.pk == territory.pk:
+        raise ValidationError(_("a territory cannot succeed itself"), code="successor")
+    obj, _created = save_audited(
+        Territory,
+        lookup={"pk": territory.pk},
+        values={"valid_to": on, "successor": successor},
+        actor=actor,
+    )
+    return obj
+
+
+@transaction.atomic
+def population_set(
+    *,
+    territory: Territory,
+    year: int,
+    age: int,
+    sex: str,
+    count: int,
+    actor: Any = None,
+) -> PopulationRecord:
+    """Set the number of people of one age and sex in a territory and year."""
+    if sex not in PopulationRecord.Sex.values:
+        raise ValidationError(_("sex must be M or F"), code="sex")
+    if not 0 <= age <= 120:
+        raise ValidationError(_("age must be between 0 and 120"), code="age")
+    obj, _created = save_audited(
+        PopulationRecord,
+        lookup={"territory": territory, "year": year, "age": age, "sex": sex},
+        values={"count": count},
+        actor=actor,
+    )
+    return obj
