@@ -34,10 +34,11 @@ typecheck: $(STAMP)
 test-sqlite: $(STAMP) browser
 	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -q
 
-# The browser tests run their own server on SQLite; the PostgreSQL run covers everything else.
+# Tests that start their own servers (browser, production stack, faults) run once, in the
+# first pass; the PostgreSQL pass covers everything else on the shared server.
 test-postgres: $(STAMP)
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser and not own_services"; \
 	elif [ -n "$$KELESHEK_REQUIRE_POSTGRES" ]; then \
 	  echo "PostgreSQL at $(PG_URL) does not answer and KELESHEK_REQUIRE_POSTGRES is set"; exit 1; \
 	else echo "PostgreSQL at $(PG_URL) does not answer: skipping the PostgreSQL run"; fi
@@ -75,7 +76,7 @@ bench-load: $(STAMP)
 	$(BIN)/python benchmarks/load/run.py
 
 test-faults: $(STAMP)
-	$(BIN)/pytest -q -m faults tests/faults
+	$(BIN)/pytest -q -m faults tests/production
 
 clean:
 	rm -rf $(VENV) keleshek.sqlite3* keleshek-jobs.sqlite3* staticfiles

@@ -2,9 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import logging
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 
 from .context import acting_as
+
+log = logging.getLogger("keleshek.db")
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -25,3 +31,28 @@ class RequestContextMiddleware:
             user = None
         with acting_as(user, client_ip(request), "web"):
             return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down or restarting gets the user a clear 503 page with Retry-After,
+    not a server error. Services run in transactions, so nothing was half-written; Django opens
+    a fresh connection on the next request, so the service recovers by itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        from django.db import connections
+
+        log.warning("database unavailable", extra={"path": request.path, "error": str(exception)})
+        for conn in connections.all(initialized_only=True):
+            conn.close_if_unusable_or_obsolete()
+        body = render_to_string("core/db_unavailable.html", request=None)
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "30"
+        return response

@@ -1,4 +1,7 @@
+import importlib
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +9,7 @@ class JobsConfig(AppConfig):
     name = "keleshek.jobs"
     label = "jobs"
     verbose_name = _("Jobs")
+
+    def ready(self) -> None:
+        for module in settings.KELESHEK.get("JOB_MODULES", []):
+            importlib.import_module(module)

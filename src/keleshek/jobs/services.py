@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -25,7 +26,15 @@ from .models import Job
 
 log = logging.getLogger("keleshek.jobs")
 
-STALE_AFTER = dt.timedelta(minutes=5)
+
+
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.KELESHEK["JOB_STALE_SECONDS"])
+
+
+def _progress_alias() -> str:
+    # PostgreSQL: a separate autocommit connection, so progress is visible mid-transaction.
+    return "jobs" if "jobs" in settings.DATABASES else "default"
 
 
 class Progress(Protocol):
@@ -108,7 +117,7 @@ def execute(job_id: int) -> Job:
     job = Job.objects.get(pk=job_id)
 
     def progress(percent: float, message: str = "") -> None:
-        Job.objects.filter(pk=job_id).update(
+        Job.objects.using(_progress_alias()).filter(pk=job_id).update(
             progress=max(0.0, min(100.0, percent)),
             message=message[:500],
             heartbeat_at=timezone.now(),
@@ -148,7 +157,7 @@ def reap_stale_jobs(*, now: dt.datetime | None = None) -> list[int]:
     """Re-queue jobs whose worker stopped sending heartbeats; fail those out of attempts."""
     now = now or timezone.now()
     stale = Job.objects.filter(
-        Q(heartbeat_at__lt=now - STALE_AFTER) | Q(heartbeat_at__isnull=True),
+        Q(heartbeat_at__lt=now - stale_after()) | Q(heartbeat_at__isnull=True),
         status=Job.Status.RUNNING,
     )
     requeued: list[int] = []

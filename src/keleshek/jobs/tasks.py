@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from . import services
 
@@ -15,4 +15,13 @@ def execute_job_task(job_id: int) -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def reap_stale_jobs_task() -> None:
+    services.reap_stale_jobs()
+
+
+@HUEY.on_startup()
+def reap_on_startup() -> None:
+    """A worker that starts after a crash picks up the jobs its predecessor left running."""
+    from django.db import close_old_connections
+
+    close_old_connections()
     services.reap_stale_jobs()

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "keleshek.core.middleware.RequestContextMiddleware",
+    "keleshek.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "keleshek.urls"
@@ -84,6 +85,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("KELESHEK_CONN_MAX_AGE", "0")),
     )
 }
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a restarted server is noticed at once
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A second connection in autocommit mode for job progress and heartbeats, so that they are
+    # visible while the job's own transaction is still open (keleshek.jobs.services).
+    DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
@@ -151,6 +157,10 @@ KELESHEK = {
     "FORECAST_GROWTH_BOUND": 0.05,  # the Ministry bounds growth at +-5 %/year
     "PUBLIC_SUPPRESS_BELOW": 5,
     "CNY_KZT_RATE_DEFAULT": 70.0,
+    # Extra modules with job handlers (plugins, fault tests), comma-separated.
+    "JOB_MODULES": [m for m in os.environ.get("KELESHEK_JOB_MODULES", "").split(",") if m],
+    # A running job without a heartbeat for this long is presumed dead and re-queued.
+    "JOB_STALE_SECONDS": int(os.environ.get("KELESHEK_JOB_STALE_SECONDS", "300")),
 }
 
 LOGGING = {

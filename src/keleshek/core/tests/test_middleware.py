@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from keleshek.core.middleware import DatabaseUnavailableMiddleware
+
+
+def _mw() -> DatabaseUnavailableMiddleware:
+    return DatabaseUnavailableMiddleware(lambda r: HttpResponse("ok"))
+
+
+def test_database_errors_become_a_clear_503_in_three_languages() -> None:
+    request = RequestFactory().get("/ru/")
+    for exc in (OperationalError("server closed the connection"), InterfaceError("closed")):
+        response = _mw().process_exception(request, exc)
+        assert response is not None
+        assert response.status_code == 503
+        assert response["Retry-After"] == "30"
+        text = response.content.decode()
+        assert "База данных временно недоступна" in text
+        assert "Дерекқор уақытша қолжетімсіз" in text
+        assert "Nothing was changed" in text
+
+
+def test_other_errors_are_left_to_django() -> None:
+    request = RequestFactory().get("/ru/")
+    assert _mw().process_exception(request, ValueError("bug")) is None
