@@ -157,7 +157,7 @@ def deficit(f: Facts, lang: Lang) -> str | None:
     ax.set_yticks(list(ys), names)
     ax.invert_yaxis()
     ax.set_title(CHART_TITLES["deficit"][lang])
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=2)
     return _svg(fig)
 
 
@@ -186,7 +186,9 @@ def support_coverage(f: Facts, lang: Lang) -> str | None:
     ax.set_xlim(0, 100)
     ax.invert_yaxis()
     ax.set_title(CHART_TITLES["support"][lang])
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.legend(
+        frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(kinds)
+    )
     return _svg(fig)
 
 

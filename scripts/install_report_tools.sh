@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Tools the briefing report's tests use to check its PDF: pdftotext, pdftoppm, pdffonts
+# (poppler-utils) and the DejaVu fonts WeasyPrint embeds (Cyrillic and Kazakh letters).
+# Debian/Ubuntu; run as root. Without them the PDF tests skip and say why.
+set -euo pipefail
+need=()
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -q "DejaVu Sans" || need+=(fonts-dejavu-core)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+fi
