@@ -14,7 +14,7 @@ from keleshek.core.models import AuditEntry
 
 from .models import ApiToken
 
-TOKEN_PREFIX = "klsk_"
+TOKEN_PREFIX = "klsk_"  # noqa: S105 - a public marker, not a secret
 
 
 def hash_token(token: str) -> str:

@@ -62,7 +62,9 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_funding(obj: Project) -> list[FundingOut]:
-        return [FundingOut(source=f.source, share=f.share, amount=f.amount) for f in obj.funding.all()]
+        return [
+            FundingOut(source=f.source, share=f.share, amount=f.amount) for f in obj.funding.all()
+        ]
 
 
 class ProjectFilter(Schema):

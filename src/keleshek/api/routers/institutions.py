@@ -13,8 +13,19 @@ from ninja.pagination import paginate
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear, Laboratory
 
 from ..auth import public_auth, token_auth
-from .common import Bin, ErrorOut, Kato, Language, ObjectId, Page, Search, SmallInt, Year
-from .common import choices, scoped
+from .common import (
+    Bin,
+    ErrorOut,
+    Kato,
+    Language,
+    ObjectId,
+    Page,
+    Search,
+    SmallInt,
+    Year,
+    choices,
+    scoped,
+)
 
 router = Router(tags=["institutions"], auth=public_auth)
 

@@ -11,8 +11,7 @@ from ninja.pagination import paginate
 from keleshek.programmes.models import Industry, LabourDemand, Offering, Specialty
 
 from ..auth import public_auth, token_auth
-from .common import Code, ErrorOut, Kato, Language, ObjectId, Page, Search, Year, choices
-from .common import scoped
+from .common import Code, ErrorOut, Kato, Language, ObjectId, Page, Search, Year, choices, scoped
 
 router = Router(tags=["programmes"], auth=public_auth)
 
@@ -110,9 +109,7 @@ def _specialties() -> QuerySet[Specialty]:
 
 @router.get("/specialties", response=list[SpecialtyOut], summary="The specialty classifier")
 @paginate(Page)
-def list_specialties(
-    request: HttpRequest, filters: Query[SpecialtyFilter]
-) -> QuerySet[Specialty]:
+def list_specialties(request: HttpRequest, filters: Query[SpecialtyFilter]) -> QuerySet[Specialty]:
     qs = _specialties()
     if filters.level is not None:
         qs = qs.filter(isced_level=filters.level)
