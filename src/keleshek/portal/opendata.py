@@ -28,7 +28,8 @@ Row = dict[str, Any]
 
 
 def suppress_below() -> int:
-    return int(settings.KELESHEK.get("PUBLIC_SUPPRESS_BELOW", 5))
+    value: Any = settings.KELESHEK.get("PUBLIC_SUPPRESS_BELOW", 5)
+    return int(value)
 
 
 def suppress(value: int | None, threshold: int) -> int | None:
@@ -60,7 +61,7 @@ def latest_year() -> int | None:
 
 def _schools(year: int | None) -> Iterator[Row]:
     qs = (
-        InstitutionYear.objects.filter(year=year, institution__kind=Institution.Kind.SCHOOL)
+        InstitutionYear.objects.filter(year=year or 0, institution__kind=Institution.Kind.SCHOOL)
         .order_by("institution__settlement__kato", "institution__bin", "institution_id")
         .values(
             "institution__bin",
@@ -93,7 +94,7 @@ def _schools(year: int | None) -> Iterator[Row]:
 def _districts(year: int | None) -> Iterator[Row]:
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     qs = InstitutionYear.objects.filter(
-        year=year, institution__kind=Institution.Kind.SCHOOL
+        year=year or 0, institution__kind=Institution.Kind.SCHOOL
     ).values_list(
         "institution__settlement__path",
         "design_capacity",
@@ -126,7 +127,7 @@ def _districts(year: int | None) -> Iterator[Row]:
 
 def _offerings(year: int | None) -> Iterator[Row]:
     qs = (
-        Offering.objects.filter(year=year)
+        Offering.objects.filter(year=year or 0)
         .order_by("institution__bin", "specialty__code", "language", "pk")
         .values(
             "institution__bin",
@@ -185,7 +186,7 @@ def _construction(year: int | None) -> Iterator[Row]:
 
 def _international(year: int | None) -> Iterator[Row]:
     qs = (
-        InternationalStudents.objects.filter(year=year)
+        InternationalStudents.objects.filter(year=year or 0)
         .order_by("institution__bin", "country")
         .values("institution__bin", "year", "country", "count")
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from typing import Any
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 _WORD = re.compile(r"[0-9a-zа-яёәғқңөұүһі]+", re.IGNORECASE)
@@ -38,7 +39,7 @@ _KK_SUFFIXES = tuple(sorted(_KK.split(), key=len, reverse=True))
 
 
 @cache
-def _morph():  # type: ignore[no-untyped-def]
+def _morph() -> Any:
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang="ru")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import get_language
@@ -109,9 +110,9 @@ def catalogue_offerings(filters: CatalogueFilters) -> QuerySet[Offering]:
 
 @dataclass
 class FilterOptions:
-    levels: list[tuple[int, str]]
+    levels: list[tuple[int, Any]]
     industries: list[Industry]
-    languages: list[tuple[str, str]]
+    languages: list[tuple[str, Any]]
     cities: list[Territory]
 
 
@@ -234,6 +235,50 @@ class Glance:
     foreign_countries: list[tuple[str, int]] = field(default_factory=list)
     donations_kzt: Decimal = Decimal(0)
     deficit_by_district: list[tuple[str, int, int, int]] = field(default_factory=list)
+    materialised: bool = False  # True: school and headline figures from indicators
+
+
+def _int(value: float | None) -> int:
+    return round(value) if value is not None else 0
+
+
+def _materialised_glance(g: Glance) -> bool:
+    """Fill the school, programme and partnership figures from the indicators app's
+    materialised values (no scan of base tables). False when they were not computed."""
+    if g.year is None:
+        return False
+    from keleshek.indicators import selectors as ind
+
+    figs = ind.territory_values(ind.oblast_kato(), g.year)
+    if "schools" not in figs or "places_deficit" not in figs:
+        return False
+
+    def v(code: str) -> int:
+        fig = figs.get(code)
+        return _int(fig.value) if fig else 0
+
+    g.schools, g.pupils, g.capacity = v("schools"), v("pupils"), v("capacity")
+    g.deficit = v("places_deficit")
+    g.three_shift, g.emergency = v("three_shift_schools"), v("emergency_schools")
+    drills = {
+        code: {f.key: f for f in ind.values_for(code, ind.oblast_kato(), g.year).children}
+        for code in ("pupils", "capacity", "places_deficit")
+    }
+    rows = []
+    for kato, deficit in drills["places_deficit"].items():
+        pupils = drills["pupils"].get(kato)
+        capacity = drills["capacity"].get(kato)
+        rows.append(
+            (
+                deficit.label,
+                _int(pupils.value if pupils else None),
+                _int(capacity.value if capacity else None),
+                _int(deficit.value),
+            )
+        )
+    g.deficit_by_district = sorted(rows, key=lambda r: (-r[3], r[0]))
+    g.materialised = True
+    return True
 
 
 def _latest_year() -> int | None:
@@ -247,8 +292,15 @@ def region_at_glance(year: int | None = None) -> Glance:
         if year is None:
             year = Offering.objects.aggregate(y=Max("year"))["y"]
     g = Glance(year=year)
+    if not _materialised_glance(g):
+        _live_school_figures(g)
+    _live_other_figures(g)
+    return g
 
-    # Schools: capacity, pupils, deficit, shifts (InstitutionYear of the year).
+
+def _live_school_figures(g: Glance) -> None:
+    """Schools: capacity, pupils, deficit, shifts, computed from InstitutionYear rows."""
+    year = g.year or 0
     district_names: dict[str, str] = {}
     by_district: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     rows = (
@@ -289,6 +341,9 @@ def region_at_glance(year: int | None = None) -> Glance:
             key=lambda r: (-r[3], r[0]),
         )
 
+
+def _live_other_figures(g: Glance) -> None:
+    year = g.year or 0
     # Construction: schools by main funding source and stage.
     labels = dict(FundingSource.choices)
     lines: dict[str, SourceLine] = {}
@@ -368,4 +423,3 @@ def region_at_glance(year: int | None = None) -> Glance:
     ).only("amount", "currency", "kzt_rate"):
         if a.amount_kzt is not None:
             g.donations_kzt += a.amount_kzt
-    return g

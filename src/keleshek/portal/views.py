@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -171,7 +172,7 @@ class _Echo:
 
 
 @require_safe
-def open_data_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def open_data_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
     dataset = opendata.DATASETS.get(slug)
     if dataset is None or fmt not in ("csv", "json"):
         raise Http404
@@ -181,13 +182,13 @@ def open_data_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         writer = csv.DictWriter(_Echo(), fieldnames=dataset.columns, lineterminator="\n")
 
         def lines() -> Any:
-            yield "\ufeff" + writer.writeheader()  # type: ignore[operator]
+            yield "\ufeff" + str(writer.writeheader())
             for row in dataset.records(year):
                 yield writer.writerow({k: "" if v is None else v for k, v in row.items()})
 
-        resp: HttpResponse = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")  # type: ignore[assignment]
-        resp["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return resp
+        stream = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        stream["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return stream
     body = {
         "dataset": slug,
         "year": year,
