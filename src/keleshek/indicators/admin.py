@@ -12,7 +12,15 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(admin.ModelAdmin):
-    list_display = ("indicator", "territory", "institution", "year", "dimension", "category", "value")
+    list_display = (
+        "indicator",
+        "territory",
+        "institution",
+        "year",
+        "dimension",
+        "category",
+        "value",
+    )
     list_filter = ("year", "dimension")
     raw_id_fields = ("territory", "institution")
     list_select_related = ("indicator", "territory", "institution")

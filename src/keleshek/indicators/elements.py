@@ -23,8 +23,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -183,14 +193,20 @@ def _pupils_by_age(ctx: Context) -> Iterator[Fact]:
     year = ctx.current_year
     if not ctx.wants(year):
         return
+    # Age in completed years on 1 September of ``year`` by plain date comparisons (no
+    # per-row date functions): born after 1 Sep of ``year - a - 1`` means younger than a + 1.
+    age_case = Case(
+        *[When(birth_date__gt=dt.date(year - a - 1, 9, 1), then=Value(a)) for a in range(0, 26)],
+        default=Value(99),
+        output_field=IntegerField(),
+    )
     rows = (
-        Pupil.objects.annotate(by=ExtractYear("birth_date"), bm=ExtractMonth("birth_date"))
-        .values_list("school__settlement_id", "grade", "sex", "by", "bm")
+        Pupil.objects.annotate(age=age_case)
+        .values_list("school__settlement_id", "grade", "sex", "age")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for settlement, grade, sex, by, bm, n in rows.iterator(chunk_size=5000):
-        age = year - by - (1 if bm >= 9 else 0)  # completed years on 1 September
+    for settlement, grade, sex, age, n in rows.iterator(chunk_size=5000):
         g_level = level_of_grade(grade)
         a_level = level_of_age(age)
         measures = {"pupils_registered": float(n)}
@@ -237,9 +253,15 @@ def _commissioned(ctx: Context) -> Iterator[Fact]:
         project__kind__in=Project.SCHOOL_KINDS,
         project__actual_commissioning__isnull=False,
     ).values_list(
-        "project__settlement_id", "project__actual_commissioning", "source", "share", "project__places"
+        "project__settlement_id",
+        "project__actual_commissioning",
+        "source",
+        "share",
+        "project__places",
     )
     for settlement, when, src, share, places in rows.iterator(chunk_size=5000):
+        if when is None:
+            continue
         year = school_year_of(when)
         if not ctx.wants(year):
             continue
@@ -315,9 +337,20 @@ def _offerings(ctx: Context) -> Iterator[Fact]:
         )
         .order_by()
     )
-    for inst, settlement, kind, year, spec, dual, enrolled, seats, state, grads, new, nseats in (
-        rows.iterator(chunk_size=5000)
-    ):
+    for (
+        inst,
+        settlement,
+        kind,
+        year,
+        spec,
+        dual,
+        enrolled,
+        seats,
+        state,
+        grads,
+        new,
+        nseats,
+    ) in rows.iterator(chunk_size=5000):
         tvet = kind == "college"
         yield (
             inst,
@@ -373,9 +406,16 @@ def _donations(ctx: Context) -> Iterator[Fact]:
     rows = Agreement.objects.filter(
         kind=Agreement.Kind.EQUIPMENT_DONATION, amount__isnull=False, signed_on__isnull=False
     ).values_list(
-        "institution_id", "institution__settlement_id", "signed_on", "amount", "currency", "kzt_rate"
+        "institution_id",
+        "institution__settlement_id",
+        "signed_on",
+        "amount",
+        "currency",
+        "kzt_rate",
     )
     for inst, settlement, signed, amount, currency, rate in rows:
+        if signed is None or amount is None:
+            continue
         year = school_year_of(signed)
         if not ctx.wants(year):
             continue

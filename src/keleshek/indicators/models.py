@@ -50,7 +50,7 @@ class Indicator(Multilingual):
         _("disaggregations"),
         default=list,
         blank=True,
-        help_text=_("dimensions materialised besides the total, e.g. [\"sex\", \"area\"]"),
+        help_text=_('dimensions materialised besides the total, e.g. ["sex", "area"]'),
     )
     higher_is_better = models.BooleanField(_("higher is better"), null=True, blank=True)
     headline = models.BooleanField(_("headline figure"), default=False)
@@ -122,9 +122,13 @@ class RefreshRun(models.Model):
     seconds = models.FloatField(_("seconds"), null=True, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     years = models.JSONField(_("years"), default=list, blank=True)
+    current_year = models.PositiveSmallIntegerField(_("current school year"), null=True)
     trigger = models.CharField(_("trigger"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("indicator refresh")
         verbose_name_plural = _("indicator refreshes")
         ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.rows} rows"

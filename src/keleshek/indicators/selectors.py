@@ -172,7 +172,7 @@ class Drill:
 
 def values_for(code: str, kato: str, year: int) -> Drill:
     """One indicator for a territory, its child territories, and (for a settlement or a
-    district) the institutions in it. Three queries."""
+    district) the institutions in it. Two queries."""
     terr = territory_by_kato(kato)
     rows = (
         IndicatorValue.objects.filter(
@@ -218,9 +218,7 @@ def series(code: str, kato: str, years: list[int] | None = None, **disagg: str) 
     qs = _territory_rows(kato).filter(indicator__code=code, dimension=dim, category=cat)
     if years:
         qs = qs.filter(year__in=years)
-    return {
-        y: v for y, v in qs.order_by("year").values_list("year", "value") if v is not None
-    }
+    return {y: v for y, v in qs.order_by("year").values_list("year", "value") if v is not None}
 
 
 def breakdown(code: str, kato: str, year: int, dimension: str) -> dict[str, float | None]:
@@ -238,9 +236,11 @@ def breakdown_table(
 ) -> dict[str, dict[int, float]]:
     """``{category: {year: value}}`` for one territory (labour-market match, forecasts)."""
     out: dict[str, dict[int, float]] = defaultdict(dict)
-    rows = _territory_rows(kato).filter(
-        indicator__code=code, year__in=years, dimension=dimension
-    ).values_list("category", "year", "value")
+    rows = (
+        _territory_rows(kato)
+        .filter(indicator__code=code, year__in=years, dimension=dimension)
+        .values_list("category", "year", "value")
+    )
     for cat, year, v in rows:
         if v is not None:
             out[cat][year] = v
@@ -274,7 +274,11 @@ def map_points(code: str, kato: str, year: int) -> list[MapPoint]:
     ).values_list(
         "territory__kato", "territory__name_ru", "territory__lat", "territory__lon", "value"
     )
-    return [MapPoint(k, n, lat, lon, v) for k, n, lat, lon, v in rows]
+    return [
+        MapPoint(k, n, lat, lon, v)
+        for k, n, lat, lon, v in rows
+        if lat is not None and lon is not None
+    ]
 
 
 def suppress(value: float | None, numerator: float | None, unit: str, threshold: int) -> bool:
@@ -287,3 +291,232 @@ def suppress(value: float | None, numerator: float | None, unit: str, threshold:
     if unit in ("percent", "ratio"):
         return numerator is not None and 0 < numerator < threshold
     return False
+
+
+# --------------------------------------------------------------------------- capacity planning
+
+
+@dataclass
+class SettlementForecast:
+    territory_id: int
+    name: str
+    grades: dict[int, float]
+    forecast: list[dict[int, float]]
+
+
+@dataclass
+class CapacityPlan:
+    territory: Territory
+    base_year: int
+    years: list[int]
+    grades_today: dict[int, float]
+    forecast_totals: list[float]
+    settlements: list[SettlementForecast]
+    schools: list[Any]  # planning.School
+    projects: list[Any]  # planning.PlannedProject
+    project_stage: dict[str, str]
+    result: Any  # planning.PlanResult
+    school_names: dict[int, str]
+
+
+def capacity_plan(
+    kato: str,
+    year: int,
+    *,
+    horizon: int = 5,
+    overrides: dict[str, int | None] | None = None,
+    extra: list[Any] | None = None,
+) -> CapacityPlan:
+    """The capacity-planning view of a territory: materialised grades, birth cohorts and
+    school capacities, plus the construction pipeline (the registry of projects, read, never
+    written). ``overrides`` moves projects (``{project id: year or None}``); ``extra`` adds
+    hypothetical ``planning.PlannedProject``s. Six queries whatever the territory."""
+    from keleshek.construction.models import Project
+
+    from . import planning
+
+    terr = territory_by_kato(kato)
+    bound = float(str(settings.KELESHEK.get("FORECAST_GROWTH_BOUND", 0.05)))
+    years = [year + k for k in range(horizon + 1)]
+    # 1. grades (this and last year) and population by single age, per settlement
+    rows = IndicatorValue.objects.filter(
+        indicator__code__in=("pupils_by_grade", "population_by_age"),
+        year__in=(year, year - 1),
+        institution__isnull=True,
+        territory__path__startswith=terr.path,
+        territory__level=Territory.Level.SETTLEMENT,
+        dimension__in=("grade", "age"),
+    ).values_list("territory_id", "territory__name_ru", "year", "dimension", "category", "value")
+    grades: dict[int, dict[int, float]] = defaultdict(dict)
+    prev: dict[int, dict[int, float]] = defaultdict(dict)
+    ages: dict[int, dict[int, float]] = defaultdict(dict)
+    names: dict[int, str] = {}
+    for tid, tname, y, dim, cat, v in rows:
+        names[tid] = tname
+        if v is None:
+            continue
+        if dim == "grade":
+            (grades if y == year else prev)[tid][int(cat)] = v
+        elif y == year:
+            ages[tid][int(cat)] = v
+    settlements: list[SettlementForecast] = []
+    growth: dict[int, list[float]] = {}
+    for tid in sorted(names, key=lambda t: names[t]):
+        fc = planning.forecast_grades(
+            grades.get(tid, {}),
+            ages.get(tid, {}),
+            horizon=horizon,
+            bound=bound,
+            previous_grades=prev.get(tid),
+        )
+        growth[tid] = planning.growth_factors(fc)
+        settlements.append(SettlementForecast(tid, names[tid], grades.get(tid, {}), fc))
+    # 2. schools: pupils and capacity per institution (materialised)
+    inst_rows = IndicatorValue.objects.filter(
+        indicator__code__in=("pupils", "capacity"),
+        year=year,
+        dimension="",
+        institution__isnull=False,
+        territory__path__startswith=terr.path,
+    ).values_list(
+        "institution_id", "institution__name_ru", "territory_id", "indicator__code", "value"
+    )
+    acc: dict[int, dict[str, Any]] = {}
+    for iid, iname, tid, code, v in inst_rows:
+        d = acc.setdefault(iid, {"name": iname, "settlement": tid})
+        d[code] = v or 0.0
+    schools = [
+        planning.School(
+            iid, d["name"], d["settlement"], d.get("capacity", 0.0), d.get("pupils", 0.0)
+        )
+        for iid, d in sorted(acc.items(), key=lambda kv: kv[1]["name"])
+    ]
+    # 3. the pipeline (3 queries: projects, relieves, settlement names are in the join)
+    pipeline = (
+        Project.objects.filter(
+            settlement__path__startswith=terr.path,
+            kind__in=Project.SCHOOL_KINDS,
+            stage__in=(
+                Project.Stage.PLANNED,
+                Project.Stage.DESIGN,
+                Project.Stage.UNDER_CONSTRUCTION,
+            ),
+        )
+        .prefetch_related("relieves")
+        .order_by("planned_commissioning", "code")
+    )
+    from .elements import school_year_of
+
+    projects: list[Any] = []
+    stage: dict[str, str] = {}
+    overrides = overrides or {}
+    for p in pipeline:
+        pid = str(p.pk)
+        default = (
+            school_year_of(p.planned_commissioning)
+            if p.planned_commissioning and p.stage == Project.Stage.UNDER_CONSTRUCTION
+            else None
+        )
+        when = overrides.get(pid, default) if pid in overrides else default
+        projects.append(
+            planning.PlannedProject(
+                id=pid,
+                name=p.name,
+                settlement=p.settlement_id,
+                places=float(p.places),
+                year=when,
+                relieves=tuple(r.pk for r in p.relieves.all()),
+                institution=p.institution_id,
+            )
+        )
+        stage[pid] = p.stage
+    for x in extra or []:
+        projects.append(x)
+        stage[x.id] = "hypothetical"
+    result = planning.plan_deficit(schools, growth, projects, years)
+    grades_today: dict[int, float] = defaultdict(float)
+    for s in settlements:
+        for g, v in s.grades.items():
+            grades_today[g] += v
+    totals = [0.0] * len(years)
+    for s in settlements:
+        for k, f in enumerate(s.forecast):
+            totals[k] += sum(f.values())
+    return CapacityPlan(
+        territory=terr,
+        base_year=year,
+        years=years,
+        grades_today=dict(sorted(grades_today.items())),
+        forecast_totals=totals,
+        settlements=settlements,
+        schools=schools,
+        projects=projects,
+        project_stage=stage,
+        result=result,
+        school_names={s.id: s.name for s in schools},
+    )
+
+
+# --------------------------------------------------------------------------- labour market
+
+
+@dataclass
+class LabourRow:
+    code: str
+    name: str
+    demand: dict[int, float]
+    graduates: dict[int, float]
+    gap: dict[int, float]
+    seats_to_close: dict[int, float]
+    state_seats: float
+
+
+def labour_match(kato: str, year: int, horizon: int = 5) -> list[LabourRow]:
+    """Per specialty: demand against expected graduates for ``year .. year+horizon``. Future
+    graduates without offerings yet are carried forward from the latest known year; the seats
+    that would close a gap assume the specialty's graduation ratio (graduates per seat, 1 when
+    unknown). Two queries."""
+    import math
+
+    from keleshek.programmes.models import Specialty
+
+    years = list(range(year, year + horizon + 1))
+    rows = (
+        _territory_rows(kato)
+        .filter(
+            indicator__code__in=("labour_demand", "graduates_expected", "state_seats"),
+            dimension="specialty",
+            year__lte=year + horizon,
+        )
+        .values_list("indicator__code", "category", "year", "value")
+    )
+    data: dict[str, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
+    for code, spec, y, v in rows:
+        if v is not None:
+            data[spec][code][y] = v
+    names = {s.code: s.name for s in Specialty.objects.filter(code__in=list(data))}
+    out: list[LabourRow] = []
+    for spec in sorted(data):
+        d = data[spec]
+        demand = {y: d["labour_demand"][y] for y in years if y in d["labour_demand"]}
+        if not demand:
+            continue
+        grads_known = d["graduates_expected"]
+        graduates: dict[int, float] = {}
+        last = 0.0
+        for y in range(min([*grads_known, year]), year + horizon + 1):
+            if y in grads_known:
+                last = grads_known[y]
+            if y in years:
+                graduates[y] = last
+        seats_known = d["state_seats"]
+        latest_seats = seats_known[max(seats_known)] if seats_known else 0.0
+        ratio = (last / latest_seats) if latest_seats and last else 1.0
+        ratio = min(1.0, max(0.5, ratio))
+        gap = {y: demand[y] - graduates.get(y, 0.0) for y in demand}
+        seats = {y: float(math.ceil(max(0.0, g) / ratio)) for y, g in gap.items()}
+        out.append(
+            LabourRow(spec, names.get(spec, spec), demand, graduates, gap, seats, latest_seats)
+        )
+    out.sort(key=lambda r: -max(r.gap.values(), default=0))
+    return out

@@ -45,7 +45,7 @@ def current_year() -> int:
 
     configured = settings.KELESHEK.get("CURRENT_YEAR")
     if configured:
-        return int(configured)
+        return int(str(configured))
     latest = InstitutionYear.objects.order_by("-year").values_list("year", flat=True).first()
     return int(latest) if latest else school_year_of(dt.date.today())
 
@@ -68,7 +68,7 @@ def _tree() -> _Tree:
         ancestors[tid] = [by_kato[k] for k in path.strip("/").split("/") if k in by_kato] or [tid]
         if level == "settlement":
             area[tid] = "urban" if urban else "rural"
-    root_kato = settings.KELESHEK.get("OBLAST_KATO", "")
+    root_kato = str(settings.KELESHEK.get("OBLAST_KATO", ""))
     return _Tree(ancestors, area, by_kato.get(root_kato))
 
 
@@ -169,15 +169,20 @@ def _write(rows: list[Row]) -> None:
             buf.write(
                 "\t".join("\\N" if x is None else str(x).replace("\t", " ") for x in r) + "\n"
             )
-        with connection.cursor() as cur:
-            with cur.cursor.copy(  # type: ignore[attr-defined]
-                f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN"
-            ) as copy:
-                copy.write(buf.getvalue())
+        with (
+            connection.cursor() as cur,
+            cur.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+        ):
+            copy.write(buf.getvalue())
         return
-    IndicatorValue.objects.bulk_create(
-        (IndicatorValue(**dict(zip(COLUMNS, r, strict=True))) for r in rows), batch_size=2000
-    )
+    # SQLite and others: a plain parameterised INSERT, many rows per call (the ORM's
+    # bulk_create spends most of its time building expressions for each value).
+    table = IndicatorValue._meta.db_table
+    marks = ", ".join(["%s"] * len(COLUMNS))
+    sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({marks})"  # noqa: S608  # fixed names
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), 5000):
+            cur.executemany(sql, rows[start : start + 5000])
 
 
 def refresh_indicators(*, years: Iterable[int] | None = None, trigger: str = "") -> RefreshRun:
@@ -202,7 +207,7 @@ def refresh_indicators(*, years: Iterable[int] | None = None, trigger: str = "")
         old = IndicatorValue.objects.all()
         if year_set is not None:
             old = old.filter(year__in=year_set)
-        old._raw_delete(old.db)  # type: ignore[attr-defined]  # no cascades point here
+        old._raw_delete(old.db)  # no cascades point here: a plain DELETE
         _write(rows)
         run = RefreshRun.objects.create(
             started_at=started,
@@ -211,6 +216,7 @@ def refresh_indicators(*, years: Iterable[int] | None = None, trigger: str = "")
             rows=len(rows),
             years=sorted(year_set) if year_set is not None else [],
             trigger=trigger[:100],
+            current_year=ctx.current_year,
         )
     return run
 

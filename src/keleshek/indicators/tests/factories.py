@@ -14,6 +14,7 @@ from keleshek.construction.models import FundingSource, Project, ProjectFunding
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear
 from keleshek.territory.models import PopulationRecord, Territory
 
+
 def territory(kato: str, level: str, parent: Territory | None = None, **kw: object) -> Territory:
     return Territory.objects.create(
         kato=kato, level=level, parent=parent, name_ru=kw.pop("name", kato), **kw
@@ -87,8 +88,15 @@ def region(year: int = 2025) -> Region:
     a = school(town, "School A", year=year, capacity=1000, s1=900, s2=400, fte="50")
     b = school(town, "School B", year=year, capacity=500, s1=300, fte="20", condition="emergency")
     c = school(
-        village, "School C", year=year, capacity=200, s1=150, s2=100, s3=50,
-        condition="three_shift", shifts=3,
+        village,
+        "School C",
+        year=year,
+        capacity=200,
+        s1=150,
+        s2=100,
+        s3=50,
+        condition="three_shift",
+        shifts=3,
     )
     d = school(aul, "School D", year=year, capacity=300, s1=100)
     return Region(ob, d1, d2, town, village, aul, a, b, c, d)

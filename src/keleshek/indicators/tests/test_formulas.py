@@ -82,16 +82,30 @@ def test_ger_from_population_by_sex() -> None:
 def test_places_added_by_funding_source_and_pipeline() -> None:
     r = region(Y)
     project(
-        "p1", r.town, places=600, stage=Project.Stage.COMMISSIONED, actual=dt.date(2025, 8, 20),
+        "p1",
+        r.town,
+        places=600,
+        stage=Project.Stage.COMMISSIONED,
+        actual=dt.date(2025, 8, 20),
         sources={FundingSource.KELESHEK_MEKTEBI: "0.75", FundingSource.LOCAL_BUDGET: "0.25"},
     )
     project("p2", r.aul, places=100, stage=Project.Stage.COMMISSIONED, actual=dt.date(2026, 2, 1))
     project(
-        "p3", r.village, places=300, stage=Project.Stage.UNDER_CONSTRUCTION, readiness=40,
-        planned=dt.date(2027, 8, 1), planned_cost="1000", actual_cost="400",
+        "p3",
+        r.village,
+        places=300,
+        stage=Project.Stage.UNDER_CONSTRUCTION,
+        readiness=40,
+        planned=dt.date(2027, 8, 1),
+        planned_cost="1000",
+        actual_cost="400",
     )
     project(
-        "p4", r.village, places=0, stage=Project.Stage.UNDER_CONSTRUCTION, readiness=80,
+        "p4",
+        r.village,
+        places=0,
+        stage=Project.Stage.UNDER_CONSTRUCTION,
+        readiness=80,
         kind=Project.Kind.SPORTS_GROUND,
     )
     refresh_indicators()

@@ -1,0 +1,405 @@
+"""Staff dashboards (mounted at /<lang>/staff/ by ``portal.staff_urls``). Thin: scope check,
+selectors, charts, template. Every page reads the materialised indicator values only."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from keleshek.core import audit
+from keleshek.core.scoping import Scope, scope_for
+from keleshek.territory.models import Territory
+
+from . import charts, planning, selectors
+from .models import Indicator
+
+DEFAULT_INDICATOR = "places_deficit"
+
+
+# --------------------------------------------------------------------------- scope helpers
+
+
+def _scope(request: HttpRequest) -> Scope:
+    scope = scope_for(request.user)
+    if scope.nothing:
+        raise PermissionDenied
+    return scope
+
+
+def _home_kato(scope: Scope) -> str | None:
+    if scope.everything:
+        return selectors.oblast_kato()
+    if scope.territory_path:
+        return scope.territory_path.strip("/").split("/")[-1]
+    return None
+
+
+def _check_territory(scope: Scope, terr: Territory) -> None:
+    if scope.everything:
+        return
+    if scope.territory_path and terr.path.startswith(scope.territory_path):
+        return
+    raise PermissionDenied
+
+
+def _territory_or_404(kato: str) -> Territory:
+    try:
+        return selectors.territory_by_kato(kato)
+    except Territory.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _year(request: HttpRequest) -> tuple[int, Any]:
+    run = selectors.last_refresh()
+    default = (run.current_year if run and run.current_year else None) or int(
+        str(settings.KELESHEK.get("CURRENT_YEAR") or 2025)
+    )
+    try:
+        year = int(request.GET.get("year", default))
+    except ValueError:
+        year = default
+    return year, run
+
+
+def _breadcrumbs(terr: Territory, scope: Scope) -> list[Territory]:
+    chain: list[Territory] = []
+    node: Territory | None = terr
+    while node is not None:
+        chain.append(node)
+        node = node.parent if node.parent_id else None
+    chain.reverse()
+    if scope.territory_path:
+        chain = [t for t in chain if t.path.startswith(scope.territory_path)]
+    return chain
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The staff home: the dashboard of the user's territory (or institution)."""
+    scope = _scope(request)
+    kato = _home_kato(scope)
+    if kato:
+        return territory_dashboard(request, kato)
+    assert scope.institution_id is not None
+    return institution_dashboard(request, scope.institution_id)
+
+
+@login_required
+@require_GET
+def territory_dashboard(request: HttpRequest, kato: str) -> HttpResponse:
+    scope = _scope(request)
+    if scope.institution_id and not scope.territory_path:
+        raise PermissionDenied
+    terr = _territory_or_404(kato)
+    _check_territory(scope, terr)
+    year, run = _year(request)
+    definitions = selectors.definitions()
+    by_code = {d.code: d for d in definitions}
+    code = request.GET.get("indicator", DEFAULT_INDICATOR)
+    ind = by_code.get(code) or by_code.get(DEFAULT_INDICATOR)
+    if ind is None:
+        return render(request, "indicators/empty.html", {"territory": terr, "run": run}, status=200)
+    figures = selectors.territory_values(kato, year)
+    drill = selectors.values_for(ind.code, kato, year)
+    history = selectors.series(ind.code, kato)
+    points = selectors.map_points(ind.code, kato, year)
+    lang = request.LANGUAGE_CODE
+    bar = charts.bar_chart(
+        [(f.label, f.value) for f in drill.children]
+        or [(f.label, f.value) for f in drill.institutions],
+        title=f"{ind.name} — {terr.name}, {year}",
+        decimals=ind.decimals,
+    )
+    line = charts.line_chart(
+        {terr.name: history}, title=f"{ind.name} — {terr.name}", decimals=ind.decimals
+    )
+    svg_map = charts.map_chart(
+        [
+            charts.Point(
+                p.name,
+                p.lat,
+                p.lon,
+                p.value,
+                href=reverse("staff:territory", args=[p.kato])
+                + f"?indicator={ind.code}&year={year}",
+            )
+            for p in points
+        ],
+        title=_("Settlements by %(indicator)s") % {"indicator": ind.name},
+        decimals=ind.decimals,
+    )
+    changed = sorted(
+        (f for f in figures.values() if f.change),
+        key=lambda f: abs(f.change or 0) / (abs(f.previous or 0) or 1.0),
+        reverse=True,
+    )[:12]
+    themes: dict[str, list[selectors.Figure]] = {}
+    for f in figures.values():
+        themes.setdefault(f.indicator.get_theme_display(), []).append(f)
+    return render(
+        request,
+        "indicators/territory.html",
+        {
+            "territory": terr,
+            "crumbs": _breadcrumbs(terr, scope),
+            "year": year,
+            "years": sorted({*history, year}),
+            "run": run,
+            "indicator": ind,
+            "definitions": definitions,
+            "themes": themes,
+            "drill": drill,
+            "bar": bar,
+            "line": line,
+            "history": sorted(history.items()),
+            "svg_map": svg_map,
+            "points": points,
+            "changed": changed,
+            "lang": lang,
+        },
+    )
+
+
+@login_required
+@require_GET
+def institution_dashboard(request: HttpRequest, institution_id: int) -> HttpResponse:
+    from keleshek.institutions.models import Institution
+
+    scope = _scope(request)
+    try:
+        inst = Institution.objects.select_related("settlement").get(pk=institution_id)
+    except Institution.DoesNotExist as exc:
+        raise Http404 from exc
+    if not scope.everything:
+        allowed = (
+            scope.territory_path and inst.settlement.path.startswith(scope.territory_path)
+        ) or (
+            scope.institution_id
+            and (inst.pk == scope.institution_id or inst.parent_id == scope.institution_id)
+        )
+        if not allowed:
+            raise PermissionDenied
+    year, run = _year(request)
+    figures = selectors.institution_values(inst.pk, year)
+    return render(
+        request,
+        "indicators/institution.html",
+        {
+            "institution": inst,
+            "crumbs": _breadcrumbs(inst.settlement, scope) if not scope.institution_id else [],
+            "year": year,
+            "run": run,
+            "figures": list(figures.values()),
+        },
+    )
+
+
+@login_required
+@require_GET
+def definitions_page(request: HttpRequest) -> HttpResponse:
+    _scope(request)
+    from .elements import REGISTRY
+
+    return render(
+        request,
+        "indicators/definitions.html",
+        {"definitions": selectors.definitions(), "elements": REGISTRY},
+    )
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, code: str, kato: str, fmt: str) -> HttpResponse:
+    """The drill-down table of one indicator as CSV or XLSX (audited)."""
+    scope = _scope(request)
+    terr = _territory_or_404(kato)
+    _check_territory(scope, terr)
+    try:
+        ind = selectors.indicator(code)
+    except Indicator.DoesNotExist as exc:
+        raise Http404 from exc
+    year, _run = _year(request)
+    drill = selectors.values_for(ind.code, kato, year)
+    header = [
+        _("level"),
+        _("KATO / institution id"),
+        _("name"),
+        _("year"),
+        _("value"),
+        _("numerator"),
+        _("denominator"),
+    ]
+    rows: list[list[Any]] = []
+    if drill.figure:
+        rows.append(["territory", kato, terr.name, year, *_nums(drill.figure)])
+    for f in drill.children:
+        rows.append(["territory", f.key, f.label, year, *_nums(f)])
+    for f in drill.institutions:
+        rows.append(["institution", f.key, f.label, year, *_nums(f)])
+    filename = f"{ind.code}-{kato}-{year}.{fmt}"
+    audit.record(
+        "export",
+        ind,
+        summary=f"export {ind.code} {kato} {year} {fmt}",
+        changes={"rows": len(rows), "format": fmt, "territory": kato, "year": year},
+        user=request.user,
+    )
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(header)
+        w.writerows(rows)
+        resp = HttpResponse(buf.getvalue().encode("utf-8-sig"), content_type="text/csv")
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = ind.code[:31]
+        ws.append(header)
+        for r in rows:
+            ws.append(r)
+        out = io.BytesIO()
+        wb.save(out)
+        resp = HttpResponse(
+            out.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    resp["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return resp
+
+
+def _nums(f: selectors.Figure) -> list[float | None]:
+    return [f.value, f.numerator, f.denominator]
+
+
+# --------------------------------------------------------------------------- capacity planning
+
+
+def _int_or_none(v: str | None) -> int | None:
+    try:
+        return int(v) if v not in (None, "", "none") else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
+    """Capacity planning with a what-if form (GET: nothing is written)."""
+    scope = _scope(request)
+    kato = kato or _home_kato(scope)
+    if not kato:
+        raise PermissionDenied
+    terr = _territory_or_404(kato)
+    _check_territory(scope, terr)
+    year, run = _year(request)
+    overrides: dict[str, int | None] = {}
+    for key in request.GET:
+        if key.startswith("p_"):
+            overrides[key[2:]] = _int_or_none(request.GET.get(key))
+    extra: list[planning.PlannedProject] = []
+    add_places = _int_or_none(request.GET.get("add_places"))
+    add_year = _int_or_none(request.GET.get("add_year"))
+    add_settlement = request.GET.get("add_settlement", "")
+    plan = selectors.capacity_plan(kato, year, overrides=overrides)
+    settlement_ids = {s.territory_id: s.name for s in plan.settlements}
+    for s in plan.schools:
+        settlement_ids.setdefault(s.settlement, str(s.settlement))
+    if add_places and add_year and add_settlement:
+        sid = _int_or_none(add_settlement)
+        if sid in settlement_ids:
+            extra.append(
+                planning.PlannedProject(
+                    id="new",
+                    name=_("hypothetical project"),
+                    settlement=sid or 0,
+                    places=float(add_places),
+                    year=add_year,
+                )
+            )
+            plan = selectors.capacity_plan(kato, year, overrides=overrides, extra=extra)
+    chart = charts.line_chart(
+        {
+            _("deficit without projects"): {y.year: y.deficit_without for y in plan.result.years},
+            _("deficit with projects"): {y.year: y.deficit_with for y in plan.result.years},
+        },
+        title=_("Deficit of places, %(t)s") % {"t": terr.name},
+    )
+    project_rows = [
+        {
+            "p": p,
+            "stage": plan.project_stage.get(p.id, ""),
+            "relieves": [plan.school_names.get(i, str(i)) for i in plan.result.relieved[p.id]],
+            "absorbed": [plan.result.absorbed[p.id].get(y) for y in plan.years],
+        }
+        for p in plan.projects
+    ]
+    whatif = bool(overrides or extra)
+    return render(
+        request,
+        "indicators/capacity.html",
+        {
+            "territory": terr,
+            "crumbs": _breadcrumbs(terr, scope),
+            "plan": plan,
+            "year": year,
+            "run": run,
+            "chart": chart,
+            "project_rows": project_rows,
+            "year_choices": plan.years,
+            "settlement_choices": sorted(settlement_ids.items(), key=lambda kv: kv[1]),
+            "whatif": whatif,
+            "add": {"places": add_places, "year": add_year, "settlement": add_settlement},
+            "grades": list(range(0, 12)),
+        },
+    )
+
+
+# --------------------------------------------------------------------------- labour market
+
+
+@login_required
+@require_GET
+def labour(request: HttpRequest, kato: str | None = None) -> HttpResponse:
+    scope = _scope(request)
+    kato = kato or _home_kato(scope)
+    if not kato:
+        raise PermissionDenied
+    terr = _territory_or_404(kato)
+    _check_territory(scope, terr)
+    year, run = _year(request)
+    rows = selectors.labour_match(kato, year)
+    years = list(range(year, year + 6))
+    chart = charts.bar_chart(
+        [(r.name, max(r.gap.values(), default=0)) for r in rows[:15]],
+        title=_("Largest gap between demand and graduates, %(y)s–%(z)s")
+        % {"y": years[0], "z": years[-1]},
+    )
+    return render(
+        request,
+        "indicators/labour.html",
+        {
+            "territory": terr,
+            "rows": rows,
+            "years": years,
+            "year": year,
+            "run": run,
+            "chart": chart,
+        },
+    )
