@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "support"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("pupil/<uuid:uid>/", views.pupil_detail, name="pupil"),
+    path("pupil/<uuid:uid>/enrol/<slug:code>/", views.enrol, name="enrol"),
+    path("membership/<int:pk>/state/", views.membership_state, name="membership_state"),
+    path("membership/<int:pk>/deliver/", views.delivery_add, name="deliver"),
+    path("coverage/", views.coverage, name="coverage"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/<int:pk>/resolve/", views.duplicate_resolve, name="duplicate_resolve"),
+    path("budget/", views.budget, name="budget"),
+    path("programmes/<slug:code>/rule/", views.programme_rule, name="rule"),
+]

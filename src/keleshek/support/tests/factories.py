@@ -16,7 +16,7 @@ from keleshek.territory.models import Territory
 
 from ..models import Programme, Pupil
 
-_serial = itertools.count(1)
+_serial = itertools.count(9000)  # above the demo loader's serials
 
 
 def territory(kato: str, level: str, parent: Territory | None = None, **kw: Any) -> Territory:
@@ -86,31 +86,29 @@ class Region:
 
 
 def region() -> Region:
-    oblast = territory("630000000", "oblast", name_ru="Восточно-Казахстанская область")
+    oblast = territory("990000000", "oblast", name_ru="Тестовая область")
     uk = territory(
-        "631000000",
+        "991000000",
         "city",
         oblast,
-        name_ru="Усть-Каменогорск",
-        name_en="Ust-Kamenogorsk",
+        name_ru="Тестоград",
+        name_en="Testograd",
         is_urban=True,
     )
     uk_s = territory(
-        "631010001",
+        "991010001",
         "settlement",
         uk,
-        name_ru="г. Усть-Каменогорск",
+        name_ru="г. Тестоград",
         is_urban=True,
         lat=49.95,
         lon=82.61,
     )
-    district = territory("634000000", "district", oblast, name_ru="Глубоковский район")
-    okrug = territory("634010000", "rural_okrug", district, name_ru="Белоусовский с.о.")
-    village = territory(
-        "634010001", "settlement", okrug, name_ru="Белоусовка", lat=50.13, lon=82.52
-    )
+    district = territory("994000000", "district", oblast, name_ru="Тестовый район")
+    okrug = territory("994010000", "rural_okrug", district, name_ru="Тестовый с.о.")
+    village = territory("994010001", "settlement", okrug, name_ru="Тестовка", lat=50.13, lon=82.52)
     hamlet = territory(
-        "634010002", "settlement", okrug, name_ru="Верхне-Березовский", lat=50.20, lon=82.60
+        "994010002", "settlement", okrug, name_ru="Хутор без школы", lat=50.20, lon=82.60
     )
     uk_school = school(uk_s, "School No. 1 Ust-Kamenogorsk")
     v_school = school(village, "Belousovka school")
@@ -144,9 +142,15 @@ def user(
 
 
 def programmes(reg: Region) -> dict[str, Programme]:
+    """The demo's four programmes; free transit points at the test region's city."""
     from ..demo import ensure_programmes
 
-    return {p.code: p for p in ensure_programmes()}
+    progs = {p.code: p for p in ensure_programmes()}
+    transit = progs["city-transit"]
+    transit.rule = {"within_territory": reg.uk.kato}
+    transit.territory = reg.uk
+    transit.save()
+    return progs
 
 
 ALL_ROLES = [r.value for r in Role]
