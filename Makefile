@@ -73,6 +73,7 @@ bench-briefing: $(STAMP)
 	$(BIN)/python benchmarks/briefing/run.py
 
 bench-load: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/load/run.py
 
 test-faults: $(STAMP)
