@@ -608,7 +608,11 @@ def partnerships(f: Facts, lang: Lang) -> Section:
     para: Paragraph = []
     for c in p.consortia:
         title = _quoted(c.title.name(lang))
-        topics = [g.extra.get("topic") or g.name(lang) for g in c.groups]
+        # the research topic is recorded in Russian; other languages use the groups' titles
+        topics = [
+            (g.extra.get("topic") if lang == "ru" else "") or g.name(lang).split(": ", 1)[-1]
+            for g in c.groups
+        ]
         topic_text = nw.join_list(sorted(set(topics)), lang)
         n = len(c.groups)
         if not n:
@@ -759,12 +763,12 @@ def _workshop(w: object, lang: Lang) -> Paragraph:
         dual = nw.join_list([d.name_kk for d in w.dual_partners], "kk")
         intern = nw.join_list([d.name_kk for d in w.internship_partners], "kk")
         if dual:
-            out += [Fig(dual, w.agreements_trace), " бірге дуальды бағдарламалар"]
+            out += ["Дуальды бағдарламалар (", Fig(dual, w.agreements_trace), ")"]
         if intern:
             out += [
-                " және " if dual else "",
+                " және тағылымдамалар (" if dual else "Тағылымдамалар (",
                 Fig(intern, w.agreements_trace),
-                " бірге тағылымдамалар",
+                ")",
             ]
         if dual or intern:
             out.append(" жүзеге асырылуда. ")
