@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pytest
 
@@ -23,6 +23,36 @@ ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("KELESHEK_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 pytestmark = pytest.mark.own_services
+
+# Figures measured by the fault tests; `make test-faults` writes them to docs/reliability.md.
+FIGURES: dict[str, str] = {}
+
+
+@pytest.fixture
+def figure() -> Any:
+    def record(name: str, value: object) -> None:
+        FIGURES[name] = str(value)
+
+    return record
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not FIGURES or os.environ.get("KELESHEK_WRITE_RELIABILITY") != "1":
+        return
+    doc = ROOT / "docs" / "reliability.md"
+    current = doc.read_text() if doc.exists() else "# Reliability — measured\n"
+    start, end = "<!-- faults:start -->", "<!-- faults:end -->"
+    rows = "\n".join(f"| {k} | {v} |" for k, v in sorted(FIGURES.items()))
+    block = (
+        f"{start}\n## Faults (`make test-faults`), last run {time.strftime('%Y-%m-%d %H:%M')}"
+        f" — exit status {exitstatus}\n\n| figure | value |\n|---|---|\n{rows}\n{end}"
+    )
+    if start in current:
+        tail = current[current.index(end) + len(end) :]
+        current = current[: current.index(start)] + block + tail
+    else:
+        current = current.rstrip() + "\n\n" + block + "\n"
+    doc.write_text(current)
 
 
 def _redis_up() -> bool:
