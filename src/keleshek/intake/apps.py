@@ -6,3 +6,6 @@ class IntakeConfig(AppConfig):
     name = "keleshek.intake"
     label = "intake"
     verbose_name = _("Intake")
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401 - registers the job handlers

@@ -62,5 +62,9 @@ class ImportRun(models.Model):
         return f"{self.registry} {self.file_name} ({self.status})"
 
     @property
+    def valid_rows(self) -> int:
+        return self.new + self.changed + self.unchanged
+
+    @property
     def written(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.PARTIAL)

@@ -351,7 +351,7 @@ class Choice(ColType):
         raise CellError("choice", allowed=", ".join(self.choices))
 
     def describe(self) -> str:
-        return " | ".join(self.choices)
+        return ", ".join(self.choices)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from .pipeline import read_bad_rows
 from .registry import Column, Registry
@@ -164,10 +164,10 @@ def write_error_report(path: Path, header: list[str], bad_rows_path: Path) -> in
     from .pipeline import _norm_header
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_t("Errors")[:31])
+    ws = wb.create_sheet(gettext("Errors")[:31])
     red = PatternFill("solid", fgColor="FFC7CE")
     bold = Font(bold=True)
-    out_header = [*header, _t("Errors"), _t("Row in the sent file")]
+    out_header = [*header, gettext("Errors"), gettext("Row in the sent file")]
     ws.append([_bold(ws, h, bold) for h in out_header])
     for i, h in enumerate(header):
         col_index[_norm_header(h)] = i
@@ -190,7 +190,8 @@ def write_error_report(path: Path, header: list[str], bad_rows_path: Path) -> in
                 cell.comment = Comment("; ".join(bad_cols[i]), "Keleshek")
             row.append(cell)
         msg = "; ".join(
-            f"{e.header or _t('row')}: {e.message()}" if e.header else e.message() for e in errors
+            f"{e.header or gettext('row')}: {e.message()}" if e.header else e.message()
+            for e in errors
         )
         err = WriteOnlyCell(ws, value=msg)
         err.fill = red

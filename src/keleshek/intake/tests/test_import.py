@@ -230,7 +230,9 @@ def test_every_import_is_recorded_and_audited(world, tmp_path):
     rows = [["kato", "year", "age", "sex", "count"], ["651010000", "2025", "9", "M", "5"]]
     before = AuditEntry.objects.filter(action="import").count()
     run = _import(tmp_path, "population", rows, file_name="pop.csv")
-    assert run.pk and run.sha256 and len(run.sha256) == 64
+    assert run.pk
+    assert run.sha256
+    assert len(run.sha256) == 64
     assert run.file_name == "pop.csv"
     entry = AuditEntry.objects.filter(action="import").order_by("-id").first()
     assert AuditEntry.objects.filter(action="import").count() == before + 1
