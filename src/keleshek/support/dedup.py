@@ -21,6 +21,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
@@ -82,14 +83,22 @@ class Stats:
         return self.pairs_compared / self.records if self.records else 0.0
 
 
+def date_typo(a: int, b: int) -> bool:
+    """Two birth dates (ordinals) that one slip of the pen makes equal: day and month swapped,
+    one wrong digit, or a few days apart."""
+    if abs(a - b) <= 31:
+        return True
+    da, db = date.fromordinal(a), date.fromordinal(b)
+    if da.year == db.year and da.month == db.day and da.day == db.month:
+        return True
+    sa, sb = da.strftime("%Y%m%d"), db.strftime("%Y%m%d")
+    return sum(1 for p, q in zip(sa, sb, strict=True) if p != q) == 1
+
+
 def score(x: Record, y: Record, nx: str, ny: str) -> float:
     """0..1: name similarity, birth date, place; two different valid IINs weigh against."""
     name = ratio(nx, ny) / 100.0
-    if x.birth == y.birth:
-        born = 1.0
-    else:
-        # One wrong digit or two swapped digits in a date is a typo, not another child.
-        born = 0.6 if abs(x.birth - y.birth) <= 31 or abs(x.birth - y.birth) % 365 < 2 else 0.0
+    born = 1.0 if x.birth == y.birth else (0.6 if date_typo(x.birth, y.birth) else 0.0)
     place = 1.0 if x.school == y.school else (0.7 if x.settlement == y.settlement else 0.3)
     s = 0.6 * name + 0.28 * born + 0.12 * place
     if x.sex != y.sex:
