@@ -5,7 +5,8 @@ same file into a bare table in the same run; SQLite figure alongside; an XLSX im
 openpyxl read-only) for ADR 0041.
 
     make bench-import
-    KELESHEK_BENCH_IMPORT_ROWS=100000 KELESHEK_BENCH_RUNS=3 .venv/bin/python benchmarks/intake/run.py
+    KELESHEK_BENCH_IMPORT_ROWS=100000 KELESHEK_BENCH_RUNS=3 \
+        .venv/bin/python benchmarks/intake/run.py
 
 Figures are printed and written to the "## Import" section of docs/benchmarks.md.
 """
@@ -94,10 +95,10 @@ def _raw_copy(url: str, path: Path) -> float:
         con.execute(BARE)
         con.execute("TRUNCATE bench_bare")
         t0 = time.monotonic()
-        with con.cursor() as cur, cur.copy("COPY bench_bare FROM STDIN (FORMAT csv, HEADER)") as cp:
-            with path.open("rb") as fh:
-                while chunk := fh.read(1 << 20):
-                    cp.write(chunk)
+        sql = "COPY bench_bare FROM STDIN (FORMAT csv, HEADER)"
+        with con.cursor() as cur, cur.copy(sql) as cp, path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                cp.write(chunk)
         return time.monotonic() - t0
 
 

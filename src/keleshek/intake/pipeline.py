@@ -139,13 +139,13 @@ def map_header(registry: Registry, header: list[str]) -> list[tuple[int, Column]
         n = _norm_header(h)
         if not n or n in ERROR_HEADERS:
             continue
-        col = lookup.get(n)
-        if col is None:
+        found = lookup.get(n)
+        if found is None:
             raise FileRejected("unknown_column", header=h)
-        if col.key in seen:
+        if found.key in seen:
             raise FileRejected("duplicate_column", header=h)
-        seen.add(col.key)
-        mapped.append((i, col))
+        seen.add(found.key)
+        mapped.append((i, found))
     for col in registry.columns:
         if col.required and col.key not in seen:
             raise FileRejected("missing_column", header=col.header("en"))
@@ -200,7 +200,8 @@ def _in_scope(scope: Scope, info: RefInfo | None) -> bool:
 # --- SQL helpers --------------------------------------------------------------------------
 
 
-def _q(name: str) -> str:
+def _q(name: str | None) -> str:
+    assert name is not None
     return connection.ops.quote_name(name)
 
 
@@ -250,7 +251,7 @@ def _defaults_for(
     for f in model._meta.concrete_fields:
         if f.primary_key or f.attname in provided:
             continue
-        column = f.column
+        column = str(f.column)
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             cols.append(column)
             exprs.append("%s")
@@ -323,8 +324,8 @@ class Importer:
         if self.child:
             self.extra_cols.append("_set")
         self.table = self.model._meta.db_table
-        self.db_cols = [_model_field(self.model, a).column for a in self.attrs]
-        self.nk_cols = [_model_field(self.model, a).column for a in self.nk_attrs]
+        self.db_cols = [str(_model_field(self.model, a).column) for a in self.attrs]
+        self.nk_cols = [str(_model_field(self.model, a).column) for a in self.nk_attrs]
 
     def _create_staging(self) -> None:
         cols = ", ".join(_q(c) for c in self.db_cols)
@@ -509,7 +510,7 @@ class Importer:
                     try:
                         if col.m2m:
                             items = [p.strip() for p in str(raw).replace(",", ";").split(";")]
-                            ids = []
+                            ids: list[int] = []
                             for item in (p for p in items if p):
                                 key = col.type.convert(item)
                                 info = ref_maps[col.key].get(key)
@@ -519,7 +520,8 @@ class Importer:
                                         what=col.ref.what if col.ref else "",
                                         value=key,
                                     )
-                                ids.append(info.pk)
+                                if info.pk is not None:
+                                    ids.append(info.pk)
                             m2m_ids[col.key] = ",".join(str(x) for x in sorted(set(ids)))
                             continue
                         if col.ref is not None and type(raw) is str:
@@ -794,7 +796,7 @@ class Importer:
             self.model, self.attrs + [c.db_attr for c in absent], self.now
         )
         for c in absent:  # columns the file leaves out: their default, for new rows only
-            def_cols.append(_model_field(self.model, c.db_attr).column)
+            def_cols.append(str(_model_field(self.model, c.db_attr).column))
             def_exprs.append("%s")
             def_params.append(c.default)
         cols_sql = ", ".join(_q(c) for c in insert_cols + def_cols)

@@ -8,7 +8,14 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -147,7 +154,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def error_report(request: HttpRequest, pk: int) -> HttpResponse:
+def error_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     run = _run(request, pk)
     if not run.error_file or not Path(run.error_file).is_file():
         raise Http404
@@ -171,7 +178,7 @@ def template(request: HttpRequest, registry: str, fmt: str) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest, registry: str, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, registry: str, fmt: str) -> HttpResponseBase:
     if registry not in registries.names() or fmt not in FORMATS:
         raise Http404
     if not can_export(request.user):
@@ -179,7 +186,7 @@ def export(request: HttpRequest, registry: str, fmt: str) -> HttpResponse:
     result = export_registry(registry=registry, user=request.user, fmt=fmt, language=_lang())
     if result.path is not None:
         return FileResponse(result.path.open("rb"), as_attachment=True, filename=result.filename)
-    response = StreamingHttpResponse(result.stream, content_type=result.content_type)
+    response = StreamingHttpResponse(result.stream or iter(()), content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response
 
