@@ -723,37 +723,44 @@ def partnership_facts(year: int) -> Partnerships:
         .annotate(n=Sum("count"))
         .order_by("-n", "country")
     )
+    # workshops: labs, students and partners of every workshop in four queries
+    ws_list = list(Institution.objects.filter(kind=Institution.Kind.WORKSHOP).order_by("name_ru"))
+    ws_ids = [w.pk for w in ws_list]
+    labs_of: dict[int, list[NamedItem]] = defaultdict(list)
+    for lab in Laboratory.objects.filter(institution_id__in=ws_ids).order_by("name_ru"):
+        labs_of[lab.institution_id].append(_named(lab))
+    students_of: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for inst, country, n in InternationalStudents.objects.filter(
+        year=year, institution_id__in=ws_ids
+    ).values_list("institution_id", "country", "count"):
+        students_of[inst].append((country, n))
+    dual_of: dict[int, dict[int, NamedItem]] = defaultdict(dict)
+    intern_of: dict[int, dict[int, NamedItem]] = defaultdict(dict)
+    for a in (
+        Agreement.objects.filter(Q(institution_id__in=ws_ids) | Q(institutions__id__in=ws_ids))
+        .filter(active, kind__in=[Agreement.Kind.DUAL_TRAINING, Agreement.Kind.INTERNSHIP])
+        .prefetch_related("partners", "institutions")
+        .distinct()
+        .order_by("code")
+    ):
+        owners = {a.institution_id, *(i.pk for i in a.institutions.all())} & set(ws_ids)
+        for w_id in owners:
+            target = dual_of[w_id] if a.kind == Agreement.Kind.DUAL_TRAINING else intern_of[w_id]
+            for partner in a.partners.all():
+                target.setdefault(partner.id, _named(partner))
     workshops = []
-    for w in Institution.objects.filter(kind=Institution.Kind.WORKSHOP).order_by("name_ru"):
-        labs = [_named(lab) for lab in Laboratory.objects.filter(institution=w).order_by("name_ru")]
-        ws = list(
-            InternationalStudents.objects.filter(year=year, institution=w).values_list(
-                "country", "count"
-            )
-        )
-        agreements = (
-            Agreement.objects.filter(Q(institution=w) | Q(institutions=w))
-            .filter(active, kind__in=[Agreement.Kind.DUAL_TRAINING, Agreement.Kind.INTERNSHIP])
-            .prefetch_related("partners")
-            .distinct()
-            .order_by("code")
-        )
-        dual: dict[int, NamedItem] = {}
-        intern: dict[int, NamedItem] = {}
-        for a in agreements:
-            target = dual if a.kind == Agreement.Kind.DUAL_TRAINING else intern
-            for p in a.partners.all():
-                target.setdefault(p.id, _named(p))
+    for w in ws_list:
+        ws = students_of.get(w.pk, [])
         workshops.append(
             Workshop(
                 name=_named(w),
-                labs=labs,
+                labs=labs_of.get(w.pk, []),
                 labs_trace=Trace.of("labs", institution=w.pk),
                 students=sum(c for _, c in ws),
                 countries=sorted({c for c, n in ws if n > 0}),
                 students_trace=Trace.of("students", institution=w.pk, year=year),
-                dual_partners=list(dual.values()),
-                internship_partners=list(intern.values()),
+                dual_partners=list(dual_of.get(w.pk, {}).values()),
+                internship_partners=list(intern_of.get(w.pk, {}).values()),
                 agreements_trace=Trace.of("agreements", institution=w.pk),
             )
         )

@@ -93,3 +93,14 @@ def test_unknown_trace_kind_is_404(make_user: Any) -> None:
     c = client_for(make_user("analyst4", "regional_analyst"))
     assert c.get("/ru/reports/trace/nothing/").status_code == 404
     assert c.get("/ru/reports/briefing.docx").status_code == 404
+
+
+def test_briefing_page_query_count_is_pinned(
+    make_user: Any, demo_year: int, django_assert_max_num_queries: Any
+) -> None:
+    """The whole briefing (both years, every section) in a bounded number of queries: set-based
+    reads, no query per record (61 on the demo region when this was written)."""
+    c = client_for(make_user("analyst5", "regional_analyst"))
+    with django_assert_max_num_queries(70):
+        r = c.get(f"/ru/reports/?year={demo_year}")
+    assert r.status_code == 200
