@@ -104,3 +104,20 @@ def test_briefing_page_query_count_is_pinned(
     with django_assert_max_num_queries(70):
         r = c.get(f"/ru/reports/?year={demo_year}")
     assert r.status_code == 200
+
+
+def test_support_figures_trace_to_schools_not_children(make_user: Any, demo_year: int) -> None:
+    """The 19 thousand uniform recipients are listed per school (counts), in the user's scope."""
+    analyst = client_for(make_user("analyst6", "regional_analyst"))
+    r = analyst.get(f"/ru/reports/trace/support/?kind=uniform&year={demo_year}")
+    assert r.status_code == 200
+    rows = r.context["table"].rows
+    total = sum(row[2] for row in rows)
+    assert 18_800 <= total <= 19_200
+    assert all(len(row) == 3 for row in rows)  # school, settlement, count: no personal data
+    glubokoe = Territory.objects.filter(level="district", name_ru__startswith="Глубок").first()
+    assert glubokoe is not None
+    officer = client_for(make_user("glub", "district_officer", territory=glubokoe))
+    mine = officer.get(f"/ru/reports/trace/support/?kind=uniform&year={demo_year}")
+    own = mine.context["table"].rows
+    assert 0 < sum(row[2] for row in own) < total
