@@ -31,7 +31,7 @@ from keleshek.core.ids import make_iin
 from keleshek.institutions.models import Enrolment, Institution
 from keleshek.territory.models import Territory
 
-from . import dedup, rules, selectors
+from . import rules, selectors
 from .models import (
     CategoryCode,
     Delivery,
@@ -44,6 +44,7 @@ from .models import (
     Pupil,
     PupilCategory,
 )
+from .services import name_key
 
 SEED = 2025
 UNIFORM_RECIPIENTS = 19_000  # B5
@@ -481,7 +482,7 @@ def _load(year: int) -> None:
             )
         )
     for p in pupils:
-        p.name_key = f"{dedup.normalise(p.last_name)} {dedup.normalise(p.first_name)}"[:200]
+        p.name_key = name_key(p.last_name, p.first_name, p.middle_name)
     as_of = selectors.as_of_for(year)
     cats = _households(rng, pupils[: len(pupils) - len(originals)], year, as_of)
     _insert(Pupil, pupils)

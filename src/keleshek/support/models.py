@@ -88,7 +88,7 @@ class Pupil(Synthetic, TimeStamped):
         related_name="pupils",
     )
     needs_review = models.BooleanField(_("needs manual review"), default=False)
-    # Normalised "lastname firstname" used for blocking in the de-duplication.
+    # Normalised "last first middle" (services.name_key): search and de-duplication.
     name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
 
     class Meta:

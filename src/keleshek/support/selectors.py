@@ -68,11 +68,15 @@ def pupil_search(user: Any, query: str, *, limit: int = 50) -> list[Pupil]:
     if query.isdigit():
         qs = qs.filter(iin=query) if len(query) == 12 else qs.filter(iin__startswith=query)
     else:
+        from .dedup import normalise
+
         for part in query.split(" ")[:3]:
+            key = normalise(part)
             qs = qs.filter(
                 Q(last_name__istartswith=part)
                 | Q(first_name__istartswith=part)
                 | Q(middle_name__istartswith=part)
+                | (Q(name_key__startswith=key) | Q(name_key__contains=f" {key}") if key else Q())
             )
     return list(qs.order_by("last_name", "first_name", "id")[:limit])
 

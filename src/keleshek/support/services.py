@@ -99,7 +99,7 @@ def pupil_register(
             home_lon=home_lon,
             home_address=home_address,
             needs_review=needs_review,
-            name_key=name_key(last_name, first_name),
+            name_key=name_key(last_name, first_name, middle_name),
         )
         pupil.full_clean()
         pupil.save()
@@ -107,8 +107,12 @@ def pupil_register(
     return pupil
 
 
-def name_key(last_name: str, first_name: str) -> str:
-    return f"{dedup.normalise(last_name)} {dedup.normalise(first_name)}"[:200]
+def name_key(last_name: str, first_name: str, middle_name: str = "") -> str:
+    """The normalised "last first middle" that search and de-duplication use (lower case,
+    Kazakh letters folded): SQLite compares only ASCII case-insensitively, so searching
+    Cyrillic names needs it."""
+    parts = (dedup.normalise(last_name), dedup.normalise(first_name), dedup.normalise(middle_name))
+    return " ".join(p for p in parts if p)[:200]
 
 
 def pupil_read_record(*, pupil: Pupil, user: Any, what: str = "pupil page") -> None:

@@ -15,6 +15,7 @@ from keleshek.institutions.models import Enrolment, Institution
 from keleshek.territory.models import Territory
 
 from ..models import Programme, Pupil
+from ..services import name_key
 
 _serial = itertools.count(9000)  # above the demo loader's serials
 
@@ -57,11 +58,17 @@ def pupil(school_: Institution, grade: int, *, home: Territory | None = None, **
         iin = None
         while iin is None:
             iin = make_iin(born, sex, next(_serial))
+    last, first, middle = (
+        kw.pop("last_name", "Ахметов"),
+        kw.pop("first_name", "Нурлан"),
+        kw.pop("middle_name", ""),
+    )
     return Pupil.objects.create(
         iin=iin,
-        last_name=kw.pop("last_name", "Ахметов"),
-        first_name=kw.pop("first_name", "Нурлан"),
-        middle_name=kw.pop("middle_name", ""),
+        last_name=last,
+        first_name=first,
+        middle_name=middle,
+        name_key=name_key(last, first, middle),
         birth_date=born,
         sex=sex,
         school=school_,

@@ -84,7 +84,7 @@ def test_not_eligible_child_is_not_enrolled_and_explained(
     assert m.state == "not_eligible"
     # a delivery to a not-eligible membership is refused and nothing is written
     c.post(f"/en/support/membership/{m.pk}/deliver/", {"delivered_on": "2025-09-01"})
-    assert not Delivery.objects.exists()
+    assert not Delivery.objects.filter(membership=m).exists()
 
 
 def test_out_of_scope_child_is_404_and_not_audited(
