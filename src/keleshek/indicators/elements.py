@@ -292,6 +292,23 @@ def _pipeline(ctx: Context) -> Iterator[Fact]:
         )
         .order_by()
     )
+    if ctx.root_territory_id is not None:  # an empty pipeline is a zero, not a gap
+        yield (
+            None,
+            ctx.root_territory_id,
+            ctx.current_year,
+            {},
+            dict.fromkeys(
+                (
+                    "pipeline_projects",
+                    "pipeline_places",
+                    "pipeline_readiness_sum",
+                    "pipeline_cost_planned",
+                    "pipeline_cost_actual",
+                ),
+                0.0,
+            ),
+        )
     for settlement, kind, n, places, readiness, planned, actual in rows:
         yield (
             None,

@@ -151,6 +151,12 @@ def test_capacity_page_and_what_if_write_nothing(
     assert resp.status_code == 200
     body = resp.content.decode()
     assert "new-town-school" in body
+    from keleshek.indicators import selectors
+
+    plan = selectors.capacity_plan("641000000", 2025)
+    by_year = {y.year: y for y in plan.result.years}
+    assert by_year[2025].deficit_with == by_year[2025].deficit_without
+    assert by_year[2026].deficit_with < by_year[2026].deficit_without
     p = Project.objects.get(code="new-town-school")
     # what-if: not built -> the 2026 deficit stays; never written to the registry
     resp = c.get(f"/en/staff/capacity/641000000/?year=2025&p_{p.pk}=none")
