@@ -5,6 +5,7 @@ same transaction as the data."""
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -271,14 +272,28 @@ def export_registry(
 
 
 def export_to_file(*, registry: str, user: Any | None, fmt: str, language: str, dest: Path) -> int:
-    """Write an export to ``dest``; returns the number of bytes."""
+    """Write an export to ``dest``; returns the number of bytes.
+
+    The file appears complete or not at all: it is written beside ``dest`` under a temporary
+    name and renamed at the end, and removed if anything fails (a full disk, say)."""
     result = export_registry(registry=registry, user=user, fmt=fmt, language=language)
-    if result.path is not None:
-        shutil.move(str(result.path), dest)
-    else:
-        with dest.open("wb") as fh:
-            for chunk in result.stream or ():
-                fh.write(chunk)
+    partial = dest.with_name(f".{dest.name}.partial")
+    try:
+        if result.path is not None:
+            shutil.copyfile(result.path, partial)
+        else:
+            with partial.open("wb") as fh:
+                for chunk in result.stream or ():
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(partial, dest)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        if result.path is not None:
+            Path(result.path).unlink(missing_ok=True)
     return dest.stat().st_size
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from keleshek.core.context import acting_as
 from keleshek.intake import registries
@@ -25,8 +25,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         dest: Path = opts["file"]
         fmt = "xlsx" if dest.suffix.lower() == ".xlsx" else "csv"
-        with acting_as(None, via="cli"):
-            size = export_to_file(
-                registry=opts["registry"], user=None, fmt=fmt, language=opts["lang"], dest=dest
-            )
+        try:
+            with acting_as(None, via="cli"):
+                size = export_to_file(
+                    registry=opts["registry"], user=None, fmt=fmt, language=opts["lang"], dest=dest
+                )
+        except OSError as exc:
+            raise CommandError(
+                f"could not write {dest}: {exc.strerror or exc}; no file was left behind"
+            ) from exc
         self.stdout.write(f"{opts['registry']}: {dest} ({size:,} bytes)")
