@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import InterfaceError, OperationalError
 
 from keleshek.core.context import acting_as
 from keleshek.intake import registries
@@ -47,17 +48,25 @@ class Command(BaseCommand):
             sys.stderr.write(f"\r{bar} {rows:>10,} rows {rate:>10,.0f} rows/s")
             sys.stderr.flush()
 
-        with acting_as(None, via="cli"):
-            run = import_file(
-                registry=opts["registry"],
-                path=path,
-                user=None,
-                dry_run=opts["dry_run"],
-                partial=opts["partial"],
-                language=opts["lang"],
-                via="cli",
-                progress=progress,
-            )
+        try:
+            with acting_as(None, via="cli"):
+                run = import_file(
+                    registry=opts["registry"],
+                    path=path,
+                    user=None,
+                    dry_run=opts["dry_run"],
+                    partial=opts["partial"],
+                    language=opts["lang"],
+                    via="cli",
+                    progress=progress,
+                )
+        except (OperationalError, InterfaceError) as exc:
+            # The merge is one transaction: a lost connection means nothing was written.
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CommandError(
+                f"the database connection was lost during the import ({first}); nothing was "
+                "written — run the same command again when the database is back"
+            ) from exc
         if not opts["quiet"]:
             sys.stderr.write("\n")
         elapsed = time.monotonic() - started
