@@ -44,7 +44,7 @@ from .models import (
     Pupil,
     PupilCategory,
 )
-from .services import name_key
+from .services import duplicates_detect, name_key
 
 SEED = 2025
 UNIFORM_RECIPIENTS = 19_000  # B5
@@ -491,6 +491,8 @@ def _load(year: int) -> None:
         del c.pupil
     _insert(PupilCategory, cats)
     _memberships(rng, programmes, year, as_of)
+    # The planted duplicates (and any look-alikes) land in the review queue.
+    duplicates_detect(pupils=Pupil.objects.filter(is_synthetic=True))
     audit.record(
         "import",
         object_type="support.pupil",

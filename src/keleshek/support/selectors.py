@@ -59,6 +59,22 @@ def duplicates_for(user: Any) -> QuerySet[DuplicateCandidate]:
     return DuplicateCandidate.objects.filter(a__in=visible, b__in=visible)
 
 
+def categories_to_reverify(
+    user: Any, *, as_of: dt.date, within_days: int = 30, limit: int = 50
+) -> tuple[int, list[PupilCategory]]:
+    """Categories of children in scope that expired in the past year or expire within
+    ``within_days``: their evidence must be verified again (issue 4: expiry triggers
+    re-verification). Returns the count and the first ``limit``."""
+    qs = PupilCategory.objects.filter(
+        pupil__in=pupils_for(user).values("pk"),
+        valid_to__gte=as_of - dt.timedelta(days=365),
+        valid_to__lte=as_of + dt.timedelta(days=within_days),
+    )
+    return qs.count(), list(
+        qs.select_related("pupil", "pupil__school").order_by("valid_to", "id")[:limit]
+    )
+
+
 def pupil_search(user: Any, query: str, *, limit: int = 50) -> list[Pupil]:
     """By IIN (exact), or by name parts (each part a prefix of last, first or middle name)."""
     query = " ".join(query.split())

@@ -62,10 +62,27 @@ def index(request: HttpRequest) -> HttpResponse:
             summary=f"search {q[:40]!r}: {len(results)} result(s)",
             changes={"pupils": [p.pk for p in results]},
         )
+    year = _year(request)
+    n_expiring, expiring = selectors.categories_to_reverify(
+        request.user, as_of=selectors.as_of_for(year), limit=20
+    )
+    if expiring:
+        audit.record(
+            "read_personal",
+            object_type="support.pupilcategory",
+            summary=f"re-verification list: {len(expiring)} categorie(s)",
+            changes={"pupils": [c.pupil_id for c in expiring]},
+        )
     return render(
         request,
         "support/index.html",
-        {"q": q, "results": results, "year": _year(request)},
+        {
+            "q": q,
+            "results": results,
+            "year": year,
+            "expiring": expiring,
+            "n_expiring": n_expiring,
+        },
     )
 
 
