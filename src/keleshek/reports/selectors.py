@@ -743,7 +743,10 @@ def partnership_facts(year: int) -> Partnerships:
         .distinct()
         .order_by("code")
     ):
-        owners = {a.institution_id, *(i.pk for i in a.institutions.all())} & set(ws_ids)
+        owners: set[int] = {i.pk for i in a.institutions.all()}
+        if a.institution_id is not None:
+            owners.add(a.institution_id)
+        owners &= set(ws_ids)
         for w_id in owners:
             target = dual_of[w_id] if a.kind == Agreement.Kind.DUAL_TRAINING else intern_of[w_id]
             for partner in a.partners.all():
