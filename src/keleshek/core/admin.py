@@ -37,6 +37,8 @@ class KeleshekAdmin(admin.ModelAdmin):
     scope_institution: str | None = None
     list_per_page = 50
     show_full_result_count = False
+    # Django 6 will assume https for bare domains; say so now (and silence the warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
