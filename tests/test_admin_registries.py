@@ -56,7 +56,6 @@ def test_changelist_query_count_is_pinned(
 @pytest.mark.parametrize("model", sorted(CHANGELIST_QUERIES))
 def test_add_or_change_form_renders(admin_client: Client, model: str) -> None:
     corner = make_corner()
-    app, name = model.split("/")
     response = admin_client.get(f"/ru/admin/{model}/add/")
     if response.status_code == 403:  # read-only registries: the audit log, API tokens
         assert model in {"core/auditentry", "api/apitoken"}
