@@ -1260,8 +1260,17 @@ def _check_pupil(v: dict[str, Any]) -> list[Problem]:
     return out
 
 
+_TODAY: list[tuple[float, str]] = []
+
+
 def _today_iso() -> str:
-    return dt.date.today().isoformat()
+    """Today's date as ISO text, refreshed at most once a minute (called once per row)."""
+    import time
+
+    now = time.monotonic()
+    if not _TODAY or now - _TODAY[0][0] > 60:
+        _TODAY[:] = [(now, dt.date.today().isoformat())]
+    return _TODAY[0][1]
 
 
 # --- the catalogue ------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def _xlsx(path: Path, rows: list[list[object]], tweak=None) -> Path:  # type: ig
 
 def _run(path: Path):  # type: ignore[no-untyped-def]
     before = _state()
-    run = import_file(registry="enrolment", path=path, user=None)
+    run = import_file(registry="enrolment", path=path, user=None, language="en")
     assert _state() == before
     return run
 

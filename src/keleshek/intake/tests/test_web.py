@@ -89,6 +89,8 @@ def test_preview_with_errors_offers_the_report_not_the_write(
     assert "unknown value" in page
     report = client.get(f"/en/intake/runs/{run.pk}/errors.xlsx")
     assert report.status_code == 200
+    assert b"".join(report.streaming_content).startswith(b"PK")
+    report.close()
     # a confirmation forced by hand changes nothing
     client.post(f"/en/intake/runs/{run.pk}/confirm/")
     assert not Enrolment.objects.filter(institution=world.school_a).exists()
