@@ -75,7 +75,6 @@ class Analyst(HttpUser):
 class Trivial(HttpUser):
     """The baseline: the liveness endpoint on the same server stack."""
 
-    weight = 0  # only when named on the command line
     wait_time = between(0.05, 0.2)
 
     @task

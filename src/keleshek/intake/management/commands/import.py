@@ -15,6 +15,19 @@ from keleshek.intake import registries
 from keleshek.intake.pipeline import RowError
 from keleshek.intake.services import import_file
 
+# The PostgreSQL fast path writes through psycopg's COPY directly, outside Django's error
+# wrapping, so its connection errors are caught by their own class too.
+try:
+    from psycopg import OperationalError as PsycopgOperationalError
+
+    CONNECTION_ERRORS: tuple[type[Exception], ...] = (
+        OperationalError,
+        InterfaceError,
+        PsycopgOperationalError,
+    )
+except ImportError:  # SQLite-only installation
+    CONNECTION_ERRORS = (OperationalError, InterfaceError)
+
 
 class Command(BaseCommand):
     help = "Import a CSV or XLSX file into a registry. Registries: " + ", ".join(registries.names())
@@ -60,7 +73,7 @@ class Command(BaseCommand):
                     via="cli",
                     progress=progress,
                 )
-        except (OperationalError, InterfaceError) as exc:
+        except CONNECTION_ERRORS as exc:
             # The merge is one transaction: a lost connection means nothing was written.
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise CommandError(
