@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.utils import translation
 
 from keleshek.accounts.models import User
 from keleshek.construction import selectors
@@ -24,6 +25,15 @@ from keleshek.institutions.models import Enrolment, Institution, InstitutionYear
 from keleshek.territory.models import Territory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are matched in English (the source language)."""
+    with translation.override("en"):
+        yield
+
+
 DAY = dt.date(DEMO_YEAR + 1, 1, 15)  # in the demo school year
 
 
