@@ -107,3 +107,18 @@ def search_index_refresh(*, offering_ids: Iterable[int] | None = None) -> Refres
             )
     # Deleted offerings take their documents and terms with them (CASCADE).
     return RefreshResult(examined=examined, rebuilt=len(changed))
+
+
+def search_index_fill_missing(*, limit: int = 5000) -> int:
+    """Index offerings that have no search document yet (one cheap query when none).
+
+    The catalogue calls this before a text search, so offerings written by a path that did not
+    enqueue ``refresh_search_index`` (a fresh demo load, a manual admin edit) are findable at
+    once; changed documents are still caught by the periodic refresh.
+    """
+    missing = list(
+        Offering.objects.filter(search_document__isnull=True).values_list("pk", flat=True)[:limit]
+    )
+    if not missing:
+        return 0
+    return search_index_refresh(offering_ids=missing).rebuilt

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from keleshek.construction.models import FundingSource
 
-from . import charts, opendata, selectors
+from . import charts, opendata, selectors, services
 from .selectors import CatalogueFilters, lang
 
 
@@ -89,6 +89,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         state_funded=_flag(request, "state"),
         new=_flag(request, "new"),
     )
+    if filters.q:
+        services.search_index_fill_missing()
     page = Paginator(selectors.catalogue_offerings(filters), selectors.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
