@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -19,9 +20,15 @@ def generate(year: int, lang: str = "ru") -> str:
     return services.export_briefing(year=year, lang=lang, fmt="text").content.decode()  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def ru(demo_year: int) -> str:
-    return generate(demo_year)
+@pytest.fixture(scope="module")
+def ru(django_db_setup: None, django_db_blocker: Any) -> str:
+    """Generated once for the module: the tests below only read it. The same path as the
+    command minus the audit entry, so nothing is written outside a test's transaction."""
+    from keleshek.demo.loader import DEMO_YEAR
+    from keleshek.reports import render, selectors
+
+    with django_db_blocker.unblock():
+        return render.render_text(selectors.briefing_facts(year=DEMO_YEAR), "ru")
 
 
 B_FIGURES = [
