@@ -1040,7 +1040,7 @@ def _load_construction(
                 partner=partners.get(p.partner),
                 name_ru=p.ru,
                 name_en=p.en,
-                name_kk=p.ru,
+                name_kk="",
                 is_synthetic=p.synthetic,
             )
         )
