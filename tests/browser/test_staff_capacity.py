@@ -9,12 +9,17 @@ from .conftest import screenshot
 OBLAST = "630000000"
 
 
-def _deficits(page) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    out = {}
-    for cell in page.locator("#deficit-table td[data-year]").all():
-        digits = re.sub(r"\D", "", cell.inner_text())
-        out[cell.get_attribute("data-year")] = int(digits or 0)
-    return out
+def _number(text: str) -> float:
+    """ "7 109,6" or "7 109.6" (grouped with any kind of space) -> 7109.6; "—" -> 0."""
+    cleaned = re.sub(r"[^\d,.\-]", "", text).replace(",", ".")
+    return float(cleaned) if re.search(r"\d", cleaned) else 0.0
+
+
+def _deficits(page) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    return {
+        str(cell.get_attribute("data-year")): _number(cell.inner_text())
+        for cell in page.locator("#deficit-table td[data-year]").all()
+    }
 
 
 def _login(page, base: str, nxt: str) -> None:  # type: ignore[no-untyped-def]
