@@ -26,6 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from keleshek.territory.models import Territory
 
@@ -429,10 +430,10 @@ def capacity_plan(
                 institution=p.institution_id,
             )
         )
-        stage[pid] = p.stage
+        stage[pid] = str(p.get_stage_display())
     for x in extra or []:
         projects.append(x)
-        stage[x.id] = "hypothetical"
+        stage[x.id] = str(_("hypothetical"))
     result = planning.plan_deficit(schools, growth, projects, years)
     grades_today: dict[int, float] = defaultdict(float)
     for s in settlements:
@@ -520,3 +521,33 @@ def labour_match(kato: str, year: int, horizon: int = 5) -> list[LabourRow]:
         )
     out.sort(key=lambda r: -max(r.gap.values(), default=0))
     return out
+
+
+def breakdowns(code: str, kato: str, year: int) -> dict[str, list[tuple[str, Figure]]]:
+    """Every disaggregation of one indicator for a territory: ``{dimension: [(label, Figure)]}``
+    (one query). Labels: funding sources, sex and urban/rural in the active language; other
+    categories (programme, specialty, country, grade…) as stored."""
+    from keleshek.construction.models import FundingSource, Project
+
+    labels: dict[str, dict[str, str]] = {
+        "source": {k: str(v) for k, v in FundingSource.choices},
+        "kind": {k: str(v) for k, v in Project.Kind.choices},
+        "sex": {"M": _("male"), "F": _("female")},
+        "area": {"urban": _("urban"), "rural": _("rural")},
+    }
+    rows = (
+        _territory_rows(kato)
+        .filter(indicator__code=code, year=year)
+        .exclude(dimension="")
+        .select_related("indicator")
+        .order_by("dimension", "category")
+    )
+    out: dict[str, list[tuple[str, Figure]]] = defaultdict(list)
+    for r in rows:
+        label = labels.get(r.dimension, {}).get(r.category, r.category)
+        fig = Figure(r.indicator, r.value, r.numerator, r.denominator, label=label, key=r.category)
+        out[r.dimension].append((label, fig))
+    for dim in ("grade", "age"):
+        if dim in out:
+            out[dim].sort(key=lambda lf: int(lf[1].key) if lf[1].key.isdigit() else 0)
+    return dict(out)

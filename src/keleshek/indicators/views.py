@@ -117,6 +117,20 @@ def territory_dashboard(request: HttpRequest, kato: str) -> HttpResponse:
     drill = selectors.values_for(ind.code, kato, year)
     history = selectors.series(ind.code, kato)
     points = selectors.map_points(ind.code, kato, year)
+    splits = [
+        {
+            "dimension": dim,
+            "rows": items,
+            "chart": charts.bar_chart(
+                [(label, f.value) for label, f in items],
+                title=f"{ind.name} — {dim}, {terr.name}, {year}",
+                decimals=ind.decimals,
+            ),
+        }
+        for dim, items in (
+            selectors.breakdowns(ind.code, kato, year) if ind.disaggregations else {}
+        ).items()
+    ]
     lang = request.LANGUAGE_CODE
     bar = charts.bar_chart(
         [(f.label, f.value) for f in drill.children]
@@ -167,6 +181,7 @@ def territory_dashboard(request: HttpRequest, kato: str) -> HttpResponse:
             "line": line,
             "history": sorted(history.items()),
             "svg_map": svg_map,
+            "splits": splits,
             "points": points,
             "changed": changed,
             "lang": lang,

@@ -23,7 +23,8 @@ def ind(value: float | None, indicator: Indicator) -> str:
 def num(value: float | None) -> str:
     if value is None:
         return "—"
-    return fmt(value, 0 if float(value).is_integer() else 1)
+    v = float(value)
+    return fmt(v, 0 if v.is_integer() or abs(v) >= 100 else 1)
 
 
 @register.filter

@@ -78,7 +78,7 @@ def test_dashboard_query_count_does_not_grow_with_schools(
 
     c = _client("regional_analyst")
     c.get("/en/staff/t/641000000/")  # warm the session
-    with django_assert_num_queries(12) as ctx:
+    with django_assert_num_queries(13) as ctx:
         c.get("/en/staff/t/641000000/")
     for i in range(5):
         school(reg.village, f"Extra {i}", year=Y, capacity=10, s1=20)
