@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from keleshek.territory.models import Territory
@@ -257,23 +257,30 @@ class MapPoint:
     value: float | None
 
 
-def map_points(code: str, kato: str, year: int) -> list[MapPoint]:
-    """Settlements under a territory that have coordinates, with the indicator's value (one
-    query)."""
+MAP_LIMIT = 400
+
+
+def map_points(code: str, kato: str, year: int, limit: int = MAP_LIMIT) -> list[MapPoint]:
+    """Settlements under a territory that have coordinates, with the indicator's value (two
+    queries); at most ``limit`` of them, the highest values first (the export has them all)."""
     terr_path = Territory.objects.filter(kato=kato).values_list("path", flat=True).first()
     if terr_path is None:
         return []
-    rows = IndicatorValue.objects.filter(
-        indicator__code=code,
-        year=year,
-        dimension="",
-        institution__isnull=True,
-        territory__level=Territory.Level.SETTLEMENT,
-        territory__path__startswith=terr_path,
-        territory__lat__isnull=False,
-        territory__lon__isnull=False,
-    ).values_list(
-        "territory__kato", "territory__name_ru", "territory__lat", "territory__lon", "value"
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator__code=code,
+            year=year,
+            dimension="",
+            institution__isnull=True,
+            territory__level=Territory.Level.SETTLEMENT,
+            territory__path__startswith=terr_path,
+            territory__lat__isnull=False,
+            territory__lon__isnull=False,
+        )
+        .values_list(
+            "territory__kato", "territory__name_ru", "territory__lat", "territory__lon", "value"
+        )
+        .order_by(F("value").desc(nulls_last=True), "territory__kato")[:limit]
     )
     return [
         MapPoint(k, n, lat, lon, v)

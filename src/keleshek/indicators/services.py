@@ -50,11 +50,19 @@ def current_year() -> int:
     return int(latest) if latest else school_year_of(dt.date.today())
 
 
+# Dimensions with many categories (a specialty, a country, a programme) are materialised for
+# the upper levels only (oblast, district, city): that is where the labour-market match and the
+# breakdowns read them, and it keeps the table from growing with settlements × categories.
+UPPER_ONLY_DIMS = frozenset({"specialty", "country", "programme"})
+UPPER_LEVELS = frozenset({"oblast", "district", "city"})
+
+
 @dataclass
 class _Tree:
     ancestors: dict[int, list[int]]  # territory id -> itself and its ancestors
     area: dict[int, str]  # settlement id -> "urban" / "rural"
     root_id: int | None
+    upper: frozenset[int] = frozenset()  # territories of the upper levels
 
 
 def _tree() -> _Tree:
@@ -64,12 +72,13 @@ def _tree() -> _Tree:
     by_kato = {kato: tid for tid, kato, _p, _l, _u in rows}
     ancestors: dict[int, list[int]] = {}
     area: dict[int, str] = {}
+    upper = frozenset(tid for tid, _k, _p, level, _u in rows if level in UPPER_LEVELS)
     for tid, _kato, path, level, urban in rows:
         ancestors[tid] = [by_kato[k] for k in path.strip("/").split("/") if k in by_kato] or [tid]
         if level == "settlement":
             area[tid] = "urban" if urban else "rural"
     root_kato = str(settings.KELESHEK.get("OBLAST_KATO", ""))
-    return _Tree(ancestors, area, by_kato.get(root_kato))
+    return _Tree(ancestors, area, by_kato.get(root_kato), upper)
 
 
 @dataclass
@@ -112,7 +121,10 @@ def compute_elements(
         for code in codes:
             out = terr_out[code]
             for (terr, year, dim, cat), v in leaf[code].items():
+                upper_only = dim in UPPER_ONLY_DIMS
                 for anc in tree.ancestors.get(terr, (terr,)):
+                    if upper_only and anc not in tree.upper:
+                        continue
                     out[(anc, year, dim, cat)] += v
     return Computed(terr_out, inst_out, inst_terr)
 
@@ -209,6 +221,10 @@ def refresh_indicators(*, years: Iterable[int] | None = None, trigger: str = "")
             old = old.filter(year__in=year_set)
         old._raw_delete(old.db)  # no cascades point here: a plain DELETE
         _write(rows)
+        if connection.vendor == "postgresql":
+            # fresh statistics, or the planner takes the rewritten table for empty
+            with connection.cursor() as cur:
+                cur.execute(f"ANALYZE {IndicatorValue._meta.db_table}")
         run = RefreshRun.objects.create(
             started_at=started,
             finished_at=timezone.now(),
