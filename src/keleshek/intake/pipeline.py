@@ -304,6 +304,7 @@ class Importer:
         self.stg = f"intake_stg_{secrets.token_hex(4)}"
         self.stg_set = f"{self.stg}_set"
         self.now = timezone.now()
+        self.used_fast_path = False
 
     # -- staging layout --
 
@@ -386,7 +387,8 @@ class Importer:
             self._layout(mapped)
             self._create_staging()
             staged = True
-            self._stream(table, mapped, outcome)
+            if not self._fast(table, mapped, path, outcome):
+                self._stream(table, mapped, outcome)
             self._classify(outcome)
             if self.dry_run:
                 outcome.status = "dry_run"
@@ -405,6 +407,33 @@ class Importer:
                 self._drop_staging()
             outcome.seconds = time.monotonic() - started
         return outcome
+
+    def _fast(
+        self, table: Table, mapped: list[tuple[int, Column]], path: Path, out: Outcome
+    ) -> bool:
+        """The PostgreSQL set-based path for large CSV files (ADR 0043); False: not taken."""
+        from . import pgfast
+
+        if not pgfast.eligible(self, table, mapped, path):
+            return False
+        try:
+            pgfast.run(self, table, mapped, path, out)
+        except pgfast.Unavailable:
+            # start again on the streaming path, which reports the problem row by row
+            out.total = out.invalid = 0
+            out.errors.clear()
+            if out.bad_rows_path:
+                out.bad_rows_path.unlink(missing_ok=True)
+            with connection.cursor() as cur:
+                cur.execute(f"DELETE FROM {self.stg}")
+                if self.child:
+                    cur.execute(f"DELETE FROM {self.stg_set}")
+            table.close()
+            fresh = open_table(path)
+            table.header, table.rows, table._fh = fresh.header, fresh.rows, fresh._fh
+            return False
+        self.used_fast_path = True
+        return True
 
     def _stream(self, table: Table, mapped: list[tuple[int, Column]], out: Outcome) -> None:
         reg = self.registry

@@ -84,6 +84,8 @@ class Table:
     rows: Iterator[tuple[int, list[Any], str | None]]  # (row number, cells, problem code)
     kind: str  # "csv" | "xlsx"
     total_rows: int | None = None  # known for XLSX
+    encoding: str | None = None  # CSV only
+    delimiter: str | None = None  # CSV only
     _fh: BinaryIO | None = None
     _size: int = 0
 
@@ -200,7 +202,15 @@ def _open_csv(path: Path, size: int) -> Table:
         except csv.Error as exc:
             raise FileRejected("csv_syntax", line=reader.line_num, detail=str(exc)) from None
 
-    return Table(header=header, rows=rows(), kind="csv", _fh=fh, _size=size)
+    return Table(
+        header=header,
+        rows=rows(),
+        kind="csv",
+        encoding=encoding,
+        delimiter=delimiter,
+        _fh=fh,
+        _size=size,
+    )
 
 
 # --- XLSX ---------------------------------------------------------------------------------

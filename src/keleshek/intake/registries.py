@@ -1193,6 +1193,32 @@ def pupils() -> Registry:
         ),
         personal=True,
         description=_("Pupils with IIN, school, grade, home and support categories."),
+        extra={
+            # The same checks and derived values in SQL, for the PostgreSQL fast path.
+            "sql_checks": [
+                (
+                    "birth_date",
+                    "iin_birth_date",
+                    "{iin} IS NOT NULL AND {birth_date} IS NOT NULL AND "
+                    "(substr({iin},1,6) <> to_char({birth_date}, 'YYMMDD') OR "
+                    "(substr({iin},7,1) <> '0' AND "
+                    "((ascii(substr({iin},7,1)) - 48 + 1) / 2 + 17) <> "
+                    "extract(year from {birth_date})::int / 100))",
+                ),
+                (
+                    "sex",
+                    "iin_sex",
+                    "substr({iin},7,1) <> '0' AND {sex} <> "
+                    "CASE WHEN substr({iin},7,1) IN ('2','4','6') THEN 'F' ELSE 'M' END",
+                ),
+                ("birth_date", "future_date", "{birth_date} > current_date"),
+            ],
+            "sql_derive": {
+                "name_key": "btrim(regexp_replace(replace(lower(btrim({last_name}) || ' ' || "
+                "btrim({first_name})), 'ё', 'е'), '\\s+', ' ', 'g'))",
+                "needs_review": "substr({iin},7,1) = '0'",
+            },
+        },
     )
 
 
