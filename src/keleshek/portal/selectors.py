@@ -236,6 +236,15 @@ class Glance:
     donations_kzt: Decimal = Decimal(0)
     deficit_by_district: list[tuple[str, int, int, int]] = field(default_factory=list)
     materialised: bool = False  # True: school and headline figures from indicators
+    support: list[SupportLine] = field(default_factory=list)
+
+
+@dataclass
+class SupportLine:
+    code: str
+    name: str
+    recipients: int
+    coverage: float | None
 
 
 def _int(value: float | None) -> int:
@@ -278,7 +287,27 @@ def _materialised_glance(g: Glance) -> bool:
         )
     g.deficit_by_district = sorted(rows, key=lambda r: (-r[3], r[0]))
     g.materialised = True
+    _materialised_support(g, ind)
     return True
+
+
+def _materialised_support(g: Glance, ind: Any) -> None:
+    """Recipients and coverage of each support programme (uniform, meals, transport...)."""
+    from keleshek.support.models import Programme
+
+    year = g.year or 0
+    recipients = ind.breakdown("support_recipients", ind.oblast_kato(), year, "programme")
+    if not recipients:
+        return
+    coverage = ind.breakdown("support_coverage", ind.oblast_kato(), year, "programme")
+    programmes = {p.code: p for p in Programme.objects.filter(code__in=list(recipients))}
+    g.support = [
+        SupportLine(
+            code, programmes[code].name if code in programmes else code, _int(n), coverage.get(code)
+        )
+        for code, n in recipients.items()
+        if code
+    ]
 
 
 def _latest_year() -> int | None:

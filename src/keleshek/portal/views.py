@@ -56,6 +56,9 @@ def home(request: HttpRequest) -> HttpResponse:
         title=_("Deficit of school places by district"),
         colour=charts.ALT_COLOUR,
     )
+    chart_support = charts.bar_chart(
+        [(s.name, s.recipients) for s in g.support], title=_("Pupils supported by programme")
+    )
     return render(
         request,
         "portal/home.html",
@@ -66,6 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "chart_industries": chart_industries,
             "chart_countries": chart_countries,
             "chart_deficit": chart_deficit,
+            "chart_support": chart_support,
             "latest": selectors.latest_articles(lang(), limit=3),
         },
     )
