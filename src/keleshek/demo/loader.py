@@ -1234,7 +1234,9 @@ def _run_hooks(summary: DemoSummary, stdout: TextIO | None) -> None:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name == name:
+            # the hook module (or its package) does not exist: skip; a missing dependency
+            # inside an existing hook is a real error
+            if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
                 continue
             raise
         loader: Any = getattr(module, "load", None)
@@ -1247,13 +1249,15 @@ def _run_hooks(summary: DemoSummary, stdout: TextIO | None) -> None:
             stdout.write(f"  {name}: {time.monotonic() - started:.1f} s\n")
 
 
-def load_demo(stdout: TextIO | None = None) -> DemoSummary:
-    """Load the demo region idempotently; returns what was loaded and how long it took."""
+def load_demo(stdout: TextIO | None = None, *, extensions: bool = True) -> DemoSummary:
+    """Load the demo region idempotently; returns what was loaded and how long it took.
+    ``extensions=False`` loads the core registries only (no support/transport/indicators)."""
     started = time.monotonic()
     summary = DemoSummary()
     load_core(summary)
     if stdout is not None:
         stdout.write(f"Core demo data loaded in {time.monotonic() - started:.1f} s\n")
-    _run_hooks(summary, stdout)
+    if extensions:
+        _run_hooks(summary, stdout)
     summary.seconds = time.monotonic() - started
     return summary

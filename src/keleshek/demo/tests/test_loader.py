@@ -94,7 +94,7 @@ def test_loading_twice_changes_nothing_and_prints_logins():
     before = checksum()
     # when it is loaded again through the command
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", "--core-only", stdout=out)  # the extensions test their own reloads
     # then no key field changed and the logins are printed
     assert checksum() == before
     text = out.getvalue()
@@ -113,7 +113,7 @@ def test_loading_twice_changes_nothing_and_prints_logins():
 
 
 def test_load_demo_returns_its_counts():
-    summary = load_demo()
+    summary = load_demo(extensions=False)
     assert summary.counts["schools"] == Institution.objects.filter(kind="school").count()
     assert summary.counts["population_records"] == PopulationRecord.objects.count()
 
@@ -311,3 +311,43 @@ def test_operator_runs_one_school_in_the_district():
     user = User.objects.get(username="operator")
     assert user.institution.kind == "school"
     assert user.institution.settlement.path.startswith("/630000000/634000000/")
+
+
+def test_extension_hooks_run_in_order_and_missing_modules_are_skipped(monkeypatch):
+    import sys
+    import types
+
+    from keleshek.demo import loader
+
+    calls = []
+    first = types.ModuleType("kel_test_first")
+    first.load = lambda year: calls.append(("first", year))  # type: ignore[attr-defined]
+    second = types.ModuleType("kel_test_second")
+    second.load = lambda year: calls.append(("second", year))  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "kel_test_first", first)
+    monkeypatch.setitem(sys.modules, "kel_test_second", second)
+    monkeypatch.setattr(
+        loader, "EXTENSION_HOOKS", ("kel_test_first", "kel_test_missing", "kel_test_second")
+    )
+    summary = loader.DemoSummary()
+    loader._run_hooks(summary, None)
+    assert calls == [("first", DEMO_YEAR), ("second", DEMO_YEAR)]
+    assert summary.hooks == ["kel_test_first", "kel_test_second"]
+
+
+def test_a_hook_that_fails_to_import_a_dependency_is_not_skipped(monkeypatch):
+    import sys
+    import types
+
+    from keleshek.demo import loader
+
+    broken = types.ModuleType("kel_test_broken")
+
+    def load(year):
+        raise ModuleNotFoundError("No module named 'nope'", name="nope")
+
+    broken.load = load  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "kel_test_broken", broken)
+    monkeypatch.setattr(loader, "EXTENSION_HOOKS", ("kel_test_broken",))
+    with pytest.raises(ModuleNotFoundError):
+        loader._run_hooks(loader.DemoSummary(), None)

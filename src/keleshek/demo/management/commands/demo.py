@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from keleshek.core.context import acting_as
 from keleshek.demo.loader import DEMO_YEAR, load_demo
@@ -14,9 +14,20 @@ from keleshek.demo.users import DEMO_PASSWORD, DEMO_USERS
 class Command(BaseCommand):
     help = "Load the demo region (East Kazakhstan) idempotently and print the demo logins."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--core-only",
+            action="store_true",
+            help="load the core registries only, without the support, transport and "
+            "indicators extensions",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         with acting_as(None, via="demo"):
-            summary = load_demo(stdout=self.stdout)  # type: ignore[arg-type]
+            summary = load_demo(
+                stdout=self.stdout,  # type: ignore[arg-type]
+                extensions=not options["core_only"],
+            )
         self.stdout.write(
             f"Demo region loaded in {summary.seconds:.1f} s (school year "
             f"{DEMO_YEAR}/{DEMO_YEAR + 1 - 2000}): "
