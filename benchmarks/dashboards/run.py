@@ -65,6 +65,9 @@ def ensure_database(regenerate: bool) -> None:
             conn.execute(f"CREATE DATABASE {DB}")
 
 
+_STATE: dict[str, bool] = {}
+
+
 def setup_django() -> None:
     os.environ["DATABASE_URL"] = PG_URL
     os.environ["DJANGO_SETTINGS_MODULE"] = "keleshek.settings.test"
@@ -73,10 +76,12 @@ def setup_django() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.test.utils import setup_test_environment
+    from django.test import utils
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0, interactive=False)
+    if getattr(utils, "_saved_allowed_hosts", None) is None and not _STATE.get("env"):
+        utils.setup_test_environment()
+        _STATE["env"] = True
+    call_command("migrate", verbosity=0, interactive=False, run_syncdb=True)
 
 
 # --- COPY helper -----------------------------------------------------------------------------
@@ -474,6 +479,9 @@ def main() -> None:
     have = Institution.objects.filter(kind="school").count()
     if have != SCHOOLS or Pupil.objects.count() != args.pupils:
         if have:
+            from django.db import connections
+
+            connections.close_all()
             ensure_database(True)
             setup_django()
         t0 = time.perf_counter()
