@@ -12,6 +12,7 @@ import importlib.util
 from typing import Any
 
 from ninja import NinjaAPI, Router
+from pydantic.errors import PydanticUserError
 
 from .auth import PublicAuth, TokenAuth
 from .routers import construction, institutions, news, partnerships, programmes, territory
@@ -33,7 +34,16 @@ class KeleshekAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """Ninja's schema, plus: public operations declare the bearer token optional, and
         every operation documents the 401/422 answers it can give."""
-        schema = super().get_openapi_schema(**kwargs)
+        try:
+            schema = super().get_openapi_schema(**kwargs)
+        except PydanticUserError as exc:
+            raise RuntimeError(
+                "API operations with unresolved parameter models: "
+                + ", ".join(broken_operations())
+                + ". Their modules probably use `from __future__ import annotations` with "
+                "`Query[...]`: ninja cannot flatten such filters (every request would be a 422). "
+                "Remove that import from the router module."
+            ) from exc
         schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
         public = schemes.pop(PUBLIC_SCHEME, None)
         if public is not None:
@@ -61,6 +71,22 @@ class KeleshekAPI(NinjaAPI):
                     },
                 )
         return schema
+
+
+def broken_operations() -> list[str]:
+    """Operations whose parameter models pydantic could not complete ("module.function")."""
+    found = []
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for model in operation.models:
+                    try:
+                        model.model_json_schema()
+                    except PydanticUserError:
+                        func = operation.view_func
+                        found.append(f"{func.__module__}.{func.__name__}")
+                        break
+    return found
 
 
 api = KeleshekAPI(

@@ -27,3 +27,11 @@ def test_public_operations_declare_the_token_optional() -> None:
     enrolment = schema["paths"]["/api/v1/enrolment"]["get"]
     assert enrolment["security"] == [{"TokenAuth": []}]
     assert {"200", "401", "422"} <= set(enrolment["responses"])
+
+
+def test_every_mounted_operation_has_complete_parameter_models() -> None:
+    from keleshek.api.main import broken_operations
+
+    assert broken_operations() == [], (
+        "remove `from __future__ import annotations` from these routers' modules"
+    )
