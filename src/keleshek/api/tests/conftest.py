@@ -73,7 +73,7 @@ def world(db: Any) -> World:
         settlement=sett_a,
         design_capacity=600,
         languages=["kk", "ru"],
-        bin="940140000385",
+        bin="991240777718",
     )
     school_b = Institution.objects.create(
         kind="school", name_ru="Школа Б", settlement=sett_b, design_capacity=300, languages=["ru"]

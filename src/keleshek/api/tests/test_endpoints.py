@@ -44,7 +44,7 @@ def test_institutions_filters(client: Client, world: World) -> None:
     assert {i["name_ru"] for i in schools["items"]} == {"Школа А", "Школа Б"}
     in_a = get(client, f"/institutions?district={DIST_A}")
     assert {i["name_ru"] for i in in_a["items"]} == {"Школа А", "Колледж"}
-    by_bin = get(client, "/institutions?bin=940140000385")["items"]
+    by_bin = get(client, "/institutions?bin=991240777718")["items"]
     assert [i["id"] for i in by_bin] == [world.school_a.pk]
     assert by_bin[0]["settlement_kato"] == SETT_A
     russian = get(client, f"/institutions?language=ru&district={OBLAST}")["items"]
