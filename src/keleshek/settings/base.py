@@ -153,7 +153,8 @@ KELESHEK = {
     "RURAL_TRANSPORT_THRESHOLD_KM": 3.0,  # unconfirmed 3 km
     "WALKING_LIMIT_KM": 1.0,
     "ROAD_CIRCUITY": 1.3,
-    "BUS_SPEED_KMH": 40.0,
+    "BUS_SPEED_KMH": 50.0,  # average on rural roads (unconfirmed)
+    "MAX_RIDE_MIN": 60,  # longest ride of a pupil, dwell included (unconfirmed)
     "FORECAST_GROWTH_BOUND": 0.05,  # the Ministry bounds growth at +-5 %/year
     "PUBLIC_SUPPRESS_BELOW": 5,
     "CNY_KZT_RATE_DEFAULT": 70.0,

@@ -5,4 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class TransportConfig(AppConfig):
     name = "keleshek.transport"
     label = "transport"
-    verbose_name = _("Transport")
+    verbose_name = _("School transport")
+
+    def ready(self) -> None:
+        from . import jobs  # noqa: F401 - registers the optimisation job

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "transport"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<str:kato>/", views.district, name="district"),
+    path("<str:kato>/riders/", views.riders, name="riders"),
+    path("<str:kato>/assess/", views.assess, name="assess"),
+    path("<str:kato>/stops/", views.stops, name="stops"),
+    path("<str:kato>/stops/generate/", views.generate, name="generate"),
+    path("<str:kato>/stops/new/", views.stop_edit, name="stop_new"),
+    path("<str:kato>/stops/<int:pk>/", views.stop_edit, name="stop_edit"),
+    path("<str:kato>/optimise/", views.optimise, name="optimise"),
+    path("<str:kato>/plans/<int:pk>/", views.plan, name="plan"),
+    path("<str:kato>/plans/<int:pk>/what-if/", views.whatif, name="whatif"),
+    path("<str:kato>/plans/<int:pk>/route-sheets.pdf", views.route_sheets, name="route_sheets"),
+]

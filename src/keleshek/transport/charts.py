@@ -1,0 +1,58 @@
+"""Routes drawn over the settlements' coordinates as inline SVG (no JavaScript, no tiles)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from .models import Route
+
+COLOURS = ["#0b4f8a", "#b5432b", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#5d4037", "#ad1457"]
+
+
+def plan_svg(routes: Sequence[Route], width: int = 720, height: int = 520) -> str:
+    points = [
+        (v["x"], v["y"])
+        for r in routes
+        for t in r.trips
+        for v in [*t["visits"], {"x": t["x"], "y": t["y"]}]
+    ]
+    if not points:
+        return ""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    span = max(x1 - x0, y1 - y0, 1e-6)
+    pad = 20
+
+    def px(x: float, y: float) -> tuple[float, float]:
+        return (
+            pad + (x - x0) / span * (width - 2 * pad),
+            height - pad - (y - y0) / span * (height - 2 * pad),
+        )
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="routes-title" class="chart">',
+        '<title id="routes-title">Routes: stops in order to the school; a table follows</title>',
+        f'<rect width="{width}" height="{height}" fill="#fafafa" stroke="#ccc"/>',
+    ]
+    schools: dict[str, tuple[float, float, str]] = {}
+    for i, r in enumerate(routes):
+        colour = COLOURS[i % len(COLOURS)]
+        for t in r.trips:
+            pts = [px(v["x"], v["y"]) for v in t["visits"]] + [px(t["x"], t["y"])]
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2">'
+                f"<title>{escape(str(r.number))}: {escape(t['school_name'])}</title></polyline>"
+            )
+            for x, y in pts[:-1]:
+                parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
+            schools[t["school"]] = (*pts[-1], t["school_name"])
+    for x, y, name in schools.values():
+        parts.append(
+            f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="#000">'
+            f"<title>{escape(name)}</title></rect>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,176 @@
+"""Rural school transport: the fleet, school bell times, stops, who rides, and optimised plans."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from keleshek.core.models import Synthetic, TimeStamped
+from keleshek.institutions.models import Institution
+from keleshek.territory.models import Territory
+
+
+class Vehicle(Synthetic, TimeStamped):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    plate = models.CharField(_("number plate"), max_length=20, blank=True)
+    model_name = models.CharField(_("model"), max_length=100, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("seats for pupils"))
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
+    depot_name = models.CharField(_("depot"), max_length=200)
+    depot_lat = models.FloatField(_("depot latitude"))
+    depot_lon = models.FloatField(_("depot longitude"))
+    cost_per_km = models.DecimalField(_("cost per km, KZT"), max_digits=10, decimal_places=2)
+    available = models.BooleanField(_("available"), default=True)
+
+    class Meta:
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+        ordering = ["territory", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.capacity})"
+
+
+class SchoolSchedule(Synthetic, models.Model):
+    """When a school's first lesson starts, and how early buses may arrive."""
+
+    school = models.OneToOneField(
+        Institution, verbose_name=_("school"), on_delete=models.CASCADE, related_name="schedule"
+    )
+    bell = models.TimeField(_("first bell"))
+    margin_min = models.PositiveSmallIntegerField(_("arrive at least this early, min"), default=10)
+    window_min = models.PositiveSmallIntegerField(_("arrival window, min"), default=25)
+
+    class Meta:
+        verbose_name = _("school bell time")
+        verbose_name_plural = _("school bell times")
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.bell:%H:%M}"
+
+
+class Stop(Synthetic, TimeStamped):
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    settlement = models.ForeignKey(
+        Territory, verbose_name=_("settlement"), on_delete=models.PROTECT, related_name="+"
+    )
+    school = models.ForeignKey(
+        Institution, verbose_name=_("school"), on_delete=models.CASCADE, related_name="+"
+    )
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    generated = models.BooleanField(_("generated"), default=True)
+
+    class Meta:
+        verbose_name = _("stop")
+        verbose_name_plural = _("stops")
+        ordering = ["school", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rider(models.Model):
+    """A pupil who needs transport (the support programme's rule says why) and their stop."""
+
+    pupil = models.OneToOneField(
+        "support.Pupil", verbose_name=_("pupil"), on_delete=models.CASCADE, related_name="rider"
+    )
+    school = models.ForeignKey(
+        Institution, verbose_name=_("school"), on_delete=models.CASCADE, related_name="+"
+    )
+    settlement = models.ForeignKey(
+        Territory, verbose_name=_("home settlement"), on_delete=models.PROTECT, related_name="+"
+    )
+    distance_km = models.FloatField(_("distance to school, km"))
+    reason = models.CharField(_("why transport is needed"), max_length=300)
+    stop = models.ForeignKey(
+        Stop,
+        verbose_name=_("stop"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="riders",
+    )
+    walk_m = models.PositiveIntegerField(_("walk to the stop, m"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rider")
+        verbose_name_plural = _("riders")
+
+    def __str__(self) -> str:
+        return f"rider {self.pupil_id}"
+
+
+class Plan(TimeStamped):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    base = models.ForeignKey(
+        "self",
+        verbose_name=_("compared with"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="variants",
+    )
+    scenario = models.JSONField(_("what-if"), default=dict, blank=True)
+    params = models.JSONField(_("parameters"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_current = models.BooleanField(_("current plan"), default=False)
+    buses = models.PositiveIntegerField(_("buses"), default=0)
+    distance_km = models.FloatField(_("bus-km per morning"), default=0)
+    longest_ride_min = models.FloatField(_("longest ride, min"), default=0)
+    pupils_total = models.PositiveIntegerField(_("pupils needing transport"), default=0)
+    pupils_served = models.PositiveIntegerField(_("pupils served"), default=0)
+    unserved = models.JSONField(_("not served, with reasons"), default=list, blank=True)
+    problems = models.JSONField(_("feasibility check"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("transport plan")
+        verbose_name_plural = _("transport plans")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Route(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="routes"
+    )
+    number = models.PositiveSmallIntegerField(_("route number"))
+    vehicle = models.ForeignKey(
+        Vehicle, verbose_name=_("vehicle"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    distance_km = models.FloatField(_("km"))
+    longest_ride_min = models.FloatField(_("longest ride, min"))
+    load = models.PositiveSmallIntegerField(_("largest load"))
+    trips = models.JSONField(_("trips"))  # [{school, arrival, visits: [{stop, arrival, ...}]}]
+
+    class Meta:
+        verbose_name = _("route")
+        verbose_name_plural = _("routes")
+        ordering = ["plan", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} #{self.number}"

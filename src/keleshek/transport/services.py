@@ -1,0 +1,537 @@
+"""Rural school transport: who rides (the support programme's rule), stops within walking
+distance, and optimised plans built by the pure routing core (``keleshek.routing``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from keleshek.core import audit
+from keleshek.institutions.models import Institution
+from keleshek.routing import explain as route_explain
+from keleshek.routing.check import check_plan, walking_distance_m
+from keleshek.routing.distances import GreatCircleProvider
+from keleshek.routing.model import (
+    Depot,
+    DistanceOverride,
+    Rules,
+    School,
+    VehicleType,
+)
+from keleshek.routing.model import Plan as RoutePlan
+from keleshek.routing.model import Stop as RouteStop
+from keleshek.routing.solver import build_problem, solve
+from keleshek.support import rules as support_rules
+from keleshek.support.models import Programme, Pupil
+from keleshek.support.selectors import as_of_for, facts_for
+from keleshek.territory.models import Territory
+
+from .models import Plan, Rider, Route, SchoolSchedule, Stop, Vehicle
+
+TRANSPORT_PROGRAMME = "rural-transport"
+DEFAULT_BELL = dt.time(8, 30)
+
+
+def _setting(name: str, default: float) -> float:
+    return float(settings.KELESHEK.get(name, default))
+
+
+def max_ride_min() -> int:
+    return int(_setting("MAX_RIDE_MIN", 60))
+
+
+def walking_limit_m() -> float:
+    return _setting("WALKING_LIMIT_KM", 1.0) * 1000
+
+
+# --- who rides -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assess_riders(*, territory: Territory, year: int) -> int:
+    """Decide who in ``territory`` needs transport, by the support programme's rule (data, so the
+    same rule explains it on the child's page), and keep each rider's stop if still in reach."""
+    programme = Programme.objects.filter(code=TRANSPORT_PROGRAMME).first()
+    if programme is None:
+        raise ValidationError(_("the rural transport programme is not defined"))
+    pupils = Pupil.objects.filter(school__settlement__path__startswith=territory.path)
+    facts = facts_for(pupils, as_of=as_of_for(year), programmes=[programme])
+    needs = support_rules.evaluate(programme.rule, facts)
+    chosen = {int(pid): i for i, pid in enumerate(facts.pupil_ids) if needs[i]}
+    info = {
+        p[0]: p
+        for p in Pupil.objects.filter(pk__in=list(chosen)).values_list(
+            "pk", "school_id", "home_settlement_id", "home_lat", "home_lon", "grade"
+        )
+    }
+    old = {
+        r.pupil_id: r
+        for r in Rider.objects.filter(school__settlement__path__startswith=territory.path)
+    }
+    Rider.objects.filter(school__settlement__path__startswith=territory.path).delete()
+    threshold = facts.threshold_km
+    riders = []
+    for pid, i in chosen.items():
+        _pk, school_id, settlement_id, _lat, _lon, grade = info[pid]
+        distance = float(facts.distance_km[i])
+        if not facts.school_in_settlement[i]:
+            reason = _("no school teaching grade %(g)s in the home settlement") % {"g": grade}
+        else:
+            reason = _("lives %(d).1f km from school (over %(t).1f km)") % {
+                "d": distance,
+                "t": threshold,
+            }
+        prev = old.get(pid)
+        riders.append(
+            Rider(
+                pupil_id=pid,
+                school_id=school_id,
+                settlement_id=settlement_id,
+                distance_km=round(distance, 2),
+                reason=reason[:300],
+                stop_id=prev.stop_id if prev and prev.school_id == school_id else None,
+                walk_m=prev.walk_m if prev and prev.school_id == school_id else None,
+            )
+        )
+    Rider.objects.bulk_create(riders, batch_size=2000)
+    audit.record(
+        "update",
+        object_type="transport.rider",
+        object_id=territory.kato,
+        summary=f"assessed riders in {territory.kato}: {len(riders)}",
+    )
+    return len(riders)
+
+
+# --- stops -----------------------------------------------------------------------------------
+
+
+def _walk(home: tuple[float, float], stop: tuple[float, float]) -> float:
+    return walking_distance_m(home, stop)
+
+
+@transaction.atomic
+def generate_stops(*, territory: Territory, limit_m: float | None = None) -> int:
+    """Cluster riders' homes into stops so that nobody walks farther than the limit.
+
+    Hand-made stops (``generated=False``) are kept and used first. A leader algorithm per school
+    and settlement: an unassigned rider's home opens a stop; every unassigned rider within the
+    limit joins; the stop moves to the members' centre when that keeps everyone within reach.
+    """
+    limit = walking_limit_m() if limit_m is None else limit_m
+    scope = {"school__settlement__path__startswith": territory.path}
+    Rider.objects.filter(**scope).update(stop=None, walk_m=None)
+    Stop.objects.filter(generated=True, **scope).delete()
+    manual: dict[int, list[Stop]] = defaultdict(list)
+    for s in Stop.objects.filter(**scope):
+        manual[s.school_id].append(s)
+    rows = list(
+        Rider.objects.filter(**scope)
+        .order_by("school_id", "settlement_id", "pupil__home_lat", "pupil__home_lon")
+        .values_list("pk", "school_id", "settlement_id", "pupil__home_lon", "pupil__home_lat")
+    )
+    groups: dict[tuple[int, int], list[tuple[int, tuple[float, float]]]] = defaultdict(list)
+    for pk, school_id, settlement_id, lon, lat in rows:
+        groups[(school_id, settlement_id)].append((pk, (lon, lat)))
+    assign: dict[int, tuple[Stop, float]] = {}
+    new_stops: list[tuple[Stop, list[int]]] = []
+    names = dict(Territory.objects.filter(level="settlement").values_list("pk", "name_ru"))
+    counter = 0
+    for (school_id, settlement_id), members in groups.items():
+        pending = []
+        for pk, home in members:
+            best = min(
+                ((s, _walk(home, (s.lon, s.lat))) for s in manual.get(school_id, [])),
+                key=lambda t: t[1],
+                default=None,
+            )
+            if best is not None and best[1] <= limit:
+                assign[pk] = best
+            else:
+                pending.append((pk, home))
+        while pending:
+            leader = pending[0][1]
+            near = [(pk, h) for pk, h in pending if _walk(h, leader) <= limit]
+            centre = (
+                sum(h[0] for _, h in near) / len(near),
+                sum(h[1] for _, h in near) / len(near),
+            )
+            spot = centre if all(_walk(h, centre) <= limit for _, h in near) else leader
+            counter += 1
+            stop = Stop(
+                code=f"s{school_id}-{settlement_id}-{counter}",
+                name=f"{names.get(settlement_id, '')} — {len(new_stops) + 1}",
+                settlement_id=settlement_id,
+                school_id=school_id,
+                lon=spot[0],
+                lat=spot[1],
+                generated=True,
+            )
+            new_stops.append((stop, [pk for pk, _ in near]))
+            taken = {pk for pk, _ in near}
+            pending = [(pk, h) for pk, h in pending if pk not in taken]
+    Stop.objects.bulk_create([s for s, _ in new_stops], batch_size=2000)
+    homes = {pk: home for pk, _s, _t, *home in rows}
+    for stop, pks in new_stops:
+        for pk in pks:
+            assign[pk] = (stop, _walk((homes[pk][0], homes[pk][1]), (stop.lon, stop.lat)))
+    riders = []
+    for pk, (stop, metres) in assign.items():
+        riders.append(Rider(pk=pk, stop_id=stop.pk, walk_m=round(metres)))
+    Rider.objects.bulk_update(riders, ["stop", "walk_m"], batch_size=2000)
+    audit.record(
+        "update",
+        object_type="transport.stop",
+        object_id=territory.kato,
+        summary=f"generated {len(new_stops)} stops in {territory.kato} (limit {limit:.0f} m)",
+    )
+    return len(new_stops)
+
+
+@transaction.atomic
+def stop_save(
+    *,
+    stop: Stop | None,
+    school: Institution,
+    settlement: Territory,
+    name: str,
+    lat: float,
+    lon: float,
+) -> Stop:
+    """Create or move a stop by hand, then re-seat the school's riders on their nearest stop
+    within the walking limit (a rider with none in reach keeps no stop and is listed)."""
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValidationError(_("coordinates are out of range"))
+    before = audit.snapshot(stop) if stop else {}
+    if stop is None:
+        stop = Stop(code=f"m{school.pk}-{Stop.objects.count() + 1}", generated=False)
+    stop.school, stop.settlement, stop.name = school, settlement, name
+    stop.lat, stop.lon, stop.generated = lat, lon, False
+    stop.save()
+    reseat_riders(school=school)
+    audit.record(
+        "update" if before else "create",
+        stop,
+        summary=f"stop {stop.name}",
+        changes=audit.diff(before, audit.snapshot(stop)),
+    )
+    return stop
+
+
+def reseat_riders(*, school: Institution) -> None:
+    limit = walking_limit_m()
+    stops = list(Stop.objects.filter(school=school))
+    riders = list(
+        Rider.objects.filter(school=school).values_list("pk", "pupil__home_lon", "pupil__home_lat")
+    )
+    updates = []
+    for pk, lon, lat in riders:
+        best = min(
+            ((s, _walk((lon, lat), (s.lon, s.lat))) for s in stops),
+            key=lambda t: t[1],
+            default=None,
+        )
+        if best is not None and best[1] <= limit:
+            updates.append(Rider(pk=pk, stop_id=best[0].pk, walk_m=round(best[1])))
+        else:
+            updates.append(Rider(pk=pk, stop_id=None, walk_m=None))
+    Rider.objects.bulk_update(updates, ["stop", "walk_m"], batch_size=2000)
+
+
+# --- the routing problem -----------------------------------------------------------------
+
+
+@dataclass
+class Built:
+    problem: Any
+    vehicles_by_type: dict[str, list[int]]
+    stop_names: dict[str, str]
+    school_names: dict[str, str]
+    without_stop: list[int]
+
+
+def _seconds(t: dt.time) -> int:
+    return t.hour * 3600 + t.minute * 60
+
+
+def build(territory: Territory, params: dict[str, Any]) -> Built:
+    """The routing problem of a district under ``params`` (a what-if changes only these)."""
+    scope = {"school__settlement__path__startswith": territory.path}
+    vehicles = list(
+        Vehicle.objects.filter(territory__path__startswith=territory.path, available=True).order_by(
+            "-capacity", "code"
+        )
+    )
+    remove = int(params.get("remove_buses", 0))
+    if remove:
+        vehicles = vehicles[: max(0, len(vehicles) - remove)]
+    depots: dict[str, Depot] = {}
+    types: dict[str, list[Vehicle]] = defaultdict(list)
+    for v in vehicles:
+        depot_id = f"{v.depot_lat:.4f},{v.depot_lon:.4f}"
+        depots.setdefault(depot_id, Depot(depot_id, v.depot_lon, v.depot_lat))
+        types[f"{v.capacity}@{depot_id}@{v.cost_per_km}"].append(v)
+    vehicle_types = [
+        VehicleType(
+            key,
+            vs[0].capacity,
+            len(vs),
+            key.split("@")[1],
+            cost_per_km=float(vs[0].cost_per_km),
+            fixed_cost=100_000.0,  # buses first, then kilometres
+        )
+        for key, vs in types.items()
+    ]
+    shift = int(params.get("bell_shift_min", 0)) * 60
+    riders = list(Rider.objects.filter(**scope).values_list("pupil_id", "school_id", "stop_id"))
+    school_ids = sorted({s for _, s, _ in riders})
+    schedules = {s.school_id: s for s in SchoolSchedule.objects.filter(school_id__in=school_ids)}
+    institutions = {i.pk: i for i in Institution.objects.filter(pk__in=school_ids)}
+    schools = []
+    for sid in school_ids:
+        inst = institutions[sid]
+        sch = schedules.get(sid)
+        bell = _seconds(sch.bell if sch else DEFAULT_BELL) + shift
+        margin = (sch.margin_min if sch else 10) * 60
+        window = (sch.window_min if sch else 25) * 60
+        schools.append(
+            School.from_bell(str(sid), inst.lon or 0.0, inst.lat or 0.0, bell, margin, window)
+        )
+    per_stop: dict[int, list[str]] = defaultdict(list)
+    without_stop = []
+    for pupil_id, _school_id, stop_id in riders:
+        if stop_id is None:
+            without_stop.append(pupil_id)
+        else:
+            per_stop[stop_id].append(str(pupil_id))
+    stops_db = {s.pk: s for s in Stop.objects.filter(pk__in=list(per_stop))}
+    extra = params.get("extra_stop")
+    route_stops = [
+        RouteStop(str(pk), s.lon, s.lat, str(s.school_id), len(per_stop[pk]), tuple(per_stop[pk]))
+        for pk, s in sorted(stops_db.items())
+    ]
+    stop_names = {str(pk): s.name for pk, s in stops_db.items()}
+    if extra:
+        route_stops, stop_names = _with_extra_stop(route_stops, stop_names, extra)
+    overrides = []
+    for road in params.get("closed_roads", []):
+        overrides.append(
+            DistanceOverride(road["a"], road["b"], int(road["distance_m"]), int(road["duration_s"]))
+        )
+    rules = Rules(
+        max_ride_s=int(params.get("max_ride_min", max_ride_min())) * 60,
+        dwell_fixed_s=float(params.get("dwell_fixed_s", 30)),
+        dwell_per_pupil_s=float(params.get("dwell_per_pupil_s", 5)),
+    )
+    provider = GreatCircleProvider(
+        circuity=_setting("ROAD_CIRCUITY", 1.3), speed_kmh=_setting("BUS_SPEED_KMH", 50.0)
+    )
+    problem = build_problem(
+        list(depots.values()), vehicle_types, schools, route_stops, rules, provider, overrides
+    )
+    return Built(
+        problem,
+        {k: [v.pk for v in vs] for k, vs in types.items()},
+        stop_names,
+        {str(k): v.name for k, v in institutions.items()},
+        without_stop,
+    )
+
+
+def _with_extra_stop(
+    stops: list[RouteStop], names: dict[str, str], extra: dict[str, Any]
+) -> tuple[list[RouteStop], dict[str, str]]:
+    """A hypothetical stop: riders of its school nearer to it than to theirs (and within the
+    walking limit) move to it."""
+    limit = walking_limit_m()
+    point = (float(extra["lon"]), float(extra["lat"]))
+    school = str(extra["school"])
+    homes = dict(
+        Rider.objects.filter(school_id=int(school)).values_list("pupil_id", "pupil__home_lon")
+    )
+    lats = dict(
+        Rider.objects.filter(school_id=int(school)).values_list("pupil_id", "pupil__home_lat")
+    )
+    moved: list[str] = []
+    out = []
+    for s in stops:
+        if s.school_id != school:
+            out.append(s)
+            continue
+        keep = []
+        for pid in s.pupil_ids:
+            home = (homes[int(pid)], lats[int(pid)])
+            to_new = _walk(home, point)
+            if to_new <= limit and to_new < _walk(home, (s.x, s.y)):
+                moved.append(pid)
+            else:
+                keep.append(pid)
+        if keep:
+            out.append(RouteStop(s.id, s.x, s.y, s.school_id, len(keep), tuple(keep)))
+    if moved:
+        out.append(RouteStop("new", point[0], point[1], school, len(moved), tuple(moved)))
+    names = {**names, "new": str(extra.get("name") or _("new stop"))}
+    return out, names
+
+
+# --- optimise ------------------------------------------------------------------------------
+
+
+def plan_create(
+    *,
+    territory: Territory,
+    name: str,
+    params: dict[str, Any],
+    user: Any | None,
+    base: Plan | None = None,
+    scenario: dict[str, Any] | None = None,
+) -> Plan:
+    from keleshek.jobs.services import enqueue
+
+    if territory.level not in (Territory.Level.DISTRICT, Territory.Level.CITY):
+        raise ValidationError(_("plans are made per district"))
+    with transaction.atomic():
+        plan = Plan.objects.create(
+            territory=territory,
+            name=name,
+            params=params,
+            base=base,
+            scenario=scenario or {},
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        plan.job = enqueue(kind="transport.optimise", params={"plan": plan.pk}, user=user)
+        plan.save(update_fields=["job"])
+        audit.record("create", plan, summary=f"transport plan {name}", changes={"params": params})
+    return plan
+
+
+def whatif_params(base: Plan, scenario: dict[str, Any]) -> dict[str, Any]:
+    params = dict(base.params)
+    kind = scenario.get("kind")
+    if kind == "one_bus_fewer":
+        params["remove_buses"] = int(params.get("remove_buses", 0)) + 1
+    elif kind == "later_bell":
+        params["bell_shift_min"] = int(params.get("bell_shift_min", 0)) + int(
+            scenario.get("minutes", 15)
+        )
+    elif kind == "new_stop":
+        params["extra_stop"] = {
+            "lat": float(scenario["lat"]),
+            "lon": float(scenario["lon"]),
+            "school": int(scenario["school"]),
+            "name": scenario.get("name", ""),
+        }
+    elif kind == "closed_road":
+        roads = list(params.get("closed_roads", []))
+        roads.append(
+            {
+                "a": scenario["a"],
+                "b": scenario["b"],
+                "distance_m": int(scenario["distance_m"]),
+                "duration_s": int(scenario["duration_s"]),
+            }
+        )
+        params["closed_roads"] = roads
+    else:
+        raise ValidationError(_("unknown what-if"))
+    return params
+
+
+def optimise(plan: Plan, progress: Any = None) -> Plan:
+    """Build, solve, check and store a plan (the body of the background job)."""
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.RUNNING)
+    built = build(plan.territory, plan.params)
+    seconds = float(plan.params.get("seconds", 10))
+
+    def report(fraction: float, what: str) -> None:
+        if progress is not None:
+            progress(100 * fraction, what)
+
+    result: RoutePlan = solve(built.problem, seconds=seconds, seed=0, workers=1, progress=report)
+    problems = check_plan(built.problem, result)
+    _store(plan, built, result, problems)
+    return plan
+
+
+@transaction.atomic
+def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> None:
+    Route.objects.filter(plan=plan).delete()
+    pool = {k: list(v) for k, v in built.vehicles_by_type.items()}
+    routes = []
+    clock = route_explain.clock
+    stop_xy = {st.id: (st.x, st.y) for st in built.problem.stops}
+    school_xy = {sc.id: (sc.x, sc.y) for sc in built.problem.schools}
+    for n, bus in enumerate(result.buses, start=1):
+        free = pool.get(bus.vehicle_type_id) or []
+        vehicle_id = free.pop(0) if free else None
+        trips = [
+            {
+                "school": t.school_id,
+                "x": school_xy[t.school_id][0],
+                "y": school_xy[t.school_id][1],
+                "school_name": built.school_names.get(t.school_id, t.school_id),
+                "arrival": clock(t.school_arrival),
+                "ride_min": round(t.longest_ride_s / 60, 1),
+                "load": t.load,
+                "km": round(t.distance_m / 1000, 1),
+                "visits": [
+                    {
+                        "stop": v.stop_id,
+                        "name": built.stop_names.get(v.stop_id, v.stop_id),
+                        "x": stop_xy[v.stop_id][0],
+                        "y": stop_xy[v.stop_id][1],
+                        "arrival": clock(v.arrival),
+                        "boarded": v.boarded,
+                        "load": v.load_after,
+                    }
+                    for v in t.visits
+                ],
+            }
+            for t in bus.trips
+        ]
+        routes.append(
+            Route(
+                plan=plan,
+                number=n,
+                vehicle_id=vehicle_id,
+                distance_km=round(bus.distance_m / 1000, 2),
+                longest_ride_min=round(bus.longest_ride_s / 60, 1),
+                load=bus.load,
+                trips=trips,
+            )
+        )
+    Route.objects.bulk_create(routes)
+    unserved = [
+        {"pupil": pid, "code": code, "reason": reason}
+        for pid, code, reason in route_explain.per_pupil(list(result.unserved))
+    ]
+    unserved += [
+        {
+            "pupil": str(pid),
+            "code": "no_stop_in_reach",
+            "reason": _("no stop within the walking limit"),
+        }
+        for pid in built.without_stop
+    ]
+    plan.buses = result.buses_used
+    plan.distance_km = round(result.distance_m / 1000, 2)
+    plan.longest_ride_min = round(result.longest_ride_s / 60, 1)
+    plan.pupils_total = result.pupils_total + len(built.without_stop)
+    plan.pupils_served = result.pupils_served
+    plan.unserved = unserved
+    plan.problems = problems
+    plan.status = Plan.Status.DONE if not problems else Plan.Status.FAILED
+    plan.save()
+    if plan.base_id is None and plan.status == Plan.Status.DONE:
+        Plan.objects.filter(territory=plan.territory, base__isnull=True).exclude(pk=plan.pk).update(
+            is_current=False
+        )
+        Plan.objects.filter(pk=plan.pk).update(is_current=True)
+        plan.is_current = True

@@ -1,0 +1,184 @@
+"""Transport on the demo region: who rides and why, stops within walking reach, optimised
+plans that pass the independent feasibility check, what-ifs, infeasible input explained, and
+the coordinator's pages scoped by role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from keleshek.routing.check import walking_distance_m
+from keleshek.territory.models import Territory
+from keleshek.transport import services
+from keleshek.transport.models import Plan, Rider, Stop, Vehicle
+
+pytestmark = pytest.mark.django_db
+
+
+def _district_with_riders(max_riders: int = 200) -> Territory:
+    for d in Territory.objects.filter(level="district", kato__startswith="63", valid_to=None):
+        n = Rider.objects.filter(school__settlement__path__startswith=d.path).count()
+        if 0 < n <= max_riders:
+            return d
+    raise AssertionError("the demo has no small district with riders")
+
+
+def test_the_demo_transports_about_five_thousand_pupils_by_optimised_routes() -> None:
+    riders = Rider.objects.count()
+    assert 4_500 <= riders <= 5_500
+    plans = Plan.objects.filter(is_current=True, base__isnull=True)
+    assert plans.count() >= 10
+    assert all(p.status == Plan.Status.DONE and p.problems == [] for p in plans)
+    served = sum(p.pupils_served for p in plans)
+    unserved = sum(len(p.unserved) for p in plans)
+    assert served + unserved == sum(p.pupils_total for p in plans) == riders
+    assert served >= 0.85 * riders
+    # Every pupil left without a seat has a reason a coordinator can act on.
+    reasons = {u["code"] for p in plans for u in p.unserved}
+    assert reasons <= {"too_far_for_ride_limit", "no_bus_in_window", "no_stop_in_reach"}
+
+
+def test_every_rider_has_a_reason_and_no_stop_is_beyond_the_walking_limit() -> None:
+    limit = settings.KELESHEK["WALKING_LIMIT_KM"] * 1000
+    rows = Rider.objects.filter(stop__isnull=False).values_list(
+        "reason", "pupil__home_lon", "pupil__home_lat", "stop__lon", "stop__lat", "walk_m"
+    )
+    assert rows
+    for reason, hlon, hlat, slon, slat, walk in rows:
+        assert reason
+        metres = walking_distance_m((hlon, hlat), (slon, slat))
+        assert metres <= limit + 0.5
+        assert abs(metres - walk) <= 1
+
+
+def test_stored_routes_respect_capacity_and_the_ride_limit() -> None:
+    for plan in Plan.objects.filter(is_current=True)[:5]:
+        limit = plan.params["max_ride_min"]
+        for route in plan.routes.select_related("vehicle"):
+            assert route.longest_ride_min <= limit
+            for trip in route.trips:
+                assert trip["load"] == sum(v["boarded"] for v in trip["visits"])
+                if route.vehicle is not None:
+                    assert trip["load"] <= route.vehicle.capacity
+
+
+def test_optimising_again_with_one_bus_fewer_uses_at_most_the_smaller_fleet(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    district = _district_with_riders()
+    base = Plan.objects.get(territory=district, is_current=True)
+    fleet = Vehicle.objects.filter(territory=district, available=True).count()
+    params = services.whatif_params(base, {"kind": "one_bus_fewer"})
+    base.params = {**base.params, "seconds": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        variant = services.plan_create(
+            territory=district, name="fewer", params={**params, "seconds": 1}, user=None, base=base
+        )
+    variant.refresh_from_db()
+    assert variant.status == Plan.Status.DONE
+    assert variant.problems == []
+    assert variant.buses <= fleet - 1
+    assert variant.pupils_served + len(variant.unserved) == variant.pupils_total
+
+
+def test_an_impossible_ride_limit_is_explained_per_pupil(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    district = _district_with_riders()
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = services.plan_create(
+            territory=district, name="tight", params={"seconds": 1, "max_ride_min": 1}, user=None
+        )
+    plan.refresh_from_db()
+    assert plan.pupils_served == 0
+    assert len(plan.unserved) == plan.pupils_total > 0
+    assert {u["code"] for u in plan.unserved} <= {"too_far_for_ride_limit", "no_stop_in_reach"}
+    assert "ride-time limit" in plan.unserved[0]["reason"] or plan.unserved[0]["code"] == (
+        "no_stop_in_reach"
+    )
+
+
+def test_a_hand_made_stop_reseats_riders_within_reach_only() -> None:
+    rider = Rider.objects.filter(stop__isnull=False).select_related("pupil", "school").first()
+    assert rider is not None
+    home = (rider.pupil.home_lon, rider.pupil.home_lat)
+    stop = services.stop_save(
+        stop=None,
+        school=rider.school,
+        settlement=rider.settlement,
+        name="У магазина",
+        lat=home[1],
+        lon=home[0],
+    )
+    rider.refresh_from_db()
+    assert rider.stop_id == stop.pk
+    assert rider.walk_m == 0
+    assert Stop.objects.get(pk=stop.pk).generated is False
+
+
+def _login(client: Any, username: str) -> None:
+    from keleshek.accounts.models import User
+
+    client.force_login(User.objects.get(username=username))
+
+
+def test_the_coordinator_sees_their_district_and_downloads_route_sheets(client: Any) -> None:
+    from keleshek.accounts.models import User
+
+    coordinator = User.objects.get(username="transport")
+    district = coordinator.territory
+    _login(client, "transport")
+    page = client.get(f"/ru/transport/{district.kato}/")
+    assert page.status_code == 200
+    plan = Plan.objects.get(territory=district, is_current=True)
+    detail = client.get(f"/ru/transport/{district.kato}/plans/{plan.pk}/")
+    assert detail.status_code == 200
+    assert "<svg" in detail.content.decode()
+    for lang in ("ru", "kk"):
+        pdf = client.get(
+            f"/ru/transport/{district.kato}/plans/{plan.pk}/route-sheets.pdf?lang={lang}"
+        )
+        assert pdf.status_code == 200
+        assert pdf.content.startswith(b"%PDF")
+    riders = client.get(f"/ru/transport/{district.kato}/riders/")
+    assert riders.status_code == 200
+
+
+def test_other_districts_and_roles_are_refused_and_nothing_changes(client: Any) -> None:
+    from keleshek.accounts.models import User
+
+    coordinator = User.objects.get(username="transport")
+    other = (
+        Territory.objects.filter(level="district", kato__startswith="63", valid_to=None)
+        .exclude(pk=coordinator.territory_id)
+        .first()
+    )
+    assert other is not None
+    _login(client, "transport")
+    assert client.get(f"/ru/transport/{other.kato}/").status_code == 404
+    before = (Rider.objects.count(), Stop.objects.count())
+    assert client.post(f"/ru/transport/{other.kato}/stops/generate/").status_code == 404
+    _login(client, "analyst")  # may look, may not change
+    assert client.get(f"/ru/transport/{other.kato}/").status_code == 200
+    assert client.post(f"/ru/transport/{other.kato}/assess/").status_code == 403
+    _login(client, "support")
+    assert client.get(f"/ru/transport/{other.kato}/").status_code == 403
+    assert (Rider.objects.count(), Stop.objects.count()) == before
+
+
+def test_bad_input_on_the_pages_is_refused_with_a_message(client: Any) -> None:
+    from keleshek.accounts.models import User
+
+    coordinator = User.objects.get(username="transport")
+    kato = coordinator.territory.kato
+    _login(client, "transport")
+    before = Stop.objects.count()
+    resp = client.post(f"/ru/transport/{kato}/stops/new/", {"school": "x", "lat": "north"})
+    assert resp.status_code == 400
+    assert Stop.objects.count() == before
+    plans = Plan.objects.count()
+    resp = client.post(f"/en/transport/{kato}/optimise/", {"seconds": "9999"}, follow=True)
+    assert "time budget" in resp.content.decode()
+    assert Plan.objects.count() == plans

@@ -1,0 +1,274 @@
+"""The transport coordinator's pages: who rides and why, stops, optimise, what-if, route sheets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from keleshek.core import audit
+from keleshek.institutions.models import Institution
+from keleshek.territory.models import Territory
+
+from . import selectors, services
+from .charts import plan_svg
+from .models import Plan, Route, Stop
+
+
+def _district(request: HttpRequest, kato: str) -> Territory:
+    if not selectors.can_use(request.user):
+        raise PermissionDenied
+    district = selectors.districts_for(request.user).filter(kato=kato).first()
+    if district is None:
+        raise Http404
+    return district
+
+
+def _require_change(request: HttpRequest) -> None:
+    if not selectors.can_change(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_use(request.user):
+        raise PermissionDenied
+    districts = list(selectors.districts_for(request.user).order_by("kato"))
+    if len(districts) == 1:
+        return redirect("transport:district", kato=districts[0].kato)
+    return render(request, "transport/home.html", {"districts": districts})
+
+
+@login_required
+def district(request: HttpRequest, kato: str) -> HttpResponse:
+    d = _district(request, kato)
+    plans = list(selectors.plans_for(d)[:20])
+    return render(
+        request,
+        "transport/district.html",
+        {
+            "district": d,
+            "summary": selectors.district_summary(d),
+            "plans": plans,
+            "can_change": selectors.can_change(request.user),
+        },
+    )
+
+
+@login_required
+def riders(request: HttpRequest, kato: str) -> HttpResponse:
+    d = _district(request, kato)
+    qs = (
+        selectors.riders_for(request.user)
+        .filter(school__settlement__path__startswith=d.path)
+        .order_by("school__name_ru", "pupil__last_name")
+    )
+    if request.GET.get("nostop"):
+        qs = qs.filter(stop__isnull=True)
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    audit.record(
+        "read_personal",
+        object_type="transport.rider",
+        object_id=d.kato,
+        summary=f"riders list page {page.number} ({len(page.object_list)} pupils)",
+    )
+    return render(request, "transport/riders.html", {"district": d, "page": page})
+
+
+@login_required
+@require_POST
+def assess(request: HttpRequest, kato: str) -> HttpResponse:
+    d = _district(request, kato)
+    _require_change(request)
+    from keleshek.demo.loader import DEMO_YEAR
+
+    n = services.assess_riders(territory=d, year=int(request.POST.get("year") or DEMO_YEAR))
+    messages.success(request, _("%(n)s pupils need transport") % {"n": n})
+    return redirect("transport:district", kato=kato)
+
+
+@login_required
+@require_POST
+def generate(request: HttpRequest, kato: str) -> HttpResponse:
+    d = _district(request, kato)
+    _require_change(request)
+    try:
+        limit = float(request.POST.get("limit_m") or services.walking_limit_m())
+    except ValueError:
+        limit = -1
+    if not 100 <= limit <= 5000:
+        messages.error(request, _("the walking limit must be between 100 and 5000 m"))
+        return redirect("transport:district", kato=kato)
+    n = services.generate_stops(territory=d, limit_m=limit)
+    messages.success(request, _("%(n)s stops generated") % {"n": n})
+    return redirect("transport:stops", kato=kato)
+
+
+@login_required
+def stops(request: HttpRequest, kato: str) -> HttpResponse:
+    d = _district(request, kato)
+    qs = (
+        Stop.objects.filter(school__settlement__path__startswith=d.path)
+        .select_related("school", "settlement")
+        .prefetch_related(Prefetch("riders"))
+        .order_by("school__name_ru", "code")
+    )
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "transport/stops.html",
+        {"district": d, "page": page, "can_change": selectors.can_change(request.user)},
+    )
+
+
+@login_required
+def stop_edit(request: HttpRequest, kato: str, pk: int | None = None) -> HttpResponse:
+    d = _district(request, kato)
+    _require_change(request)
+    stop = (
+        get_object_or_404(Stop, pk=pk, school__settlement__path__startswith=d.path) if pk else None
+    )
+    schools = Institution.objects.filter(
+        settlement__path__startswith=d.path, kind=Institution.Kind.SCHOOL
+    ).order_by("name_ru")
+    error = ""
+    if request.method == "POST":
+        try:
+            school = schools.get(pk=int(request.POST["school"]))
+            lat, lon = float(request.POST["lat"]), float(request.POST["lon"])
+            name = request.POST.get("name", "").strip() or _("stop")
+            settlement = (
+                Territory.objects.filter(path__startswith=d.path, level="settlement")
+                .filter(pk=int(request.POST.get("settlement") or school.settlement_id))
+                .first()
+            ) or school.settlement
+            services.stop_save(
+                stop=stop, school=school, settlement=settlement, name=name, lat=lat, lon=lon
+            )
+        except (KeyError, ValueError, Institution.DoesNotExist):
+            error = _("choose a school and give latitude and longitude as numbers")
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
+        else:
+            messages.success(request, _("stop saved; riders re-seated on their nearest stop"))
+            return redirect("transport:stops", kato=kato)
+    return render(
+        request,
+        "transport/stop_form.html",
+        {"district": d, "stop": stop, "schools": schools, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def optimise(request: HttpRequest, kato: str) -> HttpResponse:
+    d = _district(request, kato)
+    _require_change(request)
+    try:
+        seconds = int(request.POST.get("seconds") or 10)
+        max_ride = int(request.POST.get("max_ride_min") or services.max_ride_min())
+    except ValueError:
+        seconds, max_ride = -1, -1
+    if not (1 <= seconds <= 600 and 10 <= max_ride <= 180):
+        messages.error(request, _("time budget 1–600 s, maximum ride 10–180 min"))
+        return redirect("transport:district", kato=kato)
+    plan = services.plan_create(
+        territory=d,
+        name=_("Plan %(d)s") % {"d": d.name},
+        params={"seconds": seconds, "max_ride_min": max_ride},
+        user=request.user,
+    )
+    return redirect("transport:plan", kato=kato, pk=plan.pk)
+
+
+@login_required
+def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
+    d = _district(request, kato)
+    p = get_object_or_404(Plan.objects.select_related("job", "base"), pk=pk, territory=d)
+    routes = list(p.routes.select_related("vehicle"))
+    base_routes = list(p.base.routes.all()) if p.base_id else []
+    return render(
+        request,
+        "transport/plan.html",
+        {
+            "district": d,
+            "plan": p,
+            "routes": routes,
+            "svg": plan_svg(routes) if routes else "",
+            "base": p.base,
+            "base_svg": plan_svg(base_routes) if base_routes else "",
+            "can_change": selectors.can_change(request.user),
+            "schools": Institution.objects.filter(
+                settlement__path__startswith=d.path, kind=Institution.Kind.SCHOOL
+            ).order_by("name_ru"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def whatif(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
+    d = _district(request, kato)
+    _require_change(request)
+    base = get_object_or_404(Plan, pk=pk, territory=d)
+    scenario: dict[str, Any] = {"kind": request.POST.get("kind", "")}
+    for key in ("minutes", "lat", "lon", "school", "name", "a", "b", "distance_m", "duration_s"):
+        if request.POST.get(key):
+            scenario[key] = request.POST[key]
+    try:
+        params = services.whatif_params(base, scenario)
+    except (ValidationError, KeyError, ValueError) as exc:
+        messages.error(request, _("the what-if is incomplete: %(e)s") % {"e": exc})
+        return redirect("transport:plan", kato=kato, pk=pk)
+    labels = {
+        "one_bus_fewer": _("one bus fewer"),
+        "later_bell": _("bell later"),
+        "new_stop": _("a new stop"),
+        "closed_road": _("a closed road"),
+    }
+    variant = services.plan_create(
+        territory=d,
+        name=f"{base.name}: {labels.get(scenario['kind'], '')}",
+        params=params,
+        user=request.user,
+        base=base,
+        scenario=scenario,
+    )
+    return redirect("transport:plan", kato=kato, pk=variant.pk)
+
+
+@login_required
+def route_sheets(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
+    """Route sheets for drivers as PDF, in Russian or Kazakh."""
+    from weasyprint import HTML
+
+    d = _district(request, kato)
+    p = get_object_or_404(Plan, pk=pk, territory=d)
+    lang = request.GET.get("lang", "ru")
+    if lang not in ("ru", "kk"):
+        lang = "ru"
+    routes: list[Route] = list(p.routes.select_related("vehicle"))
+    with translation.override(lang):
+        html = render(
+            request, "transport/route_sheets.html", {"plan": p, "routes": routes, "lang": lang}
+        ).content.decode()
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    audit.record("download", p, summary=f"route sheets ({lang}), {len(routes)} routes")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="route-sheets-{p.pk}-{lang}.pdf"'
+    return response
+
+
+def plan_url(p: Plan) -> str:
+    return reverse("transport:plan", kwargs={"kato": p.territory.kato, "pk": p.pk})
