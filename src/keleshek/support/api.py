@@ -2,9 +2,10 @@
 
 Every endpoint needs an authenticated staff user (bearer token or session), answers only rows
 in the user's scope, masks personal data for roles that do not need it, and audits each read
-of a child's personal record."""
+of a child's personal record.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: django-ninja reads the parameter annotations
+(``Query[...]``) at runtime."""
 
 import datetime as dt
 from typing import Any
