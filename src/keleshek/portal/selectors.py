@@ -120,15 +120,17 @@ def catalogue_filter_options(year: int | None) -> FilterOptions:
     offered = Offering.objects.filter(institution__kind__in=CATALOGUE_KINDS)
     if year is not None:
         offered = offered.filter(year=year)
+    # IN (subquery) lets the database build the small set once instead of probing every
+    # territory of the oblast with EXISTS.
     industries = list(
-        Industry.objects.filter(
-            Exists(offered.filter(specialty__industry_id=OuterRef("pk")))
-        ).order_by(f"name_{lang()}", "code")
+        Industry.objects.filter(pk__in=offered.values("specialty__industry_id")).order_by(
+            f"name_{lang()}", "code"
+        )
     )
     cities = list(
-        Territory.objects.filter(
-            Exists(offered.filter(institution__settlement_id=OuterRef("pk")))
-        ).order_by("name_ru")
+        Territory.objects.filter(pk__in=offered.values("institution__settlement_id")).order_by(
+            "name_ru"
+        )
     )
     return FilterOptions(
         levels=list(Specialty.Level.choices),
