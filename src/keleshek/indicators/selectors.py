@@ -21,7 +21,7 @@ Public entry points (for the portal, the briefing report and the API):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -325,6 +325,8 @@ class CapacityPlan:
     project_stage: dict[str, str]
     result: Any  # planning.PlanResult
     school_names: dict[int, str]
+    school_shift23: dict[int, float] = field(default_factory=dict)
+    project_planned: dict[str, Any] = field(default_factory=dict)
 
 
 def capacity_plan(
@@ -381,7 +383,7 @@ def capacity_plan(
         settlements.append(SettlementForecast(tid, names[tid], grades.get(tid, {}), fc))
     # 2. schools: pupils and capacity per institution (materialised)
     inst_rows = IndicatorValue.objects.filter(
-        indicator__code__in=("pupils", "capacity"),
+        indicator__code__in=("pupils", "capacity", "shift23_pupils"),
         year=year,
         dimension="",
         institution__isnull=False,
@@ -417,6 +419,7 @@ def capacity_plan(
 
     projects: list[Any] = []
     stage: dict[str, str] = {}
+    planned: dict[str, Any] = {}
     overrides = overrides or {}
     for p in pipeline:
         pid = str(p.pk)
@@ -438,6 +441,7 @@ def capacity_plan(
             )
         )
         stage[pid] = str(p.get_stage_display())
+        planned[pid] = p.planned_commissioning
     for x in extra or []:
         projects.append(x)
         stage[x.id] = str(_("hypothetical"))
@@ -462,6 +466,8 @@ def capacity_plan(
         project_stage=stage,
         result=result,
         school_names={s.id: s.name for s in schools},
+        school_shift23={iid: d.get("shift23_pupils", 0.0) for iid, d in acc.items()},
+        project_planned=planned,
     )
 
 

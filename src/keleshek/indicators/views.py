@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from keleshek.core import audit
@@ -24,6 +25,18 @@ from . import charts, planning, selectors
 from .models import Indicator
 
 DEFAULT_INDICATOR = "places_deficit"
+DIMENSION_LABELS = {
+    "area": gettext_lazy("urban / rural"),
+    "sex": gettext_lazy("sex"),
+    "source": gettext_lazy("funding source"),
+    "programme": gettext_lazy("support programme"),
+    "specialty": gettext_lazy("specialty"),
+    "country": gettext_lazy("country"),
+    "currency": gettext_lazy("currency"),
+    "kind": gettext_lazy("kind of project"),
+    "grade": gettext_lazy("grade"),
+    "age": gettext_lazy("age"),
+}
 
 
 # --------------------------------------------------------------------------- scope helpers
@@ -120,10 +133,11 @@ def territory_dashboard(request: HttpRequest, kato: str) -> HttpResponse:
     splits = [
         {
             "dimension": dim,
+            "label": DIMENSION_LABELS.get(dim, dim),
             "rows": items,
             "chart": charts.bar_chart(
                 [(label, f.value) for label, f in items],
-                title=f"{ind.name} — {dim}, {terr.name}, {year}",
+                title=f"{ind.name} — {DIMENSION_LABELS.get(dim, dim)}, {terr.name}, {year}",
                 decimals=ind.decimals,
             ),
         }
@@ -248,7 +262,7 @@ def export(request: HttpRequest, code: str, kato: str, fmt: str) -> HttpResponse
     except Indicator.DoesNotExist as exc:
         raise Http404 from exc
     year, _run = _year(request)
-    drill = selectors.values_for(ind.code, kato, year)
+    table = request.GET.get("table", "drill")
     header = [
         _("level"),
         _("KATO / institution id"),
@@ -259,18 +273,46 @@ def export(request: HttpRequest, code: str, kato: str, fmt: str) -> HttpResponse
         _("denominator"),
     ]
     rows: list[list[Any]] = []
-    if drill.figure:
-        rows.append(["territory", kato, terr.name, year, *_nums(drill.figure)])
-    for f in drill.children:
-        rows.append(["territory", f.key, f.label, year, *_nums(f)])
-    for f in drill.institutions:
-        rows.append(["institution", f.key, f.label, year, *_nums(f)])
-    filename = f"{ind.code}-{kato}-{year}.{fmt}"
+    if table == "series":
+        header = [_("KATO"), _("name"), _("year"), _("value")]
+        rows = [
+            [kato, terr.name, y, v] for y, v in sorted(selectors.series(ind.code, kato).items())
+        ]
+    elif table.startswith("dim:"):
+        dim = table[4:]
+        header = [
+            _("KATO"),
+            _("name"),
+            _("year"),
+            dim,
+            _("value"),
+            _("numerator"),
+            _("denominator"),
+        ]
+        for label, f in selectors.breakdowns(ind.code, kato, year).get(dim, []):
+            rows.append([kato, terr.name, year, label, *_nums(f)])
+    else:
+        table = "drill"
+        drill = selectors.values_for(ind.code, kato, year)
+        if drill.figure:
+            rows.append(["territory", kato, terr.name, year, *_nums(drill.figure)])
+        for f in drill.children:
+            rows.append(["territory", f.key, f.label, year, *_nums(f)])
+        for f in drill.institutions:
+            rows.append(["institution", f.key, f.label, year, *_nums(f)])
+    suffix = "" if table == "drill" else "-" + table.replace(":", "-")
+    filename = f"{ind.code}-{kato}-{year}{suffix}.{fmt}"
     audit.record(
         "export",
         ind,
-        summary=f"export {ind.code} {kato} {year} {fmt}",
-        changes={"rows": len(rows), "format": fmt, "territory": kato, "year": year},
+        summary=f"export {ind.code} {table} {kato} {year} {fmt}",
+        changes={
+            "rows": len(rows),
+            "format": fmt,
+            "territory": kato,
+            "year": year,
+            "table": table,
+        },
         user=request.user,
     )
     if fmt == "csv":
@@ -360,6 +402,7 @@ def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
         {
             "p": p,
             "stage": plan.project_stage.get(p.id, ""),
+            "planned": plan.project_planned.get(p.id),
             "relieves": [plan.school_names.get(i, str(i)) for i in plan.result.relieved[p.id]],
             "absorbed": [plan.result.absorbed[p.id].get(y) for y in plan.years],
         }

@@ -141,6 +141,22 @@ def test_export_csv_and_xlsx_are_audited(reg: Region) -> None:
     assert entries.last().changes["format"] == "xlsx"  # type: ignore[union-attr]
 
 
+def test_breakdown_and_series_exports(reg: Region) -> None:
+    c = _client("regional_analyst")
+    resp = c.get("/en/staff/t/640000000/?year=2025&indicator=pupils")
+    assert "urban / rural" in resp.content.decode()
+    resp = c.get("/en/staff/export/pupils/640000000.csv?year=2025&table=dim:area")
+    lines = resp.content.decode("utf-8-sig").strip().splitlines()
+    assert lines[1:] == [
+        "640000000,Test oblast,2025,rural,400.0,400.0,",
+        "640000000,Test oblast,2025,urban,1600.0,1600.0,",
+    ]
+    resp = c.get("/en/staff/export/pupils/640000000.csv?table=series")
+    assert resp.content.decode("utf-8-sig").strip().splitlines()[1:] == [
+        "640000000,Test oblast,2025,2000.0"
+    ]
+
+
 def test_capacity_page_and_what_if_write_nothing(
     reg: Region,
     django_assert_max_num_queries,  # type: ignore[no-untyped-def]
