@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -210,3 +211,26 @@ def test_double_enrolment_at_two_schools_is_caught(
     child.save()
     second = services.membership_enrol(pupil=child, programme=progs["meals"], year=YEAR, user=admin)
     assert (first.state, second.state) == ("enrolled", "duplicated")
+
+
+def test_list_pages_have_a_fixed_number_of_queries(
+    reg: f.Region,
+    progs: dict[str, Programme],
+    django_assert_max_num_queries: Any,
+) -> None:
+    officer = f.user("support_officer", territory_=reg.district)
+    c = client_for(officer)
+    for n in range(3):
+        f.pupil(reg.village_school, 2, last_name="Серикова", sex="F", first_name=f"Айым{n}")
+    # whatever the number of children found or listed, the pages' query counts stay put
+    with django_assert_max_num_queries(14):
+        assert c.get("/en/support/", {"q": "Серикова"}).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert (
+            c.get("/en/support/coverage/", {"programme": "meals", "by": "school"}).status_code
+            == 200
+        )
+    with django_assert_max_num_queries(12):
+        assert c.get("/en/support/duplicates/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert c.get("/en/support/budget/").status_code == 200
