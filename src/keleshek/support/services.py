@@ -129,6 +129,10 @@ def category_add(
     document: str = "",
     verified_by: Any | None = None,
 ) -> PupilCategory:
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError(_("the end date is before the start date"), code="dates")
+    if not document and verified_by is not None:
+        raise ValidationError(_("name the source document"), code="document")
     with transaction.atomic():
         pc = PupilCategory(
             pupil=pupil,

@@ -29,7 +29,7 @@ from keleshek.core import audit
 from keleshek.demo.loader import DEMO_YEAR
 
 from . import rules, selectors, services
-from .models import DuplicateCandidate, MembershipState, Programme, Pupil
+from .models import CategoryCode, DuplicateCandidate, MembershipState, Programme, Pupil
 
 
 def _year(request: HttpRequest) -> int:
@@ -111,6 +111,7 @@ def pupil_detail(request: HttpRequest, uid: str) -> HttpResponse:
             "categories": pupil.categories.select_related("verified_by").order_by("valid_from"),
             "as_of": selectors.as_of_for(year),
             "states": MembershipState.choices,
+            "category_choices": CategoryCode.choices,
         },
     )
 
@@ -134,6 +135,34 @@ def enrol(request: HttpRequest, uid: str, code: str) -> HttpResponse:
         % {"p": programme.name, "s": MembershipState(m.state).label},
     )
     return redirect(reverse("support:pupil", args=[pupil.uid]) + f"?year={year}")
+
+
+@require_POST
+@role_required(SUPPORT_WRITE_ROLES)
+def category_add(request: HttpRequest, uid: str) -> HttpResponse:
+    """Record a category with its evidence; the officer who records it verified it."""
+    pupil = _pupil(request, uid)
+    back = reverse("support:pupil", args=[pupil.uid])
+    try:
+        valid_from = dt.date.fromisoformat(request.POST.get("valid_from", ""))
+        raw_to = request.POST.get("valid_to", "").strip()
+        valid_to = dt.date.fromisoformat(raw_to) if raw_to else None
+    except ValueError:
+        messages.error(request, _("enter the dates as YYYY-MM-DD"))
+        return redirect(back)
+    try:
+        services.category_add(
+            pupil=pupil,
+            category=request.POST.get("category", ""),
+            valid_from=valid_from,
+            valid_to=valid_to,
+            document=request.POST.get("document", "").strip(),
+            verified_by=request.user,
+        )
+        messages.success(request, _("category recorded"))
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    return redirect(back)
 
 
 @require_POST
