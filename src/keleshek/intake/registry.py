@@ -323,7 +323,11 @@ class DateTime(ColType):
                 raise CellError("datetime") from None
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
-        return value
+        from django.db import connection
+
+        # stored exactly as Django stores it (SQLite: naive UTC text), so that comparing with
+        # the database finds unchanged rows unchanged
+        return connection.ops.adapt_datetimefield_value(value)
 
     def export(self, value: Any) -> Any:
         from django.utils import timezone
@@ -375,7 +379,8 @@ class ChoiceList(ColType):
         for item in items:
             if self.choices and item not in self.choices:
                 raise CellError("choice", allowed=", ".join(self.choices))
-        return json.dumps(list(dict.fromkeys(items)), ensure_ascii=False)
+        # json.dumps' defaults, as Django's JSONField writes them (compared as text on SQLite)
+        return json.dumps(list(dict.fromkeys(items)))
 
     def export(self, value: Any) -> Any:
         if isinstance(value, str):
