@@ -234,3 +234,25 @@ def test_list_pages_have_a_fixed_number_of_queries(
         assert c.get("/en/support/duplicates/").status_code == 200
     with django_assert_max_num_queries(12):
         assert c.get("/en/support/budget/").status_code == 200
+
+
+def test_officer_records_a_category_with_evidence_and_the_child_qualifies(
+    reg: f.Region, progs: dict[str, Programme]
+) -> None:
+    child = f.pupil(reg.village_school, 8)
+    officer = f.user("support_officer", territory_=reg.district)
+    c = client_for(officer)
+    # a category without its document is refused and nothing is written
+    c.post(
+        f"/en/support/pupil/{child.uid}/category/",
+        {"category": "orphan", "valid_from": "2025-01-10"},
+    )
+    assert not child.categories.exists()
+    c.post(
+        f"/en/support/pupil/{child.uid}/category/",
+        {"category": "orphan", "document": "решение опеки № 5", "valid_from": "2025-01-10"},
+    )
+    cat = child.categories.get()
+    assert (cat.category, cat.verified_by, cat.document) == ("orphan", officer, "решение опеки № 5")
+    body = c.get(f"/en/support/pupil/{child.uid}/").content.decode()
+    assert "has the category “orphan or without parental care”, valid on 2025-10-01" in body
