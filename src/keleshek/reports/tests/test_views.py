@@ -31,14 +31,14 @@ def test_anonymous_is_sent_to_login_and_nothing_is_exported(demo_year: int) -> N
 
 def test_a_user_without_a_role_is_refused(make_user: Any) -> None:
     before = AuditEntry.objects.filter(action="export").count()
-    c = client_for(make_user("norole"))
+    c = client_for(make_user("rep-norole"))
     assert c.get("/ru/reports/").status_code == 403
     assert c.get("/ru/reports/briefing.xlsx").status_code == 403
     assert AuditEntry.objects.filter(action="export").count() == before
 
 
 def test_analyst_sees_the_briefing_with_links(make_user: Any, demo_year: int) -> None:
-    c = client_for(make_user("analyst", "regional_analyst"))
+    c = client_for(make_user("rep-analyst", "regional_analyst"))
     r = c.get(f"/ru/reports/?year={demo_year}")
     assert r.status_code == 200
     html = r.content.decode()
@@ -50,7 +50,7 @@ def test_analyst_sees_the_briefing_with_links(make_user: Any, demo_year: int) ->
 
 
 def test_pdf_download_is_audited(make_user: Any, demo_year: int) -> None:
-    user = make_user("analyst2", "regional_analyst")
+    user = make_user("rep-analyst2", "regional_analyst")
     before = AuditEntry.objects.filter(action="export").count()
     r = client_for(user).get(f"/en/reports/briefing.pdf?year={demo_year}")
     assert r.status_code == 200
@@ -65,7 +65,7 @@ def test_pdf_download_is_audited(make_user: Any, demo_year: int) -> None:
 def test_trace_lists_the_records_behind_a_figure(
     make_user: Any, demo_year: int, django_assert_max_num_queries: Any
 ) -> None:
-    c = client_for(make_user("analyst3", "regional_analyst"))
+    c = client_for(make_user("rep-analyst3", "regional_analyst"))
     url = f"/ru/reports/trace/projects/?source=keleshek_mektebi&stage=commissioned&year={demo_year}"
     with django_assert_max_num_queries(12):
         r = c.get(url)
@@ -77,20 +77,20 @@ def test_trace_lists_the_records_behind_a_figure(
 def test_trace_is_scoped_to_the_district(make_user: Any, demo_year: int) -> None:
     ridder = Territory.objects.get(kato="632410000")
     district = Territory.objects.get(kato=ridder.path.strip("/").split("/")[1])
-    officer = make_user("ridder", "district_officer", territory=district)
+    officer = make_user("rep-ridder", "district_officer", territory=district)
     r = client_for(officer).get("/ru/reports/trace/projects/?stage=under_construction")
     assert r.status_code == 200
     rows = r.context["table"].rows
     assert len(rows) == 1
     assert rows[0][0] == "kazzinc-ridder-600"
-    r = client_for(make_user("all", "regional_analyst")).get(
+    r = client_for(make_user("rep-all", "regional_analyst")).get(
         "/ru/reports/trace/projects/?stage=under_construction"
     )
     assert len(r.context["table"].rows) == 8
 
 
 def test_unknown_trace_kind_is_404(make_user: Any) -> None:
-    c = client_for(make_user("analyst4", "regional_analyst"))
+    c = client_for(make_user("rep-analyst4", "regional_analyst"))
     assert c.get("/ru/reports/trace/nothing/").status_code == 404
     assert c.get("/ru/reports/briefing.docx").status_code == 404
 
@@ -100,7 +100,7 @@ def test_briefing_page_query_count_is_pinned(
 ) -> None:
     """The whole briefing (both years, every section) in a bounded number of queries: set-based
     reads, no query per record (61 on the demo region when this was written)."""
-    c = client_for(make_user("analyst5", "regional_analyst"))
+    c = client_for(make_user("rep-analyst5", "regional_analyst"))
     with django_assert_max_num_queries(70):
         r = c.get(f"/ru/reports/?year={demo_year}")
     assert r.status_code == 200
@@ -108,7 +108,7 @@ def test_briefing_page_query_count_is_pinned(
 
 def test_support_figures_trace_to_schools_not_children(make_user: Any, demo_year: int) -> None:
     """The 19 thousand uniform recipients are listed per school (counts), in the user's scope."""
-    analyst = client_for(make_user("analyst6", "regional_analyst"))
+    analyst = client_for(make_user("rep-analyst6", "regional_analyst"))
     r = analyst.get(f"/ru/reports/trace/support/?kind=uniform&year={demo_year}")
     assert r.status_code == 200
     rows = r.context["table"].rows
@@ -117,7 +117,7 @@ def test_support_figures_trace_to_schools_not_children(make_user: Any, demo_year
     assert all(len(row) == 3 for row in rows)  # school, settlement, count: no personal data
     glubokoe = Territory.objects.filter(level="district", name_ru__startswith="Глубок").first()
     assert glubokoe is not None
-    officer = client_for(make_user("glub", "district_officer", territory=glubokoe))
+    officer = client_for(make_user("rep-glub", "district_officer", territory=glubokoe))
     mine = officer.get(f"/ru/reports/trace/support/?kind=uniform&year={demo_year}")
     own = mine.context["table"].rows
     assert 0 < sum(row[2] for row in own) < total
