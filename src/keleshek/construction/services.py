@@ -220,7 +220,12 @@ def _sync_current(inst: Institution, iy: InstitutionYear) -> None:
 
 @transaction.atomic
 def commission_project(
-    *, project: Project, date: dt.date, actor: Any = None, relieve: bool = True
+    *,
+    project: Project,
+    date: dt.date,
+    actor: Any = None,
+    relieve: bool = True,
+    maintenance_budget: Decimal | None = None,
 ) -> Project:
     """Commission a project on a date.
 
@@ -229,6 +234,7 @@ def commission_project(
     (pupils above design capacity) of the schools the project relieves into the new places.
     Extension or reconstruction: adds the places to the institution and to its InstitutionYear.
     Other facilities: only the project changes. Refuses a cancelled or commissioned project.
+    ``maintenance_budget`` (KZT a year) is set on a new school: its support fund derives from it.
     """
     project = Project.objects.select_for_update().select_related("settlement").get(pk=project.pk)
     if project.stage == Project.Stage.CANCELLED:
@@ -264,6 +270,8 @@ def commission_project(
             effects["school_created"] = True
         inst.design_capacity = project.places
         inst.status = Institution.Status.OPERATING
+        if maintenance_budget is not None:
+            inst.maintenance_budget = maintenance_budget
         inst.opened_year = inst.opened_year or year
         inst.full_clean(exclude=["bin"])
         inst.save()

@@ -156,8 +156,11 @@ def test_commissioning_a_new_school_adds_places_relieves_and_is_audited():
 def test_commissioning_without_relief_leaves_the_other_schools_alone():
     project = Project.objects.get(code="uc-uk-1200")
     deficit = selectors.places_deficit(oblast(), DEMO_YEAR)
-    commission_project(project=project, date=DAY, relieve=False)
+    commission_project(
+        project=project, date=DAY, relieve=False, maintenance_budget=Decimal("500000000")
+    )
     project.refresh_from_db()
+    assert project.institution.maintenance_budget == Decimal("500000000.00")
     assert InstitutionYear.objects.get(institution=project.institution, year=DEMO_YEAR).pupils == 0
     assert selectors.places_deficit(oblast(), DEMO_YEAR) == deficit
 
