@@ -498,7 +498,7 @@ def generate_pupils(pupils: int, log: list[str]) -> None:
 # --- measuring -----------------------------------------------------------------------------
 
 
-def measure(runs: int, log: list[str]) -> dict[str, float]:
+def measure(runs: int, log: list[str], budget: float) -> dict[str, float]:
     from django import db
 
     from keleshek.reports import render, selectors
@@ -527,15 +527,22 @@ def measure(runs: int, log: list[str]) -> dict[str, float]:
     t = time.perf_counter()
     selectors.briefing_facts(year=YEAR)
     facts_once = time.perf_counter() - t
+    print(f"facts from records: {facts_once:.2f} s", flush=True)
     db.reset_queries()
-    from_records(True)  # warm-up (imports, fonts, caches)
-    from_constant(True)
+    from_constant(True)  # warm-up (imports, fonts, caches)
     res: dict[str, list[float]] = {"a_pdf": [], "b_pdf": [], "a_html": [], "b_html": []}
-    for _ in range(runs):
+    started = time.perf_counter()
+    for i in range(runs):
         res["a_pdf"].append(from_records(True))
         res["b_pdf"].append(from_constant(True))
         res["a_html"].append(from_records(False))
         res["b_html"].append(from_constant(False))
+        print(
+            f"run {i + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in res.items()), flush=True
+        )
+        if time.perf_counter() - started > budget and i + 1 < runs:
+            log.append(f"time budget of {budget:.0f} s reached after {i + 1} of {runs} runs")
+            break
     out = {k: statistics.median(v) for k, v in res.items()}
     out.update({f"{k}_min": min(v) for k, v in res.items()})
     out.update({f"{k}_max": max(v) for k, v in res.items()})
@@ -554,6 +561,12 @@ def main() -> int:
     )
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="3 runs")
+    ap.add_argument(
+        "--budget",
+        type=float,
+        default=1800,
+        help="stop adding runs after this many seconds (default 1800)",
+    )
     ap.add_argument("--no-docs", action="store_true")
     args = ap.parse_args()
     runs = 3 if args.quick else args.runs
@@ -565,7 +578,7 @@ def main() -> int:
     log: list[str] = []
     generate(log)
     generate_pupils(args.pupils, log)
-    r = measure(runs, log)
+    r = measure(runs, log, args.budget)
     ratio_pdf = r["a_pdf"] / r["b_pdf"]
     ratio_html = r["a_html"] / r["b_html"]
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
