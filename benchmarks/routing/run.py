@@ -215,7 +215,7 @@ def machine() -> str:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
         f"{os.cpu_count()} cores (nproc), {cpu or 'unknown CPU'}, Python {python}, "
-        f"load average at start {load}"
+        f"load average now {load}"
     )
 
 
@@ -389,7 +389,8 @@ def main(argv: list[str]) -> int:
     )
     solvers = [s for s in args.solvers.split(",") if s]
     command = "benchmarks/routing/run.py " + " ".join(argv)
-    print(f"# {command}\n# {machine()}", flush=True)
+    started_on = machine()
+    print(f"# {command}\n# {started_on}", flush=True)
 
     outcomes: list[Outcome] = []
     if not args.skip_cvrp:
@@ -431,7 +432,8 @@ def main(argv: list[str]) -> int:
     except OSError:
         rev = ""
     measured = (
-        f"Measured {date} on {machine()}, commit {rev or 'unknown'}; command:"
+        f"Measured until {date} on {machine()} (at the start: {started_on});"
+        f" commit {rev or 'unknown'}; command:"
         f" `.venv/bin/python {command}`. One run per cell (seed {args.seed}); the machine is"
         " shared, so a cell moves from run to run."
     )
