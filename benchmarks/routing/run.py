@@ -234,6 +234,7 @@ def cvrp_table(outcomes: list[Outcome], budgets: list[float], solvers: list[str]
     for budget in budgets:
         rows = [o for o in outcomes if o.budget == budget]
         names = list(dict.fromkeys(o.instance for o in rows))
+        verdicts: dict[str, str] = {}
         if not names:
             continue
         lines.append(f"\n**Budget {budget:g} s** — gap to best known (lower is better)\n")
@@ -252,6 +253,7 @@ def cvrp_table(outcomes: list[Outcome], budgets: list[float], solvers: list[str]
                 verdict = "tie"
             else:
                 verdict = "**no**"
+            verdicts[name] = verdict
             cells = " | ".join(fmt_gap(by.get(s)) for s in solvers)
             lines.append(f"| {name} | {BEST_KNOWN[name]:g} | {cells} | {verdict} |")
         ours_gaps = [o.gap() for o in rows if o.solver == "keleshek"]
@@ -262,6 +264,15 @@ def cvrp_table(outcomes: list[Outcome], budgets: list[float], solvers: list[str]
                 f"\nKeleshek at {budget:g} s: mean gap {statistics.mean(valid):.2f} %, "
                 f"max {max(valid):.2f} %, ≤ 0.5 % on {within} of {len(valid)}."
             )
+            behind = [n for n, v in verdicts.items() if v == "**no**"]
+            target = "met" if not behind else "NOT met on " + ", ".join(behind)
+            lines.append(f'Target "below both peers" at {budget:g} s: {target}.')
+            if budget >= 60:
+                over = [
+                    o.instance for o in rows if o.solver == "keleshek" and (o.gap() or 99) > 0.5
+                ]
+                target = "met" if not over else "NOT met on " + ", ".join(over)
+                lines.append(f'Target "≤ 0.5 % at 60 s on every instance": {target}.')
     return lines
 
 
@@ -322,6 +333,8 @@ def sbrp_table(outcomes: list[SbrpOutcome]) -> list[str]:
             f"\nAt or below the baseline on {at_base} of {len(outcomes)}; at or below BiRD on "
             f"{at_bird} of {len(outcomes)} (target: all, and at least half)."
         )
+        met = at_base == len(outcomes) and 2 * at_bird >= len(outcomes)
+        lines.append(f"Target: {'met' if met else 'NOT met'}.")
     return lines
 
 
