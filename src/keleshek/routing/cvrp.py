@@ -194,6 +194,18 @@ def _search_in_worker(args: tuple[float, int, list[list[int]] | None]) -> Any:
     return _search(_WORKER_DATA, *args)
 
 
+def start_pool(ctx: Any, workers: int, initializer: Callable[[Any], None], arg: Any) -> Any:
+    """A process pool whose workers receive ``arg`` once.
+
+    Python 3.12+ warns that fork() in a threaded process may deadlock; the workers only run
+    PyVRP (no locks shared with the parent's threads), and a host that cannot accept the risk
+    calls the solver with ``workers=1``.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning, message=".*fork.*")
+        return ctx.Pool(workers, initializer=initializer, initargs=(arg,))
+
+
 def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
@@ -224,7 +236,7 @@ def parallel_search(
         # fork: the child inherits the imported modules, so no budget is lost re-importing.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         ctx = multiprocessing.get_context(method)
-        pool = ctx.Pool(workers, initializer=_init_worker, initargs=(data,))
+        pool = start_pool(ctx, workers, _init_worker, data)
     try:
         for epoch in range(epochs):
             remaining = deadline - time.monotonic()

@@ -25,7 +25,7 @@ import numpy as np
 import pyvrp
 
 from keleshek.routing import explain
-from keleshek.routing.cvrp import default_workers, parallel_search
+from keleshek.routing.cvrp import default_workers, parallel_search, start_pool
 from keleshek.routing.distances import DistanceProvider, apply_overrides
 from keleshek.routing.model import (
     BusPlan,
@@ -535,7 +535,7 @@ def _route_all(
         ]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         ctx = multiprocessing.get_context(method)
-        with ctx.Pool(workers, initializer=_set_job_problem, initargs=(problem,)) as pool:
+        with start_pool(ctx, workers, _set_job_problem, problem) as pool:
             done = 0
             for (k, visits), found in zip(jobs, pool.imap(_route_school_job, args), strict=True):
                 out[k] = found
