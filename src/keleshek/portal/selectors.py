@@ -23,6 +23,7 @@ from keleshek.partnerships.models import Agreement, InternationalStudents
 from keleshek.programmes.models import Industry, Offering, Specialty
 from keleshek.territory.models import Territory
 
+from .countries import country_name
 from .models import SearchTerm
 from .search import query_terms
 
@@ -447,7 +448,7 @@ def _live_other_figures(g: Glance) -> None:
         .annotate(n=Sum("count"))
         .order_by("-n", "country")
     )
-    g.foreign_countries = [(r["country"], r["n"]) for r in countries]
+    g.foreign_countries = [(country_name(r["country"], lang()), r["n"]) for r in countries]
     g.foreign_students = sum(n for _, n in g.foreign_countries)
     for a in Agreement.objects.filter(
         kind=Agreement.Kind.EQUIPMENT_DONATION, amount__isnull=False

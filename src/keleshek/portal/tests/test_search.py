@@ -128,3 +128,12 @@ def test_refresh_rebuilds_only_changed_documents(catalogue):
     assert again.rebuilt == 0
     assert SearchTerm.objects.filter(offering=catalogue["logistics"], term="склад").count() == 0
     assert SearchTerm.objects.filter(offering=catalogue["logistics"], term="складской").count() == 1
+
+
+def test_country_names_follow_the_language():
+    from keleshek.portal.countries import country_name
+
+    assert country_name("CN", "ru") == "Китай"
+    assert country_name("cn", "kk") == "Қытай"
+    assert country_name("CN", "en") == "China"
+    assert country_name("ZZ", "ru") == "ZZ"
