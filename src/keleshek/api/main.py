@@ -33,7 +33,8 @@ _ERROR = {"type": "object", "properties": {"detail": {}}, "required": ["detail"]
 class KeleshekAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """Ninja's schema, plus: public operations declare the bearer token optional, and
-        every operation documents the 401/422 answers it can give."""
+        every operation documents the 401/403/404/422 answers it can give (401 and 403 where
+        a token is involved, 404 where a path names a record, 422 everywhere)."""
         try:
             schema = super().get_openapi_schema(**kwargs)
         except PydanticUserError as exc:
@@ -60,6 +61,22 @@ class KeleshekAPI(NinjaAPI):
                         401,
                         {
                             "description": "Missing, invalid or revoked token",
+                            "content": {"application/json": {"schema": _ERROR}},
+                        },
+                    )
+                if names - {PUBLIC_SCHEME}:
+                    responses.setdefault(
+                        403,
+                        {
+                            "description": "Your role has no access to this registry",
+                            "content": {"application/json": {"schema": _ERROR}},
+                        },
+                    )
+                if any(p.get("in") == "path" for p in op.get("parameters", [])):
+                    responses.setdefault(
+                        404,
+                        {
+                            "description": "No such record (or not in your scope)",
                             "content": {"application/json": {"schema": _ERROR}},
                         },
                     )
