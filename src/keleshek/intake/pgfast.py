@@ -221,9 +221,12 @@ def run(
             _collect_errors(imp, cur, raw, chk, mapped, width, out)
             _stage(imp, cur, chk, mapped)
     finally:
-        with connection.cursor() as cur:
-            cur.execute(f"DROP TABLE IF EXISTS {raw}")
-            cur.execute(f"DROP TABLE IF EXISTS {chk}")
+        try:
+            with connection.cursor() as cur:
+                cur.execute(f"DROP TABLE IF EXISTS {raw}")
+                cur.execute(f"DROP TABLE IF EXISTS {chk}")
+        except DatabaseError:
+            pass  # an aborted transaction: its rollback removes the temp tables
 
 
 def _copy(imp: Importer, cur: Any, raw: str, cols: list[str], table: Table, path: Path) -> None:

@@ -26,6 +26,7 @@ import secrets
 import tempfile
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -416,8 +417,12 @@ class Importer:
 
         if not pgfast.eligible(self, table, mapped, path):
             return False
+        # Inside an outer transaction (a test, a caller's atomic block) a failed COPY would
+        # poison it: run under a savepoint there. In autocommit the COPY is its own statement.
+        guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
         try:
-            pgfast.run(self, table, mapped, path, out)
+            with guard:
+                pgfast.run(self, table, mapped, path, out)
         except pgfast.Unavailable:
             # start again on the streaming path, which reports the problem row by row
             out.total = out.invalid = 0

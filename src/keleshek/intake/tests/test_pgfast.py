@@ -56,7 +56,7 @@ def _run(settings, tmp_path, world, fast: bool) -> ImportRun:  # type: ignore[no
     return import_file(registry="pupils", path=path, user=None, partial=True, language="en")
 
 
-def _pupils() -> list[tuple]:
+def _pupils(world) -> list[tuple]:  # type: ignore[no-untyped-def]
     fields = [
         "iin",
         "last_name",
@@ -70,21 +70,26 @@ def _pupils() -> list[tuple]:
         "name_key",
         "needs_review",
     ]
-    return list(Pupil.objects.order_by("iin").values_list(*fields))
+    return list(Pupil.objects.filter(school=world.school_a).order_by("iin").values_list(*fields))
+
+
+def _cats(world) -> list[tuple]:  # type: ignore[no-untyped-def]
+    qs = PupilCategory.objects.filter(pupil__school=world.school_a)
+    return sorted(qs.values_list("pupil__iin", "category"))
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 def test_fast_path_matches_streaming_path(settings, tmp_path, world):
     slow = _run(settings, tmp_path, world, fast=False)
-    slow_data = _pupils()
-    slow_cats = sorted(PupilCategory.objects.values_list("pupil__iin", "category"))
-    Pupil.objects.all().delete()
+    slow_data = _pupils(world)
+    slow_cats = _cats(world)
+    Pupil.objects.filter(school=world.school_a).delete()
     fast = _run(settings, tmp_path, world, fast=True)
     assert (fast.total, fast.new, fast.invalid) == (slow.total, slow.new, slow.invalid)
     assert [(e["row"], e["column"], e["code"]) for e in fast.first_errors] == [
         (e["row"], e["column"], e["code"]) for e in slow.first_errors
     ]
-    assert _pupils() == slow_data
-    assert sorted(PupilCategory.objects.values_list("pupil__iin", "category")) == slow_cats
+    assert _pupils(world) == slow_data
+    assert _cats(world) == slow_cats
     again = _run(settings, tmp_path, world, fast=True)
     assert (again.new, again.changed, again.unchanged) == (0, 0, fast.new)

@@ -13,7 +13,8 @@ from keleshek.intake.models import ImportRun
 
 from .factories import csv_bytes, user
 
-pytestmark = pytest.mark.django_db
+# "__all__": on PostgreSQL, job progress is written through a second connection ("jobs").
+pytestmark = pytest.mark.django_db(databases="__all__")
 
 HEADER = ["bin", "year", "grade", "sex", "count"]
 
