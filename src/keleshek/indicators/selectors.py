@@ -179,7 +179,13 @@ def values_for(code: str, kato: str, year: int) -> Drill:
         IndicatorValue.objects.filter(
             indicator__code=code, year=year, dimension="", institution__isnull=True
         )
-        .filter(Q(territory_id=terr.pk) | Q(territory__parent_id=terr.pk))
+        # one IN over the unit and its children: the (indicator, year, territory) index
+        # answers it; an OR of two conditions made PostgreSQL scan the indicator's rows
+        .filter(
+            territory_id__in=Territory.objects.filter(Q(pk=terr.pk) | Q(parent_id=terr.pk)).values(
+                "id"
+            )
+        )
         .select_related("indicator", "territory")
         .order_by("territory__kato")
     )

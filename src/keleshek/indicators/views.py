@@ -155,18 +155,19 @@ def territory_dashboard(request: HttpRequest, kato: str) -> HttpResponse:
     line = charts.line_chart(
         {terr.name: history}, title=f"{ind.name} — {terr.name}", decimals=ind.decimals
     )
+    base_url = reverse("staff:territory", args=["000000000"])
+    map_points = [
+        charts.Point(
+            p.name,
+            p.lat,
+            p.lon,
+            p.value,
+            href=f"{base_url.replace('000000000', p.kato)}?indicator={ind.code}&year={year}",
+        )
+        for p in points
+    ]
     svg_map = charts.map_chart(
-        [
-            charts.Point(
-                p.name,
-                p.lat,
-                p.lon,
-                p.value,
-                href=reverse("staff:territory", args=[p.kato])
-                + f"?indicator={ind.code}&year={year}",
-            )
-            for p in points
-        ],
+        map_points,
         title=_("Settlements by %(indicator)s") % {"indicator": ind.name},
         decimals=ind.decimals,
     )
@@ -196,7 +197,7 @@ def territory_dashboard(request: HttpRequest, kato: str) -> HttpResponse:
             "history": sorted(history.items()),
             "svg_map": svg_map,
             "splits": splits,
-            "points": points,
+            "points": map_points,
             "changed": changed,
             "lang": lang,
         },
