@@ -1,0 +1,190 @@
+"""The transport API (mounted at /api/v1/transport/): a district's plans and a plan's routes.
+
+Read-only. Every endpoint needs an authenticated user (bearer token or session) with a
+transport role, and answers only districts in the user's scope
+(``selectors.districts_for``): a district or plan outside it is a 404, as if it did not exist.
+Routes show stops, arrival times and loads; never a pupil's name or id (the plan's list of
+unserved pupils is summarised by reason).
+
+No ``from __future__ import annotations`` here: django-ninja reads the annotations at runtime.
+"""
+
+from collections import Counter
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+from ninja.security import SessionAuth
+
+from keleshek.api.auth import token_auth
+from keleshek.api.routers.common import Kato, ObjectId, Page
+
+from . import selectors
+from .models import Plan, Route
+
+router = Router(tags=["transport"], auth=[token_auth, SessionAuth(csrf=True)])
+
+
+def _user(request: HttpRequest) -> Any:
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    if not selectors.can_use(user):
+        raise HttpError(403, "your role has no access to transport plans")
+    return user
+
+
+class PlanOut(Schema):
+    id: int
+    district_kato: str
+    name: str
+    status: str
+    is_current: bool
+    base_id: int | None = Field(None, description="the plan this what-if is compared with")
+    scenario: dict[str, Any] = Field(description="the what-if's changes; empty for a base plan")
+    created_at: str
+    buses: int
+    distance_km: float = Field(description="bus-km per morning, depot to depot")
+    longest_ride_min: float
+    pupils_needing: int
+    pupils_served: int
+    unserved_by_reason: dict[str, int] = Field(
+        description="pupils not served, counted by reason code"
+    )
+    feasibility_problems: int = Field(description="0 when the independent check passed")
+
+
+def _plan_out(plan: Plan, kato: str) -> PlanOut:
+    reasons = Counter(str(u.get("code", "")) for u in plan.unserved or [])
+    return PlanOut(
+        id=plan.pk,
+        district_kato=kato,
+        name=plan.name,
+        status=plan.status,
+        is_current=plan.is_current,
+        base_id=plan.base_id,
+        scenario=plan.scenario or {},
+        created_at=plan.created_at.isoformat(),
+        buses=plan.buses,
+        distance_km=plan.distance_km,
+        longest_ride_min=plan.longest_ride_min,
+        pupils_needing=plan.pupils_total,
+        pupils_served=plan.pupils_served,
+        unserved_by_reason=dict(sorted(reasons.items())),
+        feasibility_problems=len(plan.problems or []),
+    )
+
+
+class VisitOut(Schema):
+    stop_id: str
+    stop_name: str
+    lon: float
+    lat: float
+    arrival: str = Field(description="HH:MM, boarding starts")
+    boarded: int
+    load: int = Field(description="pupils aboard after the stop")
+
+
+class TripOut(Schema):
+    school_id: str
+    school_name: str
+    arrival: str = Field(description="HH:MM at the school")
+    load: int
+    km: float
+    longest_ride_min: float
+    stops: list[VisitOut]
+
+
+class RouteOut(Schema):
+    number: int
+    vehicle_code: str | None
+    capacity: int | None
+    distance_km: float
+    longest_ride_min: float
+    load: int
+    trips: list[TripOut]
+
+
+class PlanRoutesOut(PlanOut):
+    routes: list[RouteOut]
+
+
+def _route_out(route: Route) -> RouteOut:
+    vehicle = route.vehicle
+    return RouteOut(
+        number=route.number,
+        vehicle_code=vehicle.code if vehicle else None,
+        capacity=vehicle.capacity if vehicle else None,
+        distance_km=route.distance_km,
+        longest_ride_min=route.longest_ride_min,
+        load=route.load,
+        trips=[
+            TripOut(
+                school_id=str(t.get("school", "")),
+                school_name=str(t.get("school_name", "")),
+                arrival=str(t.get("arrival", "")),
+                load=int(t.get("load", 0)),
+                km=float(t.get("km", 0)),
+                longest_ride_min=float(t.get("ride_min", 0)),
+                # Only these fields: the stored visit may carry more; pupils never leave.
+                stops=[
+                    VisitOut(
+                        stop_id=str(v.get("stop", "")),
+                        stop_name=str(v.get("name", "")),
+                        lon=float(v.get("x", 0)),
+                        lat=float(v.get("y", 0)),
+                        arrival=str(v.get("arrival", "")),
+                        boarded=int(v.get("boarded", 0)),
+                        load=int(v.get("load", 0)),
+                    )
+                    for v in t.get("visits", [])
+                ],
+            )
+            for t in route.trips or []
+        ],
+    )
+
+
+@router.get(
+    "/districts/{kato}/plans",
+    response=list[PlanOut],
+    summary="Transport plans of a district in your scope",
+)
+@paginate(Page)
+def district_plans(request: HttpRequest, kato: Kato) -> Any:
+    user = _user(request)
+    district = get_object_or_404(selectors.districts_for(user), kato=kato)
+    plans = Plan.objects.filter(territory=district).order_by("-is_current", "-created_at", "-pk")
+    return _Plans(plans, district.kato)
+
+
+class _Plans:
+    """A lazily sliced list: pagination counts and slices the queryset, then serialises."""
+
+    def __init__(self, qs: Any, kato: str) -> None:
+        self.qs, self.kato = qs, kato
+
+    def __len__(self) -> int:
+        return int(self.qs.count())
+
+    def __getitem__(self, item: slice) -> list[PlanOut]:
+        return [_plan_out(p, self.kato) for p in self.qs[item]]
+
+
+@router.get(
+    "/plans/{plan_id}",
+    response=PlanRoutesOut,
+    summary="A plan's routes: stops in order with arrival times and loads",
+)
+def plan_routes(request: HttpRequest, plan_id: ObjectId) -> Any:
+    user = _user(request)
+    plan = get_object_or_404(
+        Plan.objects.select_related("territory").filter(
+            territory__in=selectors.districts_for(user)
+        ),
+        pk=plan_id,
+    )
+    routes = Route.objects.filter(plan=plan).select_related("vehicle").order_by("number")
+    out = _plan_out(plan, plan.territory.kato)
+    return PlanRoutesOut(**out.dict(), routes=[_route_out(r) for r in routes])
