@@ -125,3 +125,71 @@ def test_refresh_replaces_values_and_is_idempotent() -> None:
     n = IndicatorValue.objects.count()
     refresh_indicators()
     assert IndicatorValue.objects.count() == n
+
+
+def test_tvet_partnership_and_labour_figures(settings) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from keleshek.institutions.models import Institution
+    from keleshek.partnerships.models import Agreement, InternationalStudents
+    from keleshek.programmes.models import Industry, LabourDemand, Offering, Specialty
+
+    settings.KELESHEK = {**settings.KELESHEK, "OBLAST_KATO": "640000000"}
+    r = region(Y)
+    college = Institution.objects.create(kind="college", name_ru="College", settlement=r.town)
+    ind = Industry.objects.create(code="t", name_ru="T")
+    s1 = Specialty.objects.create(code="T1", isced_level=4, industry=ind, name_ru="Drones")
+    s2 = Specialty.objects.create(code="T2", isced_level=4, industry=ind, name_ru="Logistics")
+    Offering.objects.create(
+        institution=college,
+        specialty=s1,
+        year=Y,
+        language="ru",
+        launch_year=Y,
+        state_seats=25,
+        paid_seats=5,
+        enrolled=30,
+        graduates_expected=0,
+        dual_training=True,
+    )
+    Offering.objects.create(
+        institution=college,
+        specialty=s2,
+        year=Y,
+        language="kk",
+        launch_year=2015,
+        state_seats=50,
+        enrolled=90,
+        graduates_expected=40,
+    )
+    LabourDemand.objects.create(specialty=s2, territory=r.oblast, year=Y, demand=70)
+    InternationalStudents.objects.create(institution=college, year=Y, country="CN", count=12)
+    InternationalStudents.objects.create(institution=college, year=Y, country="UZ", count=3)
+    Agreement.objects.create(
+        code="gift",
+        kind="equipment_donation",
+        title_ru="Gift",
+        institution=college,
+        signed_on=dt.date(2025, 10, 1),
+        amount=Decimal("4000000"),
+        currency="CNY",
+        kzt_rate=Decimal("71.25"),
+    )
+    refresh_indicators()
+    assert _v("tvet_students", "640000000") == 120
+    assert _v("dual_share", "640000000") == pytest.approx(30 / 120 * 100)
+    assert _v("new_programmes", "640000000") == 1
+    assert _v("new_programme_seats", "640000000") == 30
+    assert _v("foreign_students", "640000000") == 15
+    assert _v("foreign_students", "640000000", country="CN") == 12
+    assert _v("donations_kzt", "640000000") == 285_000_000
+    assert _v("donations_kzt", "640000000", currency="CNY") == 285_000_000
+    # specialty breakdowns exist for the oblast and the district, not for the settlement
+    assert _v("graduates_expected", "641000000", specialty="T2") == 40
+    assert _v("graduates_expected", "641010000", specialty="T2") is None
+    (row,) = [x for x in selectors.labour_match("640000000", Y) if x.code == "T2"]
+    assert row.demand[Y] == 70
+    assert row.graduates[Y] == 40
+    assert row.gap[Y] == 30
+    # 40 graduates from 50 state seats: 0.8 graduates per seat, so 30 / 0.8 = 37.5 -> 38 seats
+    assert row.seats_to_close[Y] == 38
