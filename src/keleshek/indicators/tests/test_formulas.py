@@ -193,3 +193,43 @@ def test_tvet_partnership_and_labour_figures(settings) -> None:  # type: ignore[
     assert row.gap[Y] == 30
     # 40 graduates from 50 state seats: 0.8 graduates per seat, so 30 / 0.8 = 37.5 -> 38 seats
     assert row.seats_to_close[Y] == 38
+
+
+def test_support_coverage_and_net_enrolment_from_the_pupil_registry(settings) -> None:  # type: ignore[no-untyped-def]
+    from keleshek.support.models import Delivery, Membership, Programme, Pupil
+
+    settings.KELESHEK = {**settings.KELESHEK, "CURRENT_YEAR": Y}
+    r = region(Y)
+    population(r.town, Y, 6, 5, 5)  # 10 children aged 6, official primary age
+    meals = Programme.objects.create(code="meals-t", kind="meals", name_ru="Meals")
+    pupils = []
+    for k, (born, grade) in enumerate(
+        [
+            (dt.date(2019, 3, 1), 1),  # 6 on 1 Sep 2025, grade 1: official age
+            (dt.date(2019, 8, 31), 1),  # 6: official
+            (dt.date(2019, 9, 2), 1),  # 5 on 1 Sep 2025: under age, not counted in NER
+            (dt.date(2012, 1, 1), 4),  # 13 in grade 4: over age
+        ]
+    ):
+        pupils.append(
+            Pupil.objects.create(
+                last_name=f"P{k}",
+                first_name="X",
+                birth_date=born,
+                sex="F",
+                school=r.a,
+                grade=grade,
+                home_settlement=r.town,
+            )
+        )
+    states = ["enrolled", "enrolled", "paused", "exited"]
+    for p, state in zip(pupils, states, strict=True):
+        m = Membership.objects.create(pupil=p, programme=meals, year=Y, school=r.a, state=state)
+        if p is pupils[0]:
+            Delivery.objects.create(membership=m, delivered_on=dt.date(2025, 9, 2))
+    refresh_indicators()
+    # eligible: enrolled or paused = 3; received a delivery: 1
+    assert _v("support_coverage", "640000000", programme="meals-t") == pytest.approx(100 / 3)
+    assert _v("support_recipients", "640000000") == 1
+    # NER primary: 2 pupils of official age in grades 1-4 / 10 children aged 6-9
+    assert _v("ner_primary", "641010000") == pytest.approx(20.0)
