@@ -38,7 +38,7 @@ test-sqlite: $(STAMP) browser
 # first pass; the PostgreSQL pass covers everything else on the shared server.
 test-postgres: $(STAMP)
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser and not own_services"; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser and not own_services and not once"; \
 	elif [ -n "$$KELESHEK_REQUIRE_POSTGRES" ]; then \
 	  echo "PostgreSQL at $(PG_URL) does not answer and KELESHEK_REQUIRE_POSTGRES is set"; exit 1; \
 	else echo "PostgreSQL at $(PG_URL) does not answer: skipping the PostgreSQL run"; fi

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
@@ -15,6 +16,10 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+# The API's behaviour does not depend on the database engine, and this is the slowest test:
+# it runs in the first (SQLite) pass of `make test` only.
+pytestmark = pytest.mark.once
 
 COMMITTED = Path(__file__).resolve().parents[4] / "docs" / "openapi.json"
 EXAMPLES_PER_OPERATION = 20
