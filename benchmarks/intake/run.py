@@ -282,7 +282,7 @@ def _write_doc(lines: list[str], invalid: int) -> None:
         text = text.rstrip("\n") + "\n\n" + section
     else:
         end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1 :] if end != -1 else "")
+        text = text[:start] + section + ("\n" + text[end + 1 :] if end != -1 else "")
     doc.write_text(text, encoding="utf-8")
 
 

@@ -13,8 +13,17 @@ from keleshek.intake.models import ImportRun
 
 from .factories import csv_bytes, user
 
-# "__all__": on PostgreSQL, job progress is written through a second connection ("jobs").
-pytestmark = pytest.mark.django_db(databases="__all__")
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _progress_on_the_test_connection(monkeypatch):  # type: ignore[no-untyped-def]
+    # On PostgreSQL the jobs module writes progress through a second connection ("jobs") so
+    # that it shows during a long transaction; inside a test's transaction use the same one.
+    from keleshek.jobs import services
+
+    monkeypatch.setattr(services, "_progress_alias", lambda: "default")
+
 
 HEADER = ["bin", "year", "grade", "sex", "count"]
 
@@ -91,7 +100,7 @@ def test_preview_with_errors_offers_the_report_not_the_write(
     report = client.get(f"/en/intake/runs/{run.pk}/errors.xlsx")
     assert report.status_code == 200
     assert b"".join(report.streaming_content).startswith(b"PK")
-    report.close()
+    report.file_to_stream.close()  # not report.close(): that would signal the request's end
     # a confirmation forced by hand changes nothing
     client.post(f"/en/intake/runs/{run.pk}/confirm/")
     assert not Enrolment.objects.filter(institution=world.school_a).exists()
