@@ -45,8 +45,11 @@ test-postgres: $(STAMP)
 
 test: lint typecheck test-sqlite test-postgres
 
+# System packages the tests need (Debian): Chromium for the browser tests; Pango, DejaVu fonts
+# and poppler for the PDFs. Each script installs only what is missing.
 browser: $(STAMP)
 	$(BIN)/python scripts/install_browser.py
+	bash scripts/install_report_tools.sh
 
 test-browser: $(STAMP) browser
 	$(BIN)/pytest -q -m browser tests/browser
