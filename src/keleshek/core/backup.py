@@ -58,7 +58,7 @@ def backup(target: Path, *, alias: str = "default") -> Path:
             conn.ensure_connection()
             dest = sqlite3.connect(tmp)
             try:
-                conn.connection.backup(dest)  # type: ignore[union-attr]
+                conn.connection.backup(dest)
             finally:
                 dest.close()
         else:
@@ -111,7 +111,7 @@ def restore(source: Path, *, alias: str = "default") -> None:
             if not intact:
                 raise BackupError(f"{source} is not an intact SQLite database")
             conn.ensure_connection()
-            src.backup(conn.connection)  # type: ignore[arg-type]
+            src.backup(conn.connection)
         finally:
             src.close()
     else:

@@ -1,4 +1,5 @@
 import importlib
+from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -11,5 +12,6 @@ class JobsConfig(AppConfig):
     verbose_name = _("Jobs")
 
     def ready(self) -> None:
-        for module in settings.KELESHEK.get("JOB_MODULES", []):
+        modules: Any = settings.KELESHEK.get("JOB_MODULES", [])
+        for module in modules:
             importlib.import_module(module)

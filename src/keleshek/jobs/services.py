@@ -27,9 +27,9 @@ from .models import Job
 log = logging.getLogger("keleshek.jobs")
 
 
-
 def stale_after() -> dt.timedelta:
-    return dt.timedelta(seconds=settings.KELESHEK["JOB_STALE_SECONDS"])
+    seconds: Any = settings.KELESHEK["JOB_STALE_SECONDS"]
+    return dt.timedelta(seconds=int(seconds))
 
 
 def _progress_alias() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -147,7 +148,7 @@ else:
     }
 
 # Domain settings (DOMAIN.md marks these unconfirmed: they are settings with documented defaults)
-KELESHEK = {
+KELESHEK: dict[str, Any] = {
     "OBLAST_KATO": "630000000",
     "SUPPORT_FUND_SHARE": 0.02,  # share of a school's maintenance budget (unconfirmed 2 %)
     "RURAL_TRANSPORT_THRESHOLD_KM": 3.0,  # unconfirmed 3 km

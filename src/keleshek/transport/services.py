@@ -40,7 +40,8 @@ DEFAULT_BELL = dt.time(8, 30)
 
 
 def _setting(name: str, default: float) -> float:
-    return float(settings.KELESHEK.get(name, default))
+    value: Any = settings.KELESHEK.get(name, default)
+    return float(value)
 
 
 def max_ride_min() -> int:
@@ -113,8 +114,9 @@ def assess_riders(*, territory: Territory, year: int) -> int:
 # --- stops -----------------------------------------------------------------------------------
 
 
-def _walk(home: tuple[float, float], stop: tuple[float, float]) -> float:
-    return walking_distance_m(home, stop)
+def _walk(home: tuple[Any, Any], stop: tuple[Any, Any]) -> float:
+    # Riders always have home coordinates: the rule that selects them needs the distance.
+    return walking_distance_m((float(home[0]), float(home[1])), (float(stop[0]), float(stop[1])))
 
 
 @transaction.atomic
@@ -137,7 +139,7 @@ def generate_stops(*, territory: Territory, limit_m: float | None = None) -> int
         .order_by("school_id", "settlement_id", "pupil__home_lat", "pupil__home_lon")
         .values_list("pk", "school_id", "settlement_id", "pupil__home_lon", "pupil__home_lat")
     )
-    groups: dict[tuple[int, int], list[tuple[int, tuple[float, float]]]] = defaultdict(list)
+    groups: dict[tuple[int, int], list[tuple[int, tuple[Any, Any]]]] = defaultdict(list)
     for pk, school_id, settlement_id, lon, lat in rows:
         groups[(school_id, settlement_id)].append((pk, (lon, lat)))
     assign: dict[int, tuple[Stop, float]] = {}
@@ -305,7 +307,7 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
             School.from_bell(str(sid), inst.lon or 0.0, inst.lat or 0.0, bell, margin, window)
         )
     per_stop: dict[int, list[str]] = defaultdict(list)
-    without_stop = []
+    without_stop: list[int] = []
     for pupil_id, _school_id, stop_id in riders:
         if stop_id is None:
             without_stop.append(pupil_id)

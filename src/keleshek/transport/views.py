@@ -197,7 +197,7 @@ def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
     d = _district(request, kato)
     p = get_object_or_404(Plan.objects.select_related("job", "base"), pk=pk, territory=d)
     routes = list(p.routes.select_related("vehicle"))
-    base_routes = list(p.base.routes.all()) if p.base_id else []
+    base_routes = list(p.base.routes.all()) if p.base is not None else []
     return render(
         request,
         "transport/plan.html",
