@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from keleshek.core import audit
+from keleshek.core import audit, hooks
 from keleshek.core.models import AuditEntry
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear
 from keleshek.territory.services import save_audited
@@ -341,4 +341,6 @@ def commission_project(
         changes=changes,
         user=actor,
     )
+    # Maintained indicators (places, deficit) are recomputed in the background after commit.
+    hooks.publish_on_commit(hooks.RECORDS_CHANGED, source="construction")
     return project

@@ -6,3 +6,13 @@ class IndicatorsConfig(AppConfig):
     name = "keleshek.indicators"
     label = "indicators"
     verbose_name = _("Indicators")
+
+    def ready(self) -> None:
+        from keleshek.core import hooks
+
+        from . import services
+
+        def refresh(**_payload: object) -> None:
+            services.request_refresh()
+
+        hooks.subscribe(hooks.RECORDS_CHANGED, refresh)

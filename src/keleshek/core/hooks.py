@@ -1,0 +1,30 @@
+"""After-commit notifications between layers, without lower layers importing higher ones.
+
+A registry app (construction, intake) announces that records changed; a higher layer
+(indicators) subscribes in its ``AppConfig.ready`` and refreshes what it maintains. The callback
+runs after the surrounding transaction commits, never for a rolled-back change. This is the one
+explicit side-effect channel (no Django signals carry business logic).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+
+RECORDS_CHANGED = "records.changed"
+
+_subscribers: dict[str, list[Callable[..., None]]] = defaultdict(list)
+
+
+def subscribe(topic: str, fn: Callable[..., None]) -> None:
+    if fn not in _subscribers[topic]:
+        _subscribers[topic].append(fn)
+
+
+def publish_on_commit(topic: str, **payload: Any) -> None:
+    """Call every subscriber of ``topic`` once the current transaction has committed."""
+    for fn in list(_subscribers[topic]):
+        transaction.on_commit(lambda fn=fn: fn(**payload))  # type: ignore[misc]

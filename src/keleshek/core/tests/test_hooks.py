@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from keleshek.core import hooks
+
+pytestmark = pytest.mark.django_db
+
+
+def test_subscribers_run_after_commit_only(django_capture_on_commit_callbacks: Any) -> None:
+    seen: list[dict[str, Any]] = []
+
+    def listener(**payload: Any) -> None:
+        seen.append(payload)
+
+    hooks.subscribe("test.topic", listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            hooks.publish_on_commit("test.topic", source="x")
+        assert seen == []  # nothing before the commit
+        for cb in callbacks:
+            cb()
+        assert seen == [{"source": "x"}]
+    finally:
+        hooks._subscribers["test.topic"].remove(listener)
+
+
+def test_commissioning_asks_the_indicators_to_refresh(
+    django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from keleshek.construction.models import Project
+    from keleshek.construction.services import commission_project
+    from keleshek.indicators import services as indicator_services
+
+    calls: list[object] = []
+    monkeypatch.setattr(indicator_services, "request_refresh", lambda years=None: calls.append(1))
+    project = Project.objects.filter(
+        stage=Project.Stage.UNDER_CONSTRUCTION, kind="new_school"
+    ).first()
+    assert project is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        commission_project(project=project, date=dt.date(2026, 8, 25))
+    assert calls == [1]
