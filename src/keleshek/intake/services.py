@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from keleshek.core import audit
+from keleshek.core import audit, hooks
 from keleshek.core.scoping import scope_for, scope_queryset
 
 from . import registries
@@ -143,6 +143,9 @@ def import_file(
     if outcome.status in ("written", "partial"):
         # Recorded and audited inside the merge; keep the error file path as well.
         ImportRun.objects.filter(pk=run.pk).update(error_file=run.error_file)
+        if outcome.new or outcome.changed:
+            # Maintained indicators are recomputed in the background (core.hooks).
+            hooks.publish_on_commit(hooks.RECORDS_CHANGED, source=f"intake:{reg.name}")
     else:
         run.finished_at = timezone.now()
         with transaction.atomic():
