@@ -25,7 +25,7 @@ from keleshek.accounts.roles import (
     sees_personal_data,
 )
 from keleshek.api.auth import token_auth
-from keleshek.api.routers.common import Page
+from keleshek.api.routers.common import ErrorOut, Page
 from keleshek.core import audit
 from keleshek.demo.loader import DEMO_YEAR
 
@@ -248,7 +248,11 @@ class CoverageOut(Schema):
     not_covered: int
 
 
-@router.get("/coverage", response=CoverageOut, summary="Eligible, enrolled, delivered")
+@router.get(
+    "/coverage",
+    response={200: CoverageOut, 404: ErrorOut},
+    summary="Eligible, enrolled, delivered",
+)
 def coverage_view(
     request: HttpRequest,
     programme: str = Query(..., pattern=r"^[a-z0-9-]{1,50}$"),
