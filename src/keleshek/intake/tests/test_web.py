@@ -100,7 +100,15 @@ def test_preview_with_errors_offers_the_report_not_the_write(
     report = client.get(f"/en/intake/runs/{run.pk}/errors.xlsx")
     assert report.status_code == 200
     assert b"".join(report.streaming_content).startswith(b"PK")
-    report.file_to_stream.close()  # not report.close(): that would signal the request's end
+    # close the file without ending the test's database connection (request_finished does)
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        report.close()
+    finally:
+        request_finished.connect(close_old_connections)
     # a confirmation forced by hand changes nothing
     client.post(f"/en/intake/runs/{run.pk}/confirm/")
     assert not Enrolment.objects.filter(institution=world.school_a).exists()
