@@ -8,8 +8,10 @@ explicit side-effect channel (no Django signals carry business logic).
 
 from __future__ import annotations
 
+import contextvars
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +19,17 @@ from django.db import transaction
 RECORDS_CHANGED = "records.changed"
 
 _subscribers: dict[str, list[Callable[..., None]]] = defaultdict(list)
+_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("keleshek_hooks_muted", default=False)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Bulk loaders (the demo) that refresh once at the end mute the per-change notices."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 def subscribe(topic: str, fn: Callable[..., None]) -> None:
@@ -26,5 +39,7 @@ def subscribe(topic: str, fn: Callable[..., None]) -> None:
 
 def publish_on_commit(topic: str, **payload: Any) -> None:
     """Call every subscriber of ``topic`` once the current transaction has committed."""
+    if _muted.get():
+        return
     for fn in list(_subscribers[topic]):
         transaction.on_commit(lambda fn=fn: fn(**payload))  # type: ignore[misc]

@@ -11,6 +11,7 @@ import random
 
 from django.db import transaction
 
+from keleshek.core import hooks
 from keleshek.core.context import acting_as
 from keleshek.institutions.models import Institution
 from keleshek.territory.models import Territory
@@ -24,7 +25,7 @@ BELLS = [dt.time(8, 0), dt.time(8, 30), dt.time(9, 0)]
 def load(*, year: int) -> None:
     rng = random.Random(630_2025)
     budget = float(os.environ.get("KELESHEK_DEMO_ROUTING_SECONDS", "2"))
-    with acting_as(None, via="demo"):
+    with acting_as(None, via="demo"), hooks.muted():
         districts = list(
             Territory.objects.filter(
                 level__in=(Territory.Level.DISTRICT, Territory.Level.CITY),

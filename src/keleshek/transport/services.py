@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from keleshek.core import audit
+from keleshek.core import audit, hooks
 from keleshek.institutions.models import Institution
 from keleshek.routing import explain as route_explain
 from keleshek.routing.check import check_plan, walking_distance_m
@@ -537,3 +537,52 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
         )
         Plan.objects.filter(pk=plan.pk).update(is_current=True)
         plan.is_current = True
+        _record_assignments(plan, result)
+        hooks.publish_on_commit(hooks.RECORDS_CHANGED, source="transport")
+
+
+def _record_assignments(plan: Plan, result: RoutePlan) -> int:
+    """The current plan's seats are the rural-transport programme's deliveries: each served
+    pupil's enrolled membership gets one "transport assignment" (route, stop, arrival); the
+    district's previous assignments for those memberships are replaced."""
+    from keleshek.support.models import Delivery, Membership, MembershipState
+
+    seats: dict[int, dict[str, Any]] = {}
+    for n, bus in enumerate(result.buses, start=1):
+        for trip in bus.trips:
+            for visit in trip.visits:
+                for pid in visit.pupil_ids:
+                    seats[int(pid)] = {
+                        "route": n,
+                        "stop": visit.stop_id,
+                        "boarding": route_explain.clock(visit.arrival),
+                        "school_arrival": route_explain.clock(trip.school_arrival),
+                        "plan": plan.pk,
+                    }
+    memberships = Membership.objects.filter(
+        programme__code=TRANSPORT_PROGRAMME,
+        school__settlement__path__startswith=plan.territory.path,
+        state=MembershipState.ENROLLED,
+    )
+    latest: dict[int, tuple[int, int]] = {}
+    for pk, pupil_id, year in memberships.values_list("pk", "pupil_id", "year"):
+        if pupil_id not in latest or year > latest[pupil_id][1]:
+            latest[pupil_id] = (pk, year)
+    Delivery.objects.filter(membership__in=memberships, items__has_key="route").delete()
+    today = dt.date.today()
+    rows = []
+    for pupil_id, items in seats.items():
+        if pupil_id not in latest:
+            continue
+        membership_id, year = latest[pupil_id]
+        start, end = dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
+        rows.append(
+            Delivery(
+                membership_id=membership_id,
+                delivered_on=min(max(today, start), end),
+                items=items,
+                budget="local budget: school transport",
+            )
+        )
+    Delivery.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
