@@ -351,7 +351,8 @@ def write_doc(parts: dict[str, list[str]]) -> None:
     found = pattern.search(text)
     old = found.group(0) if found else ""
     blocks = []
-    for heading in (CVRP_HEADING, SBRP_HEADING):
+    # "### Demo region" is written by benchmarks/routing/region.py: kept as it is.
+    for heading in (CVRP_HEADING, SBRP_HEADING, "### Demo region"):
         if heading in parts:
             blocks.append(heading + "\n\n" + "\n".join(parts[heading]).strip() + "\n")
         elif heading in old:
