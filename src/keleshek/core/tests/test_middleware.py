@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -11,6 +12,7 @@ def _mw() -> DatabaseUnavailableMiddleware:
     return DatabaseUnavailableMiddleware(lambda r: HttpResponse("ok"))
 
 
+@pytest.mark.django_db
 def test_database_errors_become_a_clear_503_in_three_languages() -> None:
     request = RequestFactory().get("/ru/")
     for exc in (OperationalError("server closed the connection"), InterfaceError("closed")):
