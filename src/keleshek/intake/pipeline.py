@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +39,7 @@ from django.utils.translation import gettext as _t
 
 from keleshek.core.scoping import Scope, scope_for
 
+from . import bulk
 from .readers import FileRejected, Table, open_table
 from .registry import MESSAGES, CellError, Column, Ref, RefInfo, Registry
 
@@ -165,8 +167,6 @@ class RefMaps:
     def get(self, ref: Ref) -> dict[str, RefInfo]:
         key = (ref.model, ref.key_field)
         if key not in self._maps:
-            from django.apps import apps
-
             model = apps.get_model(ref.model)
             fields = [ref.key_field, "pk"]
             fields.append(ref.path_lookup or "pk")
@@ -306,6 +306,7 @@ class Importer:
         self.stg_set = f"{self.stg}_set"
         self.now = timezone.now()
         self.used_fast_path = False
+        self.used_bulk = False
 
     # -- staging layout --
 
@@ -850,23 +851,65 @@ class Importer:
             f"INSERT INTO {target} ({cols_sql}) SELECT {select_sql} FROM {self.stg} s WHERE 1=1 "
             f"ON CONFLICT ({', '.join(_q(c) for c in self.nk_cols)}) {conflict}"
         )
+        # a large load into a table no bigger than it: rebuild indexes instead (ADR 0044)
+        self.used_bulk = (
+            not self.self_refs and not self.m2m_cols and bulk.worth_it(self.table, out.new)
+        )
         try:
             with transaction.atomic():
+                if self.used_bulk:
+                    with bulk.indexes_set_aside(self.table), connection.cursor() as cur:
+                        self._bulk_write(cur, cols_sql, select_sql, def_params, update_cols)
+                        _pause_for_tests()
+                else:
+                    with connection.cursor() as cur:
+                        cur.execute(sql, def_params)
+                        _pause_for_tests()
                 with connection.cursor() as cur:
-                    cur.execute(sql, def_params)
-                    _pause_for_tests()
                     for col in self.self_refs:
                         self._resolve_deferred(cur, col)
                 if self.m2m_cols:
                     for (obj_id, key), wanted in self._m2m_diffs(only_unchanged=False).items():
                         obj = self.model._default_manager.get(pk=obj_id)
                         getattr(obj, self.registry.column(key).m2m or "").set(sorted(wanted))
-                if self.child:
+                if self.child and self.used_bulk:
+                    child_table = apps.get_model(self.child.model)._meta.db_table
+                    with bulk.indexes_set_aside(child_table):
+                        self._sync_children(out)
+                elif self.child:
                     self._sync_children(out)
                 if self.on_merge:
                     self.on_merge(out)
         except DatabaseError as exc:
             raise FileRejected("database", detail=str(exc).splitlines()[0][:300]) from exc
+
+    def _bulk_write(
+        self,
+        cur: Any,
+        cols_sql: str,
+        select_sql: str,
+        def_params: list[Any],
+        update_cols: list[str],
+    ) -> None:
+        """Without the unique index ON CONFLICT cannot arbitrate: update the changed rows by
+        a join on the natural key, then insert the new ones (the file has no duplicate keys:
+        validation refused them)."""
+        target = _q(self.table)
+        join = " AND ".join(f"t.{_q(c)} = s.{_q(c)}" for c in self.nk_cols)
+        if update_cols:
+            auto = [f for f in self.model._meta.concrete_fields if getattr(f, "auto_now", False)]
+            sets = [f"{_q(c)} = s.{_q(c)}" for c in update_cols]
+            sets += [f"{_q(f.column)} = %s" for f in auto]
+            cur.execute(
+                f"UPDATE {target} t SET {', '.join(sets)} FROM {self.stg} s "
+                f"WHERE {join} AND ({self._changed_expr()})",
+                [f.get_db_prep_save(self.now, connection) for f in auto],
+            )
+        cur.execute(
+            f"INSERT INTO {target} ({cols_sql}) SELECT {select_sql} FROM {self.stg} s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE {join})",
+            def_params,
+        )
 
     def _resolve_deferred(self, cur: Any, col: Column) -> None:
         assert col.ref
@@ -882,8 +925,6 @@ class Importer:
         )
 
     def _sync_children(self, out: Outcome) -> None:
-        from django.apps import apps
-
         child = self.child
         assert child
         cm = apps.get_model(child.model)

@@ -80,3 +80,89 @@ def test_fast_path_matches_streaming_path(settings, tmp_path, world):
     cats = PupilCategory.objects.filter(pupil__school=world.school_a, valid_to__isnull=True)
     assert sorted(cats.values_list("category", flat=True)) == ["asp", "asp", "orphan"]
     assert Pupil.objects.get(last_name="=Плюс").name_key == "=плюс б"
+
+
+def _schema(table: str) -> tuple[list[tuple], list[tuple]]:
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        indexes = sorted(cur.fetchall())
+        cur.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass",
+            [table],
+        )
+        return indexes, sorted(cur.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_bulk_merge_writes_the_same_and_restores_every_index(
+    settings, tmp_path, world, monkeypatch
+):
+    from keleshek.intake import bulk
+
+    # Given the indexes and constraints of the pupils' tables, and what the usual merge writes
+    before = {t: _schema(t) for t in ("support_pupil", "support_pupilcategory")}
+    usual = _run(settings, tmp_path, world, fast=True)
+    written = sorted(
+        Pupil.objects.filter(school=world.school_a).values_list(
+            "iin", "last_name", "birth_date", "grade", "name_key", "needs_review"
+        )
+    )
+    cats = sorted(
+        PupilCategory.objects.filter(pupil__school=world.school_a).values_list(
+            "pupil__iin", "category", "valid_to"
+        )
+    )
+    Pupil.objects.filter(school=world.school_a).delete()
+    # When the same file is merged with the indexes set aside (ADR 0044)
+    monkeypatch.setattr(bulk, "worth_it", lambda table, rows: True)
+    seen: list[dict] = []
+    real = bulk.indexes_set_aside
+
+    def spy(table):  # type: ignore[no-untyped-def]
+        cm = real(table)
+
+        class Wrap:
+            def __enter__(self):  # type: ignore[no-untyped-def]
+                aside = cm.__enter__()
+                seen.append(aside)
+                assert _schema(table)[0] != before[table][0]  # really set aside
+                return aside
+
+            def __exit__(self, *exc):  # type: ignore[no-untyped-def]
+                return cm.__exit__(*exc)
+
+        return Wrap()
+
+    monkeypatch.setattr(bulk, "indexes_set_aside", spy)
+    again = _run(settings, tmp_path, world, fast=True)
+    # Then the same rows and categories are written
+    assert (again.new, again.invalid) == (usual.new, usual.invalid)
+    assert (
+        sorted(
+            Pupil.objects.filter(school=world.school_a).values_list(
+                "iin", "last_name", "birth_date", "grade", "name_key", "needs_review"
+            )
+        )
+        == written
+    )
+    assert (
+        sorted(
+            PupilCategory.objects.filter(pupil__school=world.school_a).values_list(
+                "pupil__iin", "category", "valid_to"
+            )
+        )
+        == cats
+    )
+    # and every index and constraint is back, by name and definition
+    assert len(seen) == 2
+    assert seen[0]["indexes"]
+    assert seen[0]["constraints"]
+    assert {t: _schema(t) for t in before} == before
+    # and a changed file updates in bulk mode too
+    rows = _rows(world)
+    rows[1][2] = "Алихан-Новый"
+    path = write(tmp_path / "p2.csv", csv_bytes(rows, delimiter=";"))
+    changed = import_file(registry="pupils", path=path, user=None, partial=True, language="en")
+    assert (changed.new, changed.changed) == (0, 1)
+    assert Pupil.objects.filter(first_name="Алихан-Новый").count() == 1
