@@ -54,9 +54,15 @@ def memberships_for(user: Any) -> QuerySet[Membership]:
 
 
 def duplicates_for(user: Any) -> QuerySet[DuplicateCandidate]:
-    """A pair is visible when the user may see both children."""
-    visible = pupils_for(user).values("pk")
-    return DuplicateCandidate.objects.filter(a__in=visible, b__in=visible)
+    """A pair is visible when the user may see both children. Scoped through joins, not two
+    ``IN (SELECT …)`` lists: SQLite drove such a query from both lists, pupils × pupils."""
+    qs = scope_queryset(
+        DuplicateCandidate.objects.all(),
+        user,
+        territory="a__school__settlement",
+        institution="a__school",
+    )
+    return scope_queryset(qs, user, territory="b__school__settlement", institution="b__school")
 
 
 def categories_to_reverify(
