@@ -1,5 +1,9 @@
 """Why a stop (and its pupils) cannot be served: checked before solving, and after chaining.
 
+A stop too heavy for one visit is divided into several (``split.py``), so before solving either
+all of a stop's pupils are put into visits or none is; after chaining, single visits (a part
+of a stop) may still be left for want of a bus, each with its pupils named.
+
 Every reason has a stable code for the caller to translate (ru/kk) and an English sentence
 with the figures, so a coordinator sees what to change: the ride limit, a bigger bus, the bell.
 """
@@ -7,6 +11,7 @@ with the figures, so a coordinator sees what to change: the ride limit, a bigger
 from __future__ import annotations
 
 from keleshek.routing.model import UNREACHABLE, Problem, Stop, Unserved
+from keleshek.routing.split import split_stop
 
 REASONS: dict[str, str] = {
     "no_vehicle": "no vehicle is available",
@@ -51,16 +56,20 @@ def explain_stop(problem: Problem, stop: Stop) -> Unserved | None:
     depots = {problem.depot_index(v.depot_id) for v in problem.vehicle_types if v.count > 0}
     if dur[si, ki] >= UNREACHABLE or all(dur[d, si] >= UNREACHABLE for d in depots):
         return _unserved(stop, "unreachable", f"stop {stop.id}, school {school.id}")
-    if stop.pupils > cap and not problem.rules.split_large_stops:
+    split = problem.rules.split_large_stops
+    if stop.pupils > cap and not split:
         return _unserved(stop, "stop_exceeds_largest_bus", f"{stop.pupils} pupils, {cap} seats")
-    # The quickest possible ride: board as many as fit in one bus, drive straight to school.
-    direct = problem.rules.dwell(min(stop.pupils, cap)) + int(dur[si, ki])
-    if direct > problem.rules.max_ride_s:
+    # The same rule that divides stops into visits (split.py): a stop none of whose pupils a
+    # visit can carry within the ride limit. With splitting that means not even one pupil.
+    if not split_stop(problem, stop):
+        boarding = 1 if split else stop.pupils
+        direct = problem.rules.dwell(boarding) + int(dur[si, ki])
+        who = " with one pupil boarding" if split else " with boarding"
         return _unserved(
             stop,
             "too_far_for_ride_limit",
-            f"a direct trip to school {school.id} takes {direct // 60} min {direct % 60} s "
-            f"with boarding, the limit is {problem.rules.max_ride_s // 60} min",
+            f"a direct trip to school {school.id} takes {direct // 60} min {direct % 60} s"
+            f"{who}, the limit is {problem.rules.max_ride_s // 60} min",
         )
     return None
 

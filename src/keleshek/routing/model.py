@@ -76,8 +76,10 @@ class Rules:
     max_ride_s: int
     dwell_fixed_s: float = 30.0
     dwell_per_pupil_s: float = 5.0
-    # A stop with more pupils than the largest bus is served by several buses; switched off,
-    # such a stop is reported as infeasible instead.
+    # A stop whose whole boarding does not fit one visit (more pupils than the largest bus, or
+    # so many that boarding them all breaks the ride limit) is served by several visits, each
+    # with as many pupils as one visit can board (split.py); switched off, such a stop is
+    # reported as infeasible as a whole instead.
     split_large_stops: bool = True
 
     def dwell(self, pupils: int) -> int:

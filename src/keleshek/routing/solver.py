@@ -1,5 +1,8 @@
 """School-bus routing on PyVRP: routes per school, then trips chained into bus days.
 
+Before stage 1 each stop becomes one visit, or several when its whole boarding does not fit one
+(``split.py``): a stop may appear in more than one trip, never twice in one.
+
 Stage 1 builds, for every school, capacitated routes whose first pupil rides no longer than the
 limit (dwell included), with PyVRP. The school is the route's depot and the leg from the school
 to the first stop costs nothing, so a PyVRP route *is* a trip from its first stop to the school
@@ -41,6 +44,7 @@ from keleshek.routing.model import (
     Unserved,
     VehicleType,
 )
+from keleshek.routing.split import split_note, split_stop
 
 Progress = Callable[[float, str], None]
 """Called with (fraction done 0..1, what is happening) as the solve advances."""
@@ -86,19 +90,19 @@ class _Route:
     visits: tuple[_Visit, ...]
 
 
-def _visits_for(problem: Problem, stop_indices: Sequence[int]) -> list[_Visit]:
-    """One visit per stop, or several when a stop has more pupils than the largest bus."""
-    cap = problem.largest_capacity
+def _visits_for(
+    problem: Problem, stop_indices: Sequence[int], notes: list[str] | None = None
+) -> list[_Visit]:
+    """One visit per share of each stop: one share, or several when the whole stop does not
+    fit one visit (the largest bus, or boarding them all breaks the ride limit); see
+    ``split.split_stop``. A line per divided stop goes to ``notes``."""
     out: list[_Visit] = []
     for i in stop_indices:
         stop = problem.stops[i]
-        ids = stop.pupil_ids
-        left, start = stop.pupils, 0
-        while left > 0:
-            take = min(left, cap)
-            out.append(_Visit(i, take, ids[start : start + take] if ids else ()))
-            left -= take
-            start += take
+        shares = split_stop(problem, stop)
+        out.extend(_Visit(i, s.pupils, s.pupil_ids) for s in shares)
+        if notes is not None and (note := split_note(problem, stop, shares)) is not None:
+            notes.append(note)
     return out
 
 
@@ -193,7 +197,7 @@ def _route_school(
             out.append(_Route(school_index, chosen))
         else:
             # PyVRP returned its least-bad solution, not a feasible one: fall back to direct
-            # trips for these stops, each of which explain.py has shown to be feasible alone.
+            # trips for these visits, each of which split.py made feasible alone.
             out.extend(_Route(school_index, (v,)) for v in chosen)
     return out
 
@@ -577,7 +581,8 @@ def solve(
         if stop.id in excluded or stop.pupils <= 0:
             continue
         by_school.setdefault(school_ids.index(stop.school_id), []).append(i)
-    jobs = [(k, _visits_for(problem, idx)) for k, idx in sorted(by_school.items())]
+    notes: list[str] = []
+    jobs = [(k, _visits_for(problem, idx, notes)) for k, idx in sorted(by_school.items())]
 
     # 80 % of the budget routes the schools (the longest-route variant gets the largest
     # share: it is the one most often kept); the rest chains and selects.
@@ -643,7 +648,7 @@ def solve(
             unserved.append(explain.no_bus_in_window(problem, stop, visit.pupils, visit.pupil_ids))
     report(1.0, "done")
     total = sum(max(0, s.pupils) for s in problem.stops)
-    return Plan(tuple(plans), tuple(unserved), total)
+    return Plan(tuple(plans), tuple(unserved), total, tuple(notes))
 
 
 __all__ = ["Progress", "build_problem", "solve"]
