@@ -6,11 +6,12 @@ caught here, not repeated. An empty list means the plan is feasible.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable
 
-from keleshek.routing.model import Plan, Problem
+from keleshek.routing.model import BusPlan, Plan, Problem
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -28,6 +29,9 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
     boarded: Counter[str] = Counter()
     per_type: Counter[str] = Counter()
     seen_pupils: Counter[str] = Counter()
+    home: Counter[str] = Counter()  # pupils dropped off per stop in the afternoon
+    home_pupils: Counter[str] = Counter()
+    morning_pupils: dict[str, str] = {}  # pupil -> stop, of those brought in the morning
 
     for bus in plan.buses:
         name = f"bus {bus.bus_id}"
@@ -77,6 +81,7 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
                     errors.append(f"{where}: load after {v.stop_id} is {v.load_after}, not {load}")
                 boarded[v.stop_id] += v.boarded
                 seen_pupils.update(v.pupil_ids)
+                morning_pupils.update(dict.fromkeys(v.pupil_ids, v.stop_id))
                 prev, prev_departure = loc, v.departure
             if prev is None or prev_departure is None:
                 continue
@@ -105,6 +110,8 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
             errors.append(
                 f"{name}: reports {bus.distance_m} m for the day, the roads give {day_km} m"
             )
+        errors += _check_afternoon(problem, bus, vt.capacity, home, home_pupils)
+        errors += _check_overlaps(problem, bus)
 
     for type_id, used in per_type.items():
         if type_id in types and used > types[type_id].count:
@@ -121,6 +128,154 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
     for pupil, times in seen_pupils.items():
         if times != 1:
             errors.append(f"pupil {pupil} appears {times} times")
+    errors += _check_home_pupils(problem, plan, boarded, home, home_pupils, morning_pupils)
+    return errors
+
+
+def _check_afternoon(
+    problem: Problem, bus: BusPlan, capacity: int, home: Counter[str], pupils: Counter[str]
+) -> list[str]:
+    """The runs home of one bus: dismissal, boarding and alighting times, roads in the
+    school-to-stop direction, load, ride time, kilometres."""
+    errors: list[str] = []
+    n_dep, n_sch = len(problem.depots), len(problem.schools)
+    stop_pos = {s.id: n_dep + n_sch + i for i, s in enumerate(problem.stops)}
+    stops = {s.id: s for s in problem.stops}
+    schools = {s.id: (n_dep + i, s) for i, s in enumerate(problem.schools)}
+    dur, dist, rules = problem.matrix.duration_s, problem.matrix.distance_m, problem.rules
+    depot = [d.id for d in problem.depots].index(bus.depot_id)
+    at, day_km = depot, 0
+    for t_no, trip in enumerate(bus.afternoon, start=1):
+        where = f"bus {bus.bus_id} afternoon trip {t_no}"
+        if trip.school_id not in schools or not trip.visits:
+            errors.append(f"{where}: unknown school or no stops")
+            continue
+        school_loc, school = schools[trip.school_id]
+        if school.dismissal is None:
+            errors.append(f"{where}: school {school.id} has no dismissal time")
+            continue
+        if trip.boarding < school.dismissal:
+            errors.append(
+                f"{where}: boards at {trip.boarding}, before the dismissal at {school.dismissal}"
+            )
+        if trip.boarding > school.dismissal + school.dismissal_window_s:
+            errors.append(f"{where}: boards at {trip.boarding}, after its window")
+        if trip.school_departure - trip.boarding < rules.dwell(trip.load):
+            errors.append(f"{where}: leaves the school before {trip.load} pupils can board")
+        day_km += int(dist[at, school_loc])
+        load, prev, prev_departure, trip_km = trip.load, school_loc, trip.school_departure, 0
+        for v in trip.visits:
+            loc = stop_pos.get(v.stop_id)
+            if loc is None:
+                errors.append(f"{where}: unknown stop {v.stop_id}")
+                break
+            if stops[v.stop_id].school_id != trip.school_id:
+                errors.append(f"{where}: stop {v.stop_id} belongs to another school")
+            if v.alighted <= 0:
+                errors.append(f"{where}: nobody gets off at stop {v.stop_id}")
+            # From the previous place to this stop: this direction of the matrix.
+            trip_km += int(dist[prev, loc])
+            if v.arrival < prev_departure + int(dur[prev, loc]):
+                errors.append(f"{where}: arrives at {v.stop_id} faster than the road allows")
+            if v.departure - v.arrival < rules.dwell(v.alighted):
+                errors.append(f"{where}: dwell at {v.stop_id} shorter than alighting takes")
+            load -= v.alighted
+            if v.load_after != load:
+                errors.append(f"{where}: load after {v.stop_id} is {v.load_after}, not {load}")
+            ride = v.departure - trip.school_departure
+            if ride > rules.max_ride_s:
+                errors.append(
+                    f"{where}: pupils of {v.stop_id} ride {ride} s > {rules.max_ride_s} s"
+                )
+            home[v.stop_id] += v.alighted
+            pupils.update(v.pupil_ids)
+            prev, prev_departure = loc, v.departure
+        alighted = sum(v.alighted for v in trip.visits)
+        if load != 0 or alighted != trip.load or trip.load > capacity:
+            errors.append(f"{where}: load {trip.load}, {alighted} get off, capacity {capacity}")
+        if trip.distance_m != trip_km:
+            errors.append(f"{where}: reports {trip.distance_m} m, the roads give {trip_km} m")
+        day_km += trip_km
+        at = prev
+    if bus.afternoon:
+        day_km += int(dist[at, depot])
+    if day_km != bus.afternoon_distance_m:
+        errors.append(
+            f"bus {bus.bus_id}: reports {bus.afternoon_distance_m} m for the afternoon, "
+            f"the roads give {day_km} m"
+        )
+    return errors
+
+
+def _check_overlaps(problem: Problem, bus: BusPlan) -> list[str]:
+    """A bus does one trip at a time: every trip, morning or afternoon, starts no earlier than
+    the bus can get there from the end of the one before."""
+    n_dep, n_sch = len(problem.depots), len(problem.schools)
+    stop_pos = {s.id: n_dep + n_sch + i for i, s in enumerate(problem.stops)}
+    schools = {s.id: (n_dep + i, s) for i, s in enumerate(problem.schools)}
+    # (start, end, where it starts, where it ends, name)
+    legs: list[tuple[int, int, int, int, str]] = []
+    for n, t in enumerate(bus.trips, start=1):
+        if t.school_id in schools and t.visits and t.visits[0].stop_id in stop_pos:
+            loc, school = schools[t.school_id]
+            end = t.school_arrival + school.unload_s
+            legs.append((t.visits[0].arrival, end, stop_pos[t.visits[0].stop_id], loc, f"trip {n}"))
+    for n, a in enumerate(bus.afternoon, start=1):
+        if a.school_id in schools and a.visits and a.visits[-1].stop_id in stop_pos:
+            loc = schools[a.school_id][0]
+            legs.append(
+                (
+                    a.boarding,
+                    a.visits[-1].departure,
+                    loc,
+                    stop_pos[a.visits[-1].stop_id],
+                    f"afternoon trip {n}",
+                )
+            )
+    legs.sort()
+    dur = problem.matrix.duration_s
+    errors = []
+    for before, after in itertools.pairwise(legs):
+        if after[0] < before[1] + int(dur[before[3], after[2]]):
+            errors.append(
+                f"bus {bus.bus_id}: {after[4]} starts at {after[0]}, before the bus can come "
+                f"from {before[4]} (ends at {before[1]})"
+            )
+    return errors
+
+
+def _check_home_pupils(
+    problem: Problem,
+    plan: Plan,
+    boarded: Counter[str],
+    home: Counter[str],
+    home_pupils: Counter[str],
+    morning_pupils: dict[str, str],
+) -> list[str]:
+    """Everyone brought in the morning to a school with a dismissal time goes home once, on a
+    run or named in ``afternoon_unserved``; nobody else rides home."""
+    errors = []
+    left: Counter[str] = Counter()
+    for u in plan.afternoon_unserved:
+        left[u.stop_id] += u.pupils
+        home_pupils.update(u.pupil_ids)
+    with_dismissal = {s.id for s in problem.schools if s.dismissal is not None}
+    for stop in problem.stops:
+        expected = boarded[stop.id] if stop.school_id in with_dismissal else 0
+        accounted = home[stop.id] + left[stop.id]
+        if accounted != expected:
+            errors.append(
+                f"stop {stop.id}: {expected} pupils to take home, {accounted} accounted for"
+            )
+    stops = {s.id: s for s in problem.stops}
+    for pupil, times in home_pupils.items():
+        if times != 1:
+            errors.append(f"pupil {pupil} goes home {times} times")
+        if pupil not in morning_pupils:
+            errors.append(f"pupil {pupil} goes home but came by no morning bus")
+    for pupil, stop_id in morning_pupils.items():
+        if stops[stop_id].school_id in with_dismissal and pupil not in home_pupils:
+            errors.append(f"pupil {pupil} came in the morning and is not taken home")
     return errors
 
 

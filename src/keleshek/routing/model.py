@@ -36,7 +36,12 @@ class VehicleType:
 
 @dataclass(frozen=True)
 class School:
-    """A school (or one shift of a school: a second shift is another School with its window)."""
+    """A school (or one shift of a school: a second shift is another School with its window).
+
+    With a ``dismissal`` time the pupils brought in the morning are also driven home after the
+    last lesson (``afternoon.py``): boarding at the school starts between the dismissal and
+    the dismissal plus ``dismissal_window_s``. Without one, only the morning is planned.
+    """
 
     id: str
     x: float
@@ -44,6 +49,8 @@ class School:
     earliest_arrival: int  # seconds since midnight
     latest_arrival: int  # the bell minus the margin to reach the classroom
     unload_s: int = 0  # the bus stands this long at the school before it can leave
+    dismissal: int | None = None  # the last lesson ends; None: no afternoon runs
+    dismissal_window_s: int = 1200  # boarding starts at most this long after the dismissal
 
     @classmethod
     def from_bell(
@@ -55,10 +62,12 @@ class School:
         margin_s: int = 600,
         window_s: int = 1200,
         unload_s: int = 0,
+        dismissal: int | None = None,
     ) -> School:
-        """Buses arrive between ``bell - margin - window`` and ``bell - margin``."""
+        """Buses arrive between ``bell - margin - window`` and ``bell - margin``; after the
+        ``dismissal`` they start boarding within the same ``window``."""
         latest = bell - margin_s
-        return cls(id, x, y, latest - window_s, latest, unload_s)
+        return cls(id, x, y, latest - window_s, latest, unload_s, dismissal, window_s)
 
 
 @dataclass(frozen=True)
@@ -186,20 +195,58 @@ class Trip:
 
 
 @dataclass(frozen=True)
+class DropOff:
+    """An afternoon stop: the bus arrives, pupils get off, it leaves."""
+
+    stop_id: str
+    arrival: int
+    departure: int  # everyone who gets off here is off
+    alighted: int
+    load_after: int
+    pupil_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AfternoonTrip:
+    """One run home: pupils board at the school after the last lesson, then the stops."""
+
+    school_id: str
+    boarding: int  # boarding at the school starts (not before the dismissal)
+    school_departure: int  # boarding done: the bus leaves the school
+    visits: tuple[DropOff, ...]
+    distance_m: int  # the school to the last stop
+    load: int
+
+    @property
+    def end(self) -> int:
+        return self.visits[-1].departure
+
+    @property
+    def longest_ride_s(self) -> int:
+        # The last pupils off ride longest; the alighting at every stop on the way is included
+        # (the mirror of the morning, where boarding counts and unloading at school does not).
+        return self.visits[-1].departure - self.school_departure
+
+
+@dataclass(frozen=True)
 class BusPlan:
     bus_id: str
     vehicle_type_id: str
     depot_id: str
-    trips: tuple[Trip, ...]
-    distance_m: int  # the whole day: depot, trips, empty runs between them, back to depot
+    trips: tuple[Trip, ...]  # the morning runs to school, in time order
+    distance_m: int  # the morning: depot, trips, empty runs between them, back to depot
+    afternoon: tuple[AfternoonTrip, ...] = ()  # the runs home, in time order
+    afternoon_distance_m: int = 0  # depot, afternoon trips, empty runs, back to depot
 
     @property
     def load(self) -> int:
-        return max((t.load for t in self.trips), default=0)
+        morning = (t.load for t in self.trips)
+        return max((*morning, *(t.load for t in self.afternoon)), default=0)
 
     @property
     def longest_ride_s(self) -> int:
-        return max((t.longest_ride_s for t in self.trips), default=0)
+        morning = (t.longest_ride_s for t in self.trips)
+        return max((*morning, *(t.longest_ride_s for t in self.afternoon)), default=0)
 
 
 @dataclass(frozen=True)
@@ -217,6 +264,8 @@ class Plan:
     unserved: tuple[Unserved, ...]
     pupils_total: int
     notes: tuple[str, ...] = field(default=())
+    # Pupils brought in the morning whom no afternoon run takes home, each with a reason.
+    afternoon_unserved: tuple[Unserved, ...] = field(default=())
 
     @property
     def buses_used(self) -> int:
@@ -237,3 +286,16 @@ class Plan:
     @property
     def trips(self) -> list[Trip]:
         return [t for b in self.buses for t in b.trips]
+
+    @property
+    def afternoon_trips(self) -> list[AfternoonTrip]:
+        return [t for b in self.buses for t in b.afternoon]
+
+    @property
+    def afternoon_distance_m(self) -> int:
+        return sum(b.afternoon_distance_m for b in self.buses)
+
+    @property
+    def pupils_home(self) -> int:
+        """Pupils carried home after lessons."""
+        return sum(t.load for t in self.afternoon_trips)

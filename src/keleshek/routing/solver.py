@@ -556,14 +556,19 @@ def solve(
     progress: Progress | None = None,
     ride_caps: Sequence[float] = (1.0, 0.75, 0.5),
 ) -> Plan:
-    """Plan the morning: every pupil on a bus or listed in ``Plan.unserved`` with a reason.
+    """Plan the morning: every pupil on a bus or listed in ``Plan.unserved`` with a reason;
+    then, for the schools with a dismissal time, the runs home (``afternoon.py``): every pupil
+    brought in the morning on an afternoon trip or listed in ``Plan.afternoon_unserved``.
 
     ``ride_caps`` are the route-length variants tried per school, as fractions of the ride
     limit: the longest routes need the fewest trips, shorter ones chain into more trips per
     bus; the selection keeps, school by school, the variant that needs fewer buses.
     """
     began = time.monotonic()
-    deadline = began + seconds
+    home_runs = any(s.dismissal is not None for s in problem.schools)
+    # The afternoon keeps a tenth of the budget: it re-routes only the runs home that break
+    # the ride limit when the morning trips are driven backwards.
+    deadline = began + (seconds * 0.9 if home_runs else seconds)
     workers = default_workers() if workers is None else max(1, workers)
     caps = sorted({max(1, round(problem.rules.max_ride_s * c)) for c in ride_caps if c > 0})[::-1]
     caps = caps or [problem.rules.max_ride_s]
@@ -587,7 +592,7 @@ def solve(
     # 80 % of the budget routes the schools (the longest-route variant gets the largest
     # share: it is the one most often kept); the rest chains and selects.
     weights = [2.0] + [1.0] * (len(caps) - 1)
-    routing_total = max(0.1, seconds * 0.8 - (time.monotonic() - began))
+    routing_total = max(0.1, (deadline - began) * 0.8 - (time.monotonic() - began))
     variants: list[dict[int, list[_Route]]] = []
     done_weight = 0.0
     for cap, weight in zip(caps, weights, strict=True):
@@ -646,9 +651,21 @@ def solve(
         for visit in route.visits:
             stop = problem.stops[visit.stop_index]
             unserved.append(explain.no_bus_in_window(problem, stop, visit.pupils, visit.pupil_ids))
-    report(1.0, "done")
     total = sum(max(0, s.pupils) for s in problem.stops)
-    return Plan(tuple(plans), tuple(unserved), total, tuple(notes))
+    plan = Plan(tuple(plans), tuple(unserved), total, tuple(notes))
+    if home_runs:
+        from keleshek.routing.afternoon import plan_afternoon  # it builds on this module
+
+        plan = plan_afternoon(
+            problem,
+            plan,
+            seconds=max(0.1, began + seconds - time.monotonic()),
+            seed=seed,
+            workers=workers,
+            progress=lambda f, what: report(0.95 + 0.05 * f, what),
+        )
+    report(1.0, "done")
+    return plan
 
 
 __all__ = ["Progress", "build_problem", "solve"]

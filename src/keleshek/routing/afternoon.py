@@ -1,0 +1,386 @@
+"""Afternoon runs home: the morning mirrored, after the last lesson (ADR 0064).
+
+Every school with a dismissal time gets runs from the school to its stops. Each morning trip
+is first tried backwards: the same stops in reverse order, the same pupils, the times from the
+matrix in the school-to-stop direction (roads may be one-way or a provider may answer
+asymmetric times, so nothing assumes the way home equals the way in). Pupils board at the
+school from the dismissal on, the bus leaves when they are aboard (``Rules.dwell`` of the whole
+load) and stands at every stop as long as the same rule says for the pupils getting off. A
+pupil's ride runs from the school departure to the end of the alighting at their stop, the
+mirror of the morning (boarding at the stop counts, unloading at the school does not), and
+stays within ``Rules.max_ride_s``.
+
+A reversed trip that breaks the ride limit is not output: its visits are routed again with
+the morning's engine (``solver._route_school``) on the transposed matrix, where a morning route
+from its first stop to the school *is* the afternoon run read backwards. A visit too heavy for
+the way home is divided first, by the rule of ``split.py`` on the same transposed problem.
+
+The runs are then put on buses in order of dismissal. A run goes preferably to the bus that
+brought its pupils in the morning, else to the bus with the shortest empty drive to the school
+among those free in time (a bus's trips never overlap: it can drive from the end of one to the
+start of the next), else to a bus of the fleet not used yet. Because morning trips keep their
+times, a bus may do a first-shift run home between a first-shift and a second-shift morning
+trip, and a second-shift run home later. Pupils no run can take home are named with a reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from keleshek.routing.explain import REASONS, clock
+from keleshek.routing.model import (
+    AfternoonTrip,
+    BusPlan,
+    DropOff,
+    Matrix,
+    Plan,
+    Problem,
+    Unserved,
+)
+from keleshek.routing.solver import _feasible_route, _Route, _route_duration, _route_school, _Visit
+from keleshek.routing.split import visit_limit
+
+Progress = Callable[[float, str], None]
+
+
+def transposed(problem: Problem) -> Problem:
+    """The problem with every road driven the other way: a morning route (stops, then the
+    school) on it has the times of the afternoon run (the school, then the stops backwards)."""
+    m = problem.matrix
+    return dataclasses.replace(problem, matrix=Matrix(m.distance_m.T.copy(), m.duration_s.T.copy()))
+
+
+@dataclass
+class _Leg:
+    """A stretch of a bus's day it is busy: from where and when it starts to where it ends."""
+
+    start: int
+    end: int
+    start_loc: int
+    end_loc: int
+
+
+@dataclass
+class _Day:
+    bus_id: str
+    type_index: int
+    depot_loc: int
+    legs: list[_Leg]
+    morning: BusPlan | None
+    runs: list[tuple[_Route, int]]  # (route in morning order, boarding time)
+
+
+def _school_loc(problem: Problem, route: _Route) -> int:
+    return len(problem.depots) + route.school_index
+
+
+def _stop_loc(problem: Problem, visit: _Visit) -> int:
+    return len(problem.depots) + len(problem.schools) + visit.stop_index
+
+
+def _run(problem: Problem, route: _Route, boarding: int) -> AfternoonTrip:
+    """The afternoon trip of ``route`` (visits in morning order) boarding at ``boarding``."""
+    dur, dist, rules = problem.matrix.duration_s, problem.matrix.distance_m, problem.rules
+    load = sum(v.pupils for v in route.visits)
+    departure = boarding + rules.dwell(load)
+    t, at, left, km = departure, _school_loc(problem, route), load, 0
+    drops = []
+    for v in reversed(route.visits):
+        loc = _stop_loc(problem, v)
+        t += int(dur[at, loc])
+        km += int(dist[at, loc])
+        arrival = t
+        t += rules.dwell(v.pupils)
+        left -= v.pupils
+        drops.append(
+            DropOff(problem.stops[v.stop_index].id, arrival, t, v.pupils, left, v.pupil_ids)
+        )
+        at = loc
+    school_id = problem.schools[route.school_index].id
+    return AfternoonTrip(school_id, boarding, departure, tuple(drops), km, load)
+
+
+def _too_far(problem: Problem, visit: _Visit) -> Unserved:
+    stop = problem.stops[visit.stop_index]
+    home = problem.rules.dwell(1) + int(
+        problem.matrix.duration_s[problem.school_index(stop.school_id), problem.stop_index(stop.id)]
+    )
+    detail = (
+        f"the direct trip home from school {stop.school_id} takes {home // 60} min "
+        f"{home % 60} s with one pupil getting off, the limit is "
+        f"{problem.rules.max_ride_s // 60} min"
+    )
+    return Unserved(
+        stop.id,
+        visit.pupils,
+        "too_far_for_ride_limit",
+        f"{REASONS['too_far_for_ride_limit']} home: {detail}",
+        visit.pupil_ids,
+    )
+
+
+def _no_bus(problem: Problem, visit: _Visit) -> Unserved:
+    stop = problem.stops[visit.stop_index]
+    school = problem.school(stop.school_id)
+    assert school is not None
+    assert school.dismissal is not None
+    fleet = sum(v.count for v in problem.vehicle_types)
+    detail = (
+        f"all {fleet} buses are busy between {clock(school.dismissal)} and "
+        f"{clock(school.dismissal + school.dismissal_window_s)} at school {school.id} "
+        "after the last lesson; add a bus or widen the window"
+    )
+    return Unserved(
+        stop.id,
+        visit.pupils,
+        "no_bus_in_window",
+        f"not enough buses to take the pupils home: {detail}",
+        visit.pupil_ids,
+    )
+
+
+def _shares(back: Problem, visit: _Visit) -> list[_Visit]:
+    """The visit as it is when one afternoon visit can drop all its pupils within the ride
+    limit, else divided (``split.visit_limit`` on the transposed problem); [] if nobody fits."""
+    limit = visit_limit(back, back.stops[visit.stop_index])
+    if limit <= 0:
+        return []
+    if visit.pupils <= limit:
+        return [visit]
+    ids = visit.pupil_ids
+    return [
+        _Visit(
+            visit.stop_index,
+            min(limit, visit.pupils - start),
+            ids[start : start + limit] if ids else (),
+        )
+        for start in range(0, visit.pupils, limit)
+    ]
+
+
+def _fit(
+    problem: Problem, day: _Day, school_loc: int, end_loc: int, window: tuple[int, int], length: int
+) -> tuple[int, int] | None:
+    """(boarding time, empty metres to the school) of the earliest slot in ``day`` where a run
+    of ``length`` seconds from ``school_loc`` to ``end_loc`` fits, or None."""
+    dur, dist = problem.matrix.duration_s, problem.matrix.distance_m
+    opens, closes = window
+    best: tuple[int, int] | None = None
+    for i in range(len(day.legs) + 1):
+        prev = day.legs[i - 1] if i > 0 else None
+        nxt = day.legs[i] if i < len(day.legs) else None
+        boarding = (
+            opens if prev is None else max(opens, prev.end + int(dur[prev.end_loc, school_loc]))
+        )
+        if boarding > closes:
+            continue
+        if nxt is not None and boarding + length + int(dur[end_loc, nxt.start_loc]) > nxt.start:
+            continue
+        empty = int(dist[prev.end_loc if prev else day.depot_loc, school_loc])
+        if best is None or (boarding, empty) < best:
+            best = (boarding, empty)
+    return best
+
+
+def plan_afternoon(
+    problem: Problem,
+    morning: Plan,
+    seconds: float = 1.0,
+    seed: int = 0,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> Plan:
+    """``morning`` with the runs home of every school that has a dismissal time added."""
+
+    def report(fraction: float, what: str) -> None:
+        if progress is not None:
+            progress(min(1.0, fraction), what)
+
+    began = time.monotonic()
+    back = transposed(problem)
+    rules = problem.rules
+    stop_pos = {s.id: i for i, s in enumerate(problem.stops)}
+    school_pos = {s.id: k for k, s in enumerate(problem.schools)}
+    unserved: list[Unserved] = []
+    notes: list[str] = []
+    routes: list[tuple[_Route, str]] = []  # (route, the bus that brought its pupils)
+    broken: dict[int, list[_Visit]] = defaultdict(list)
+    brought_by: dict[int, str] = {}  # id(visit) -> the morning bus, for re-routed visits
+    reversed_broken: Counter[int] = Counter()
+
+    # 1. Each morning trip backwards, when the way home keeps the ride limit.
+    for bus in morning.buses:
+        for trip in bus.trips:
+            k = school_pos.get(trip.school_id)
+            if k is None or problem.schools[k].dismissal is None:
+                continue
+            visits: list[_Visit] = []
+            whole = True
+            for v in trip.visits:
+                visit = _Visit(stop_pos[v.stop_id], v.boarded, v.pupil_ids)
+                shares = _shares(back, visit)
+                if not shares:
+                    unserved.append(_too_far(problem, visit))
+                whole = whole and shares == [visit]
+                visits.extend(shares)
+            if not visits:
+                continue
+            if whole and _feasible_route(back, k, visits):
+                routes.append((_Route(k, tuple(visits)), bus.bus_id))
+                continue
+            reversed_broken[k] += 1
+            for visit in visits:
+                broken[k].append(visit)
+                brought_by[id(visit)] = bus.bus_id
+
+    # 2. Broken runs are routed again, per school, with the morning's engine on the way home.
+    budget = max(0.1, seconds - (time.monotonic() - began)) * 0.8
+    total = sum(len(v) for v in broken.values()) or 1
+    for k, visits in sorted(broken.items()):
+        found = _route_school(
+            back, k, visits, budget * len(visits) / total, seed, workers, rules.max_ride_s
+        )
+        for route in found:
+            votes: Counter[str] = Counter()
+            for share in route.visits:  # _route_school hands back the visits it was given
+                votes[brought_by[id(share)]] += share.pupils
+            routes.append((route, votes.most_common(1)[0][0]))
+        notes.append(
+            f"school {problem.schools[k].id}: {reversed_broken[k]} morning trips reversed break "
+            f"the ride limit on the way home; their stops were routed again into "
+            f"{len(found)} afternoon trips"
+        )
+    report(0.5, "afternoon runs routed")
+
+    # 3. Runs onto buses, in order of dismissal: the morning bus first, then the nearest free.
+    types = {vt.id: i for i, vt in enumerate(problem.vehicle_types)}
+    left = {i: vt.count for i, vt in enumerate(problem.vehicle_types)}
+    days: list[_Day] = []
+    for bus in morning.buses:
+        t_index = types[bus.vehicle_type_id]
+        left[t_index] -= 1
+        legs = []
+        for trip in bus.trips:
+            school = problem.schools[school_pos[trip.school_id]]
+            legs.append(
+                _Leg(
+                    trip.visits[0].arrival,
+                    trip.school_arrival + school.unload_s,
+                    len(problem.depots) + len(problem.schools) + stop_pos[trip.visits[0].stop_id],
+                    len(problem.depots) + school_pos[trip.school_id],
+                )
+            )
+        depot = problem.depot_index(bus.depot_id)
+        days.append(_Day(bus.bus_id, t_index, depot, sorted(legs, key=lambda g: g.start), bus, []))
+    used = Counter(b.vehicle_type_id for b in morning.buses)
+    by_capacity = sorted(
+        range(len(problem.vehicle_types)),
+        key=lambda i: (problem.vehicle_types[i].capacity, problem.vehicle_types[i].cost_per_km),
+    )
+
+    def info(route: _Route) -> tuple[int, int, int, int, int]:
+        school = problem.schools[route.school_index]
+        assert school.dismissal is not None
+        load = sum(v.pupils for v in route.visits)
+        length = rules.dwell(load) + _route_duration(back, route.school_index, route.visits)
+        return school.dismissal, school.dismissal_window_s, load, length, route.school_index
+
+    # Two passes: first every run that fits the bus that brought its pupils, so that a run
+    # placed early does not take the slot another run needs on its own morning bus; then the
+    # rest on the nearest free bus or a bus not used yet.
+    ordered = sorted(routes, key=lambda r: (info(r[0])[0], -info(r[0])[3]))
+    pending: list[tuple[_Route, str]] = []
+    own = {day.bus_id: day for day in days}
+    for route, origin in ordered:
+        opens, width, _, length, _ = info(route)
+        end_loc = _stop_loc(problem, route.visits[0])  # the last stop of the way home
+        day = own[origin]
+        window = (opens, opens + width)
+        if problem.vehicle_types[day.type_index].capacity < info(route)[2]:
+            pending.append((route, origin))  # a re-routed run may outgrow the morning bus
+            continue
+        slot = _fit(problem, day, _school_loc(problem, route), end_loc, window, length)
+        if slot is None:
+            pending.append((route, origin))
+            continue
+        day.runs.append((route, slot[0]))
+        day.legs.append(_Leg(slot[0], slot[0] + length, _school_loc(problem, route), end_loc))
+        day.legs.sort(key=lambda g: g.start)
+    for route, _origin in pending:
+        opens, width, load, length, _ = info(route)
+        school_loc = _school_loc(problem, route)
+        end_loc = _stop_loc(problem, route.visits[0])
+        window = (opens, opens + width)
+        chosen: tuple[tuple[int, int], _Day] | None = None
+        for day in days:
+            if problem.vehicle_types[day.type_index].capacity < load:
+                continue
+            slot = _fit(problem, day, school_loc, end_loc, window, length)
+            if slot is None:
+                continue
+            key = (slot[1], slot[0])  # the shortest empty drive, then the earliest
+            if chosen is None or key < chosen[0]:
+                chosen = (key, day)
+        if chosen is None:
+            fresh = next(
+                (
+                    i
+                    for i in by_capacity
+                    if left[i] > 0 and problem.vehicle_types[i].capacity >= load
+                ),
+                None,
+            )
+            if fresh is None:
+                unserved.extend(_no_bus(problem, v) for v in route.visits)
+                continue
+            left[fresh] -= 1
+            vt = problem.vehicle_types[fresh]
+            used[vt.id] += 1
+            day = _Day(
+                f"{vt.id}-{used[vt.id]}", fresh, problem.depot_index(vt.depot_id), [], None, []
+            )
+            days.append(day)
+        else:
+            day = chosen[1]
+        slot = _fit(problem, day, school_loc, end_loc, window, length)
+        assert slot is not None
+        boarding = slot[0]
+        day.runs.append((route, boarding))
+        day.legs.append(_Leg(boarding, boarding + length, school_loc, end_loc))
+        day.legs.sort(key=lambda g: g.start)
+    report(0.9, "afternoon runs on buses")
+
+    # 4. The plan: each bus's runs home in time order, with their kilometres.
+    dist = problem.matrix.distance_m
+    buses: list[BusPlan] = []
+    for day in days:
+        runs = [_run(problem, r, b) for r, b in sorted(day.runs, key=lambda rb: rb[1])]
+        km, at = 0, day.depot_loc
+        for route, run in zip(
+            (r for r, _ in sorted(day.runs, key=lambda rb: rb[1])), runs, strict=True
+        ):
+            km += int(dist[at, _school_loc(problem, route)]) + run.distance_m
+            at = _stop_loc(problem, route.visits[0])
+        if runs:
+            km += int(dist[at, day.depot_loc])
+        if day.morning is not None:
+            buses.append(
+                dataclasses.replace(day.morning, afternoon=tuple(runs), afternoon_distance_m=km)
+            )
+        else:
+            vt = problem.vehicle_types[day.type_index]
+            buses.append(BusPlan(day.bus_id, vt.id, vt.depot_id, (), 0, tuple(runs), km))
+    report(1.0, "afternoon done")
+    return dataclasses.replace(
+        morning,
+        buses=tuple(buses),
+        notes=(*morning.notes, *notes),
+        afternoon_unserved=tuple(unserved),
+    )
+
+
+__all__ = ["plan_afternoon", "transposed"]
