@@ -156,6 +156,9 @@ KELESHEK: dict[str, Any] = {
     "ROAD_CIRCUITY": 1.3,
     "BUS_SPEED_KMH": 50.0,  # average on rural roads (unconfirmed)
     "MAX_RIDE_MIN": 60,  # longest ride of a pupil, dwell included (unconfirmed)
+    # From the first bell to the end of the last lesson when a school gives no dismissal time:
+    # six 45-minute lessons and their breaks (unconfirmed).
+    "SCHOOL_DAY_MIN": 330,
     "FORECAST_GROWTH_BOUND": 0.05,  # the Ministry bounds growth at +-5 %/year
     "PUBLIC_SUPPRESS_BELOW": 5,
     "CNY_KZT_RATE_DEFAULT": 70.0,

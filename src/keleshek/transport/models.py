@@ -43,6 +43,15 @@ class SchoolSchedule(Synthetic, models.Model):
     bell = models.TimeField(_("first bell"))
     margin_min = models.PositiveSmallIntegerField(_("arrive at least this early, min"), default=10)
     window_min = models.PositiveSmallIntegerField(_("arrival window, min"), default=25)
+    dismissal = models.TimeField(
+        _("last lesson ends"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "buses start boarding for the way home within the window after this time; "
+            "blank: the first bell plus the length of the school day (setting SCHOOL_DAY_MIN)"
+        ),
+    )
 
     class Meta:
         verbose_name = _("school bell time")
@@ -143,6 +152,11 @@ class Plan(TimeStamped):
     pupils_total = models.PositiveIntegerField(_("pupils needing transport"), default=0)
     pupils_served = models.PositiveIntegerField(_("pupils served"), default=0)
     unserved = models.JSONField(_("not served, with reasons"), default=list, blank=True)
+    afternoon_km = models.FloatField(_("bus-km per afternoon"), default=0)
+    pupils_home = models.PositiveIntegerField(_("pupils taken home"), default=0)
+    afternoon_unserved = models.JSONField(
+        _("not taken home, with reasons"), default=list, blank=True
+    )
     problems = models.JSONField(_("feasibility check"), default=list, blank=True)
 
     class Meta:
@@ -166,6 +180,9 @@ class Route(models.Model):
     longest_ride_min = models.FloatField(_("longest ride, min"))
     load = models.PositiveSmallIntegerField(_("largest load"))
     trips = models.JSONField(_("trips"))  # [{school, arrival, visits: [{stop, arrival, ...}]}]
+    # [{school, boarding, departure, visits: [{stop, arrival, alighted, load}]}]
+    afternoon = models.JSONField(_("afternoon trips"), default=list, blank=True)
+    afternoon_km = models.FloatField(_("km in the afternoon"), default=0)
 
     class Meta:
         verbose_name = _("route")

@@ -48,6 +48,11 @@ def max_ride_min() -> int:
     return int(_setting("MAX_RIDE_MIN", 60))
 
 
+def school_day_min() -> int:
+    """From the first bell to the end of the last lesson, when a school gives no dismissal."""
+    return int(_setting("SCHOOL_DAY_MIN", 330))
+
+
 def walking_limit_m() -> float:
     return _setting("WALKING_LIMIT_KM", 1.0) * 1000
 
@@ -297,14 +302,19 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
     schedules = {s.school_id: s for s in SchoolSchedule.objects.filter(school_id__in=school_ids)}
     institutions = {i.pk: i for i in Institution.objects.filter(pk__in=school_ids)}
     schools = []
+    school_day = school_day_min() * 60
     for sid in school_ids:
         inst = institutions[sid]
         sch = schedules.get(sid)
         bell = _seconds(sch.bell if sch else DEFAULT_BELL) + shift
         margin = (sch.margin_min if sch else 10) * 60
         window = (sch.window_min if sch else 25) * 60
+        # A later bell (what-if) moves the whole school day, the dismissal with it.
+        dismissal = _seconds(sch.dismissal) + shift if sch and sch.dismissal else bell + school_day
         schools.append(
-            School.from_bell(str(sid), inst.lon or 0.0, inst.lat or 0.0, bell, margin, window)
+            School.from_bell(
+                str(sid), inst.lon or 0.0, inst.lat or 0.0, bell, margin, window, 0, dismissal
+            )
         )
     per_stop: dict[int, list[str]] = defaultdict(list)
     without_stop: list[int] = []
@@ -498,6 +508,32 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
             }
             for t in bus.trips
         ]
+        afternoon = [
+            {
+                "school": t.school_id,
+                "x": school_xy[t.school_id][0],
+                "y": school_xy[t.school_id][1],
+                "school_name": built.school_names.get(t.school_id, t.school_id),
+                "boarding": clock(t.boarding),
+                "departure": clock(t.school_departure),
+                "ride_min": round(t.longest_ride_s / 60, 1),
+                "load": t.load,
+                "km": round(t.distance_m / 1000, 1),
+                "visits": [
+                    {
+                        "stop": v.stop_id,
+                        "name": built.stop_names.get(v.stop_id, v.stop_id),
+                        "x": stop_xy[v.stop_id][0],
+                        "y": stop_xy[v.stop_id][1],
+                        "arrival": clock(v.arrival),
+                        "alighted": v.alighted,
+                        "load": v.load_after,
+                    }
+                    for v in t.visits
+                ],
+            }
+            for t in bus.afternoon
+        ]
         routes.append(
             Route(
                 plan=plan,
@@ -507,12 +543,18 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
                 longest_ride_min=round(bus.longest_ride_s / 60, 1),
                 load=bus.load,
                 trips=trips,
+                afternoon=afternoon,
+                afternoon_km=round(bus.afternoon_distance_m / 1000, 2),
             )
         )
     Route.objects.bulk_create(routes)
     unserved = [
         {"pupil": pid, "code": code, "reason": reason}
         for pid, code, reason in route_explain.per_pupil(list(result.unserved))
+    ]
+    afternoon_unserved = [
+        {"pupil": pid, "code": code, "reason": reason}
+        for pid, code, reason in route_explain.per_pupil(list(result.afternoon_unserved))
     ]
     unserved += [
         {
@@ -528,6 +570,9 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
     plan.pupils_total = result.pupils_total + len(built.without_stop)
     plan.pupils_served = result.pupils_served
     plan.unserved = unserved
+    plan.afternoon_km = round(result.afternoon_distance_m / 1000, 2)
+    plan.pupils_home = result.pupils_home
+    plan.afternoon_unserved = afternoon_unserved
     plan.problems = problems
     plan.status = Plan.Status.DONE if not problems else Plan.Status.FAILED
     plan.save()

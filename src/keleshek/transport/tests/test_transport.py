@@ -182,3 +182,102 @@ def test_bad_input_on_the_pages_is_refused_with_a_message(client: Any) -> None:
     resp = client.post(f"/en/transport/{kato}/optimise/", {"seconds": "9999"}, follow=True)
     assert "time budget" in resp.content.decode()
     assert Plan.objects.count() == plans
+
+
+# --- afternoon runs home (ADR 0064) --------------------------------------------------------
+
+
+def _minutes(hhmm: str) -> int:
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def test_every_pupil_brought_in_the_morning_is_taken_home_after_the_dismissal() -> None:
+    from keleshek.transport.models import SchoolSchedule
+
+    day = settings.KELESHEK["SCHOOL_DAY_MIN"]
+    bells = {s.school_id: s for s in SchoolSchedule.objects.all()}
+    plans = list(Plan.objects.filter(is_current=True, base__isnull=True))
+    assert plans
+    for plan in plans:
+        assert plan.problems == []
+        assert plan.pupils_home > 0
+        assert plan.pupils_home + len(plan.afternoon_unserved) == plan.pupils_served
+        assert plan.afternoon_km > 0
+        for route in plan.routes.select_related("vehicle"):
+            for trip in route.afternoon:
+                schedule = bells[int(trip["school"])]
+                bell = schedule.bell.hour * 60 + schedule.bell.minute
+                assert _minutes(trip["boarding"]) >= bell + day
+                assert _minutes(trip["departure"]) >= _minutes(trip["boarding"])
+                assert trip["ride_min"] <= plan.params["max_ride_min"]
+                assert trip["load"] == sum(v["alighted"] for v in trip["visits"])
+                assert trip["visits"][-1]["load"] == 0
+                if route.vehicle is not None:
+                    assert trip["load"] <= route.vehicle.capacity
+
+
+def test_a_dismissal_time_set_by_the_coordinator_moves_the_runs_home(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    import datetime as dt
+
+    from keleshek.transport.models import SchoolSchedule
+
+    district = _district_with_riders()
+    schools = Rider.objects.filter(school__settlement__path__startswith=district.path).values(
+        "school"
+    )
+    SchoolSchedule.objects.filter(school__in=schools).update(dismissal=dt.time(15, 40))
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = services.plan_create(
+            territory=district, name="late", params={"seconds": 1, "max_ride_min": 60}, user=None
+        )
+    plan.refresh_from_db()
+    assert plan.status == Plan.Status.DONE
+    assert plan.problems == []
+    boardings = [t["boarding"] for r in plan.routes.all() for t in r.afternoon]
+    assert boardings
+    assert all("15:40" <= b <= "16:05" for b in boardings)  # within the 25-minute window
+
+
+def test_the_plan_page_and_the_route_sheets_list_morning_and_afternoon_trips(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keleshek.accounts.models import User
+
+    coordinator = User.objects.get(username="transport")
+    district = coordinator.territory
+    plan = Plan.objects.get(territory=district, is_current=True)
+    route = next(r for r in plan.routes.all() if r.trips and r.afternoon)
+    _login(client, "transport")
+    page = client.get(f"/ru/transport/{district.kato}/plans/{plan.pk}/").content.decode()
+    assert "Утро: в школу" in page
+    assert "После уроков: по домам" in page
+    assert f"{route.afternoon[0]['boarding']}, отправление {route.afternoon[0]['departure']}" in (
+        page
+    )
+    rendered: list[str] = []
+
+    class FakeHTML:  # the PDF's text is compressed; read the HTML WeasyPrint is given
+        def __init__(self, string: str, base_url: str) -> None:
+            rendered.append(string)
+
+        def write_pdf(self) -> bytes:
+            return b"%PDF-1.7 fake"
+
+    monkeypatch.setattr("weasyprint.HTML", FakeHTML)
+    expected = {
+        "ru": ("Утро: в школу", "После уроков: по домам", "выходят"),
+        "kk": ("Таңертең: мектепке", "Сабақтан кейін: үйге", "түседі"),
+    }
+    for lang, words in expected.items():
+        pdf = client.get(
+            f"/ru/transport/{district.kato}/plans/{plan.pk}/route-sheets.pdf?lang={lang}"
+        )
+        assert pdf.status_code == 200
+        html = rendered.pop()
+        for word in words:
+            assert word in html
+        stop = route.afternoon[0]["visits"][0]
+        assert f'<td>{stop["arrival"]}</td><td class="num">{stop["alighted"]}</td>' in html
