@@ -39,6 +39,8 @@ from keleshek.routing.model import (
     Matrix,
     Plan,
     Problem,
+    School,
+    StopVisit,
     Unserved,
 )
 from keleshek.routing.solver import _feasible_route, _Route, _route_duration, _route_school, _Visit
@@ -143,6 +145,28 @@ def _no_bus(problem: Problem, visit: _Visit) -> Unserved:
     )
 
 
+def _after_arrival(school: School, arrival: int) -> bool:
+    """Whether the runs home can start after these pupils arrived in the morning."""
+    assert school.dismissal is not None
+    return school.dismissal + school.dismissal_window_s >= arrival + school.unload_s
+
+
+def _before_arrival(school: School, arrival: int, visit: StopVisit) -> Unserved:
+    assert school.dismissal is not None
+    detail = (
+        f"school {school.id}: the runs home start by "
+        f"{clock(school.dismissal + school.dismissal_window_s)}, the pupils arrive at "
+        f"{clock(arrival)}; check the dismissal time"
+    )
+    return Unserved(
+        visit.stop_id,
+        visit.boarded,
+        "school_window_impossible",
+        f"the school's dismissal is before its pupils arrive: {detail}",
+        visit.pupil_ids,
+    )
+
+
 def _shares(back: Problem, visit: _Visit) -> list[_Visit]:
     """The visit as it is when one afternoon visit can drop all its pupils within the ride
     limit, else divided (``split.visit_limit`` on the transposed problem); [] if nobody fits."""
@@ -217,6 +241,12 @@ def plan_afternoon(
         for trip in bus.trips:
             k = school_pos.get(trip.school_id)
             if k is None or problem.schools[k].dismissal is None:
+                continue
+            if not _after_arrival(problem.schools[k], trip.school_arrival):
+                school = problem.schools[k]
+                unserved.extend(
+                    _before_arrival(school, trip.school_arrival, v) for v in trip.visits
+                )
                 continue
             visits: list[_Visit] = []
             whole = True

@@ -32,6 +32,8 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
     home: Counter[str] = Counter()  # pupils dropped off per stop in the afternoon
     home_pupils: Counter[str] = Counter()
     morning_pupils: dict[str, str] = {}  # pupil -> stop, of those brought in the morning
+    arrived: dict[str, int] = {}  # pupil -> when the morning bus reached the school
+    leaves: dict[str, int] = {}  # pupil -> when boarding for home starts
 
     for bus in plan.buses:
         name = f"bus {bus.bus_id}"
@@ -97,6 +99,7 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
                 errors.append(
                     f"{where}: load {load} (reported {trip.load}), capacity {vt.capacity}"
                 )
+            arrived.update({p: trip.school_arrival for v in trip.visits for p in v.pupil_ids})
             for v in trip.visits:
                 ride = trip.school_arrival - v.arrival
                 if ride > rules.max_ride_s:
@@ -110,7 +113,7 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
             errors.append(
                 f"{name}: reports {bus.distance_m} m for the day, the roads give {day_km} m"
             )
-        errors += _check_afternoon(problem, bus, vt.capacity, home, home_pupils)
+        errors += _check_afternoon(problem, bus, vt.capacity, home, home_pupils, leaves)
         errors += _check_overlaps(problem, bus)
 
     for type_id, used in per_type.items():
@@ -129,11 +132,21 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
         if times != 1:
             errors.append(f"pupil {pupil} appears {times} times")
     errors += _check_home_pupils(problem, plan, boarded, home, home_pupils, morning_pupils)
+    for pupil, boarding in leaves.items():
+        if pupil in arrived and boarding < arrived[pupil]:
+            errors.append(
+                f"pupil {pupil} boards for home at {boarding}, before arriving at {arrived[pupil]}"
+            )
     return errors
 
 
 def _check_afternoon(
-    problem: Problem, bus: BusPlan, capacity: int, home: Counter[str], pupils: Counter[str]
+    problem: Problem,
+    bus: BusPlan,
+    capacity: int,
+    home: Counter[str],
+    pupils: Counter[str],
+    leaves: dict[str, int],
 ) -> list[str]:
     """The runs home of one bus: dismissal, boarding and alighting times, roads in the
     school-to-stop direction, load, ride time, kilometres."""
@@ -189,6 +202,7 @@ def _check_afternoon(
                 )
             home[v.stop_id] += v.alighted
             pupils.update(v.pupil_ids)
+            leaves.update(dict.fromkeys(v.pupil_ids, trip.boarding))
             prev, prev_departure = loc, v.departure
         alighted = sum(v.alighted for v in trip.visits)
         if load != 0 or alighted != trip.load or trip.load > capacity:

@@ -234,3 +234,17 @@ def test_the_checker_rejects_a_tampered_afternoon() -> None:
     found = check_plan(problem, forgotten)
     assert "stop a1: 10 pupils to take home, 0 accounted for" in found
     assert "pupil a0 came in the morning and is not taken home" in found
+
+
+def test_a_dismissal_before_the_pupils_arrive_is_explained_not_planned() -> None:
+    problem = two_shifts()
+    wrong = dataclasses.replace(problem.schools[1], dismissal=12 * H)  # before the 13:10 arrival
+    problem = dataclasses.replace(problem, schools=(problem.schools[0], wrong))
+    plan = solve(problem, seconds=0.5, workers=1)
+    assert check_plan(problem, plan) == []
+    assert [t.school_id for t in plan.afternoon_trips] == ["A1"]
+    (left,) = plan.afternoon_unserved
+    assert (left.stop_id, left.code, left.pupils) == ("b1", "school_window_impossible", 10)
+    assert left.reason.endswith(
+        "the runs home start by 12:20, the pupils arrive at 13:10; check the dismissal time"
+    )
