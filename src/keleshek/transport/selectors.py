@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from keleshek.core.scoping import scope_for, scope_queryset
+from keleshek.institutions.models import Institution
 from keleshek.territory.models import Territory
 
-from .models import Plan, Rider, Stop
+from .models import Plan, Rider, Stop, Vehicle
 
 ROLES = frozenset(
     {"regional_admin", "regional_analyst", "auditor", "district_officer", "transport_coordinator"}
@@ -62,3 +63,32 @@ def district_summary(district: Territory) -> dict[str, Any]:
 
 def plans_for(district: Territory) -> QuerySet[Plan]:
     return Plan.objects.filter(territory=district).select_related("job", "base")
+
+
+def fleet_for(district: Territory) -> QuerySet[Vehicle]:
+    """The vehicles the optimiser may use in a district (those marked available)."""
+    return Vehicle.objects.filter(territory__path__startswith=district.path).order_by("code")
+
+
+def bell_schools(district: Territory) -> QuerySet[Institution]:
+    """The district's schools, and any institution of the district that riders or stops name."""
+    inside = {"school__settlement__path__startswith": district.path}
+    return (
+        Institution.objects.filter(settlement__path__startswith=district.path)
+        .filter(
+            Q(kind=Institution.Kind.SCHOOL)
+            | Q(pk__in=Rider.objects.filter(**inside).values("school"))
+            | Q(pk__in=Stop.objects.filter(**inside).values("school"))
+        )
+        .select_related("settlement")
+        .order_by("name_ru", "pk")
+    )
+
+
+def riders_per_school(district: Territory) -> dict[int, int]:
+    rows = (
+        Rider.objects.filter(school__settlement__path__startswith=district.path)
+        .values("school")
+        .annotate(n=Count("pk"))
+    )
+    return {r["school"]: r["n"] for r in rows}

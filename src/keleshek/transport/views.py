@@ -1,4 +1,5 @@
-"""The transport coordinator's pages: who rides and why, stops, optimise, what-if, route sheets."""
+"""The transport coordinator's pages: who rides and why, stops, the fleet, bell times,
+optimise, what-if, route sheets."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from keleshek.territory.models import Territory
 
 from . import selectors, services
 from .charts import plan_svg
-from .models import Plan, Route, Stop
+from .forms import ScheduleForm, VehicleForm
+from .models import Plan, Route, SchoolSchedule, Stop, Vehicle
 
 
 def _district(request: HttpRequest, kato: str) -> Territory:
@@ -32,6 +34,11 @@ def _district(request: HttpRequest, kato: str) -> Territory:
     if district is None:
         raise Http404
     return district
+
+
+def _data(request: HttpRequest) -> Any:
+    """A form's data: the POST body (even empty, so that it is validated), or None on GET."""
+    return request.POST if request.method == "POST" else None
 
 
 def _require_change(request: HttpRequest) -> None:
@@ -167,6 +174,120 @@ def stop_edit(request: HttpRequest, kato: str, pk: int | None = None) -> HttpRes
         "transport/stop_form.html",
         {"district": d, "stop": stop, "schools": schools, "error": error},
         status=400 if error else 200,
+    )
+
+
+@login_required
+def fleet(request: HttpRequest, kato: str) -> HttpResponse:
+    d = _district(request, kato)
+    page = Paginator(selectors.fleet_for(d), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "transport/fleet.html",
+        {"district": d, "page": page, "can_change": selectors.can_change(request.user)},
+    )
+
+
+@login_required
+def vehicle_edit(request: HttpRequest, kato: str, pk: int | None = None) -> HttpResponse:
+    d = _district(request, kato)
+    _require_change(request)
+    vehicle = get_object_or_404(selectors.fleet_for(d), pk=pk) if pk else Vehicle(territory=d)
+    code = vehicle.code
+    form = VehicleForm(_data(request), instance=vehicle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.vehicle_save(form.save(commit=False))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("vehicle %(code)s saved; the next optimisation uses it") % {"code": saved.code},
+            )
+            return redirect("transport:fleet", kato=kato)
+    return render(
+        request,
+        "transport/vehicle_form.html",
+        {"district": d, "form": form, "code": code},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def vehicle_available(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
+    d = _district(request, kato)
+    _require_change(request)
+    vehicle = get_object_or_404(selectors.fleet_for(d), pk=pk)
+    value = request.POST.get("available")
+    if value not in ("0", "1"):
+        messages.error(request, _("say whether the vehicle is available"))
+        return redirect("transport:fleet", kato=kato)
+    services.vehicle_set_available(vehicle, available=value == "1")
+    if value == "1":
+        messages.success(request, _("%(code)s is available again") % {"code": vehicle.code})
+    else:
+        messages.success(
+            request, _("%(code)s is out of service; plans leave it out") % {"code": vehicle.code}
+        )
+    return redirect("transport:fleet", kato=kato)
+
+
+@login_required
+def bells(request: HttpRequest, kato: str) -> HttpResponse:
+    d = _district(request, kato)
+    page = Paginator(selectors.bell_schools(d), 100).get_page(request.GET.get("page"))
+    schools = list(page.object_list)
+    schedules = {
+        s.school_id: s for s in SchoolSchedule.objects.filter(school__in=[i.pk for i in schools])
+    }
+    counts = selectors.riders_per_school(d)
+    rows = [(i, schedules.get(i.pk), counts.get(i.pk, 0)) for i in schools]
+    return render(
+        request,
+        "transport/bells.html",
+        {
+            "district": d,
+            "page": page,
+            "rows": rows,
+            "default": services.schedule_defaults(None),
+            "school_day_min": services.school_day_min(),
+            "can_change": selectors.can_change(request.user),
+        },
+    )
+
+
+@login_required
+def bell_edit(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
+    d = _district(request, kato)
+    _require_change(request)
+    school = get_object_or_404(selectors.bell_schools(d), pk=pk)
+    stored = SchoolSchedule.objects.filter(school=school).first()
+    form = ScheduleForm(_data(request), instance=stored or services.schedule_defaults(school))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schedule_save(form.save(commit=False))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("bell time of %(school)s saved; the next optimisation uses it")
+                % {"school": school.name},
+            )
+            return redirect("transport:bells", kato=kato)
+    return render(
+        request,
+        "transport/bell_form.html",
+        {
+            "district": d,
+            "school": school,
+            "form": form,
+            "is_new": stored is None,
+            "school_day_min": services.school_day_min(),
+        },
+        status=400 if form.errors else 200,
     )
 
 
