@@ -428,8 +428,12 @@ def verdict(rows: list[Row]) -> list[str]:
 
     return [
         f"- Fewer bus-km than OR-Tools: {mark(len(fewer) == len(same) and bool(same))} on the "
-        f"districts where both serve the same pupils ({len(fewer)} of {len(same)}: "
-        + ", ".join(f"{r.district} {r.ours.km:.1f} vs {r.ortools.km:.1f} km" for r in same)
+        f"districts where both serve the same pupils (fewer on {len(fewer)} of {len(same)}; "
+        + ", ".join(
+            f"{r.district} {r.ours.km:.1f} vs {r.ortools.km:.1f} km"
+            + (" ✓" if r in fewer else " ✗")
+            for r in same
+        )
         + f"); OR-Tools serves fewer pupils in {behind}"
         f" of {len(rows)} districts. Ahead or equal on (pupils served, buses, km) in "
         f"{len(ahead)} of {len(rows)} districts.",
