@@ -304,3 +304,41 @@ def test_support_api_exact(world: dict[str, Any], role: str) -> None:
     assert detail.status_code == (200 if regional else 404)
     cov = c.get("/api/v1/support/coverage?programme=meals&year=2025")
     assert cov.status_code == 200
+
+
+TRANSPORT_PAGES = ("", "riders/", "stops/", "fleet/", "bells/")
+TRANSPORT_DISTRICT_ROLES = ("district_officer", "transport_coordinator")
+
+
+def test_transport_pages_by_role_and_district(world: dict[str, Any]) -> None:
+    """Exact layer for the transport pages, with real districts (the generic walk can only
+    use a dummy code): who is served, who is refused, and that a district-scoped user gets
+    404 for another district; reading the riders (children) is audited."""
+    from keleshek.transport.selectors import ROLES
+
+    reg = world["reg"]
+    inside, outside = reg.district.kato, reg.uk.kato
+    failures: list[str] = []
+    for name, user in world["users"].items():
+        c = client(user)
+        for kato in (inside, outside):
+            for page in TRANSPORT_PAGES:
+                url = f"/en/transport/{kato}/{page}"
+                audited = AuditEntry.objects.filter(action="read_personal").count()
+                resp = c.get(url)
+                if user is None:
+                    expected = {302}
+                elif name not in ROLES:
+                    expected = {403}
+                elif name in TRANSPORT_DISTRICT_ROLES and kato == outside:
+                    expected = {404}
+                else:
+                    expected = {200}
+                if resp.status_code not in expected:
+                    failures.append(f"GET {url} as {name}: {resp.status_code}, not {expected}")
+                if user is None and not _is_login_redirect(resp):
+                    failures.append(f"GET {url} as anonymous: not sent to log in")
+                after = AuditEntry.objects.filter(action="read_personal").count()
+                if page == "riders/" and resp.status_code == 200 and after != audited + 1:
+                    failures.append(f"GET {url} as {name}: riders read not audited")
+    assert failures == []
