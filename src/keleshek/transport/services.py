@@ -389,9 +389,11 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
             "-capacity", "code"
         )
     )
-    remove = int(params.get("remove_buses", 0))
+    remove = int(params.get("remove_buses", 0))  # plans made before "max_buses"
     if remove:
         vehicles = vehicles[: max(0, len(vehicles) - remove)]
+    if params.get("max_buses") is not None:
+        vehicles = vehicles[: int(params["max_buses"])]  # the largest buses stay
     depots: dict[str, Depot] = {}
     types: dict[str, list[Vehicle]] = defaultdict(list)
     for v in vehicles:
@@ -541,7 +543,10 @@ def whatif_params(base: Plan, scenario: dict[str, Any]) -> dict[str, Any]:
     params = dict(base.params)
     kind = scenario.get("kind")
     if kind == "one_bus_fewer":
-        params["remove_buses"] = int(params.get("remove_buses", 0)) + 1
+        # one bus fewer than the plan USES (a fleet with spare buses would otherwise give the
+        # same plan again): the plan must do with the rest, or say whom it cannot carry
+        used = min(base.buses, int(params.get("max_buses", base.buses)))
+        params["max_buses"] = max(0, used - 1)
     elif kind == "later_bell":
         params["bell_shift_min"] = int(params.get("bell_shift_min", 0)) + int(
             scenario.get("minutes", 15)
