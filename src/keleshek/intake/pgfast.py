@@ -26,6 +26,9 @@ from django.db import DatabaseError, connection
 
 from .readers import Table, max_line_bytes
 from .registry import (
+    _FALSE,
+    _TRUE,
+    FORMULA_PREFIXES,
     Bin,
     Bool,
     Choice,
@@ -121,8 +124,6 @@ _W2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 _DATE_ISO = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$"
 _DATE_DMY = r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$"
 _FLOAT_RE = r"^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$"
-_TRUE = ("1", "true", "yes", "y", "да", "д", "иә", "ия", "и", "+")
-_FALSE = ("0", "false", "no", "n", "нет", "н", "жоқ", "ж", "-")
 
 
 def _trim(cell: str) -> str:
@@ -137,7 +138,8 @@ def _plan(col: Column, v: str, h: str) -> CellPlan:
         x = f"{h}x"
         unquote = (
             f"CASE WHEN left({v}, 1) = chr(39) AND substr({v}, 2, 1) IN "
-            f"('-', '=', '+', '@', chr(9), chr(13)) THEN substr({v}, 2) ELSE {v} END"
+            f"({', '.join(f'chr({ord(c)})' for c in FORMULA_PREFIXES)}) "
+            f"THEN substr({v}, 2) ELSE {v} END"
         )
         return CellPlan(
             value=x,
@@ -209,7 +211,8 @@ def _plan(col: Column, v: str, h: str) -> CellPlan:
         )
     if isinstance(t, Bool):
         b = f"{h}b"
-        true, false = (", ".join(_lit(x) for x in xs) for xs in (_TRUE, _FALSE))
+        # the words the Python type accepts (registry.py), in a stable order
+        true, false = (", ".join(_lit(x) for x in sorted(xs)) for xs in (_TRUE, _FALSE))
         expr = (
             f"CASE WHEN lower({v}) IN ({true}) THEN TRUE "
             f"WHEN lower({v}) IN ({false}) THEN FALSE END"

@@ -598,25 +598,31 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
     clock = route_explain.clock
     stop_xy = {st.id: (st.x, st.y) for st in built.problem.stops}
     school_xy = {sc.id: (sc.x, sc.y) for sc in built.problem.schools}
+
+    def at_school(school_id: str) -> dict[str, Any]:
+        """The school's part of a stored trip, morning or afternoon."""
+        x, y = school_xy[school_id]
+        name = built.school_names.get(school_id, school_id)
+        return {"school": school_id, "x": x, "y": y, "school_name": name}
+
+    def at_stop(stop_id: str) -> dict[str, Any]:
+        """The stop's part of a stored visit, morning or afternoon."""
+        x, y = stop_xy[stop_id]
+        return {"stop": stop_id, "name": built.stop_names.get(stop_id, stop_id), "x": x, "y": y}
+
     for n, bus in enumerate(result.buses, start=1):
         free = pool.get(bus.vehicle_type_id) or []
         vehicle_id = free.pop(0) if free else None
         trips = [
             {
-                "school": t.school_id,
-                "x": school_xy[t.school_id][0],
-                "y": school_xy[t.school_id][1],
-                "school_name": built.school_names.get(t.school_id, t.school_id),
+                **at_school(t.school_id),
                 "arrival": clock(t.school_arrival),
                 "ride_min": round(t.longest_ride_s / 60, 1),
                 "load": t.load,
                 "km": round(t.distance_m / 1000, 1),
                 "visits": [
                     {
-                        "stop": v.stop_id,
-                        "name": built.stop_names.get(v.stop_id, v.stop_id),
-                        "x": stop_xy[v.stop_id][0],
-                        "y": stop_xy[v.stop_id][1],
+                        **at_stop(v.stop_id),
                         "arrival": clock(v.arrival),
                         "boarded": v.boarded,
                         "load": v.load_after,
@@ -628,10 +634,7 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
         ]
         afternoon = [
             {
-                "school": t.school_id,
-                "x": school_xy[t.school_id][0],
-                "y": school_xy[t.school_id][1],
-                "school_name": built.school_names.get(t.school_id, t.school_id),
+                **at_school(t.school_id),
                 "boarding": clock(t.boarding),
                 "departure": clock(t.school_departure),
                 "ride_min": round(t.longest_ride_s / 60, 1),
@@ -639,10 +642,7 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
                 "km": round(t.distance_m / 1000, 1),
                 "visits": [
                     {
-                        "stop": v.stop_id,
-                        "name": built.stop_names.get(v.stop_id, v.stop_id),
-                        "x": stop_xy[v.stop_id][0],
-                        "y": stop_xy[v.stop_id][1],
+                        **at_stop(v.stop_id),
                         "arrival": clock(v.arrival),
                         "alighted": v.alighted,
                         "load": v.load_after,
