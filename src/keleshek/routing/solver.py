@@ -114,17 +114,37 @@ def _route_duration(problem: Problem, school_index: int, visits: Sequence[_Visit
     return total + int(m[loc[-1], len(problem.depots) + school_index])
 
 
+def _start_depot(problem: Problem, school_loc: int) -> int | None:
+    """The matrix index of the depot (of a bus of the fleet) nearest the school."""
+    used = {vt.depot_id for vt in problem.vehicle_types if vt.count > 0}
+    options = [problem.depot_index(d) for d in sorted(used)]
+    if not options:
+        return None
+    return min(options, key=lambda d: int(problem.matrix.distance_m[d, school_loc]))
+
+
 def _school_data(
-    problem: Problem, school_index: int, visits: Sequence[_Visit], cap: int
+    problem: Problem,
+    school_index: int,
+    visits: Sequence[_Visit],
+    cap: int,
+    start_from_depot: bool = True,
 ) -> pyvrp.ProblemData:
     n_dep, n_sch = len(problem.depots), len(problem.schools)
     school_loc = n_dep + school_index
     locs = [school_loc] + [n_dep + n_sch + v.stop_index for v in visits]
     dist = problem.matrix.distance_m[np.ix_(locs, locs)].astype(np.int64)
     dur = problem.matrix.duration_s[np.ix_(locs, locs)].astype(np.int64)
-    # The bus appears at its first stop: the leg from the school (the PyVRP depot) is free.
-    dist[0, :] = 0
+    # The bus appears at its first stop: the leg from the school (the PyVRP depot) takes no
+    # time. With ``start_from_depot`` its length is the run from the bus depot nearest the
+    # school, what a bus starting its day with this trip drives first, so routes begin where
+    # the buses come from; otherwise it is free, which suits trips chained after another.
     dur[0, :] = 0
+    depot = _start_depot(problem, school_loc)
+    if start_from_depot and depot is not None:
+        dist[0, :] = problem.matrix.distance_m[depot, locs]
+    else:
+        dist[0, :] = 0
     np.fill_diagonal(dist, 0)
     np.fill_diagonal(dur, 0)
     cheapest = min(v.cost_per_km for v in problem.vehicle_types if v.count > 0) or 1.0
@@ -182,11 +202,12 @@ def _route_school(
     seed: int,
     workers: int,
     cap: int,
+    start_from_depot: bool = True,
 ) -> list[_Route]:
     """Routes for one school, none longer than ``cap`` seconds (at most the ride limit)."""
     if len(visits) == 1:
         return [_Route(school_index, (visits[0],))]
-    data = _school_data(problem, school_index, visits, cap)
+    data = _school_data(problem, school_index, visits, cap, start_from_depot)
     routes, _, _ = parallel_search(
         data, seconds, seed=seed, workers=workers, epochs=1 if workers == 1 else 2
     )
@@ -210,12 +231,12 @@ def _set_job_problem(problem: Problem) -> None:
     _JOB_PROBLEM = problem
 
 
-def _route_school_job(args: tuple[int, list[_Visit], float, int, int]) -> list[_Route]:
+def _route_school_job(args: tuple[int, list[_Visit], float, int, int, bool]) -> list[_Route]:
     # The problem reaches the workers once, through the pool's initializer: pickling its
     # matrices with every school's job cost more than the routing itself on 2,000 stops.
     assert _JOB_PROBLEM is not None
-    school_index, visits, seconds, seed, cap = args
-    return _route_school(_JOB_PROBLEM, school_index, visits, seconds, seed, 1, cap)
+    school_index, visits, seconds, seed, cap, from_depot = args
+    return _route_school(_JOB_PROBLEM, school_index, visits, seconds, seed, 1, cap, from_depot)
 
 
 # --- stage 2: chaining trips into bus days ----------------------------------------------------
@@ -516,6 +537,7 @@ def _route_all(
     problem: Problem,
     jobs: list[tuple[int, list[_Visit]]],
     cap: int,
+    from_depot: bool,
     budget: float,
     seed: int,
     workers: int,
@@ -527,14 +549,14 @@ def _route_all(
         done = 0
         for k, visits in jobs:
             share = budget * len(visits) / total_visits
-            out[k] = _route_school(problem, k, visits, share, seed, workers, cap)
+            out[k] = _route_school(problem, k, visits, share, seed, workers, cap, from_depot)
             done += len(visits)
             report(done / total_visits, f"routes for school {problem.schools[k].id}")
     elif jobs:
         # Many schools: the cores share the schools, each school a one-core PyVRP run with a
         # budget in proportion to its stops (the cores run in parallel, hence x workers).
         args = [
-            (k, visits, budget * workers * len(visits) / total_visits, seed, cap)
+            (k, visits, budget * workers * len(visits) / total_visits, seed, cap, from_depot)
             for k, visits in jobs
         ]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -589,20 +611,23 @@ def solve(
     notes: list[str] = []
     jobs = [(k, _visits_for(problem, idx, notes)) for k, idx in sorted(by_school.items())]
 
-    # 80 % of the budget routes the schools (the longest-route variant gets the largest
-    # share: it is the one most often kept); the rest chains and selects.
-    weights = [2.0] + [1.0] * (len(caps) - 1)
+    # 80 % of the budget routes the schools; the rest chains and selects. The full-length
+    # routes are built twice: once costing the run from the depot to the first stop (a bus
+    # whose day is this one trip: fewer km), once with that run free (trips that follow
+    # another on the same bus: they chain more easily); shorter caps only the latter.
+    plan = [(caps[0], True, 1.5), (caps[0], False, 1.0)] + [(c, False, 1.0) for c in caps[1:]]
+    weights = [w for _, _, w in plan]
     routing_total = max(0.1, (deadline - began) * 0.8 - (time.monotonic() - began))
     variants: list[dict[int, list[_Route]]] = []
     done_weight = 0.0
-    for cap, weight in zip(caps, weights, strict=True):
+    for cap, from_depot, weight in plan:
         budget = routing_total * weight / sum(weights)
         base = 0.8 * done_weight / sum(weights)
 
         def sub(f: float, what: str, base: float = base, weight: float = weight) -> None:
             report(base + 0.8 * f * weight / sum(weights), what)
 
-        variants.append(_route_all(problem, jobs, cap, budget, seed, workers, sub))
+        variants.append(_route_all(problem, jobs, cap, from_depot, budget, seed, workers, sub))
         done_weight += weight
 
     report(0.8, "chaining trips into bus days")

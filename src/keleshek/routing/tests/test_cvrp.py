@@ -78,3 +78,32 @@ def test_the_routing_core_imports_no_django() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_cvrp_search_uses_the_short_late_acceptance_history(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The CVRP contract runs PyVRP with the measured history length (ADR 0010, addendum);
+    the school routes keep PyVRP's default."""
+    import pyvrp
+
+    from keleshek.routing import cvrp
+
+    seen: list[int] = []
+    real_solve = pyvrp.solve
+
+    def spy(*args: object, **kwargs: object) -> object:
+        params = kwargs["params"]
+        assert isinstance(params, pyvrp.SolveParams)
+        seen.append(params.ils.history_length)
+        return real_solve(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cvrp.pyvrp, "solve", spy)
+    inst = load_instance(DATA / "A-n32-k5.vrp")
+    solution = cvrp.solve_cvrp(inst, 0.5, workers=1, epochs=1)
+    assert seen == [cvrp.CVRP_HISTORY]
+    assert cvrp.CVRP_HISTORY != 300
+    assert check_routes(inst, solution.routes) == []
+    seen.clear()
+    cvrp.parallel_search(cvrp.to_problem_data(inst), 0.3, workers=1, epochs=1)
+    assert seen == [300]  # PyVRP's own default, untouched for the school routes

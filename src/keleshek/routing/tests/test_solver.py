@@ -234,3 +234,27 @@ def test_walking_limit_helper() -> None:
 def test_school_window_from_the_bell() -> None:
     school = School.from_bell("S", 0, 0, bell=8 * H + 1800, margin_s=600, window_s=1200)
     assert (school.earliest_arrival, school.latest_arrival) == (8 * H, 8 * H + 1200)
+
+
+def test_a_trip_starts_where_the_bus_comes_from() -> None:
+    """One school on a line with its bus yard 2 km east: a1 1 km west, b1 500 m east.
+    a1, b1, school is the shorter trip (2.0 km against 2.5 km), but the bus drives from the
+    yard: yard, b1, a1, school, yard is 6.0 km and yard, a1, b1, school, yard 7.0 km."""
+    school = School("S", 0, 0, 7 * H + 1800, 7 * H + 2700)
+    problem = build_problem(
+        [Depot("yard", 2_000, 0)],
+        [VehicleType("bus", capacity=40, count=1, depot_id="yard")],
+        [school],
+        [
+            Stop("a1", -1_000, 0, "S", 5, ids("a", 5)),
+            Stop("b1", 500, 0, "S", 5, ids("b", 5)),
+        ],
+        RULES,
+        PROVIDER,
+    )
+    plan = solve(problem, seconds=0.5, workers=1)
+    assert check_plan(problem, plan) == []
+    (bus,) = plan.buses
+    (trip,) = bus.trips
+    assert [v.stop_id for v in trip.visits] == ["b1", "a1"]
+    assert bus.distance_m == 6_000
