@@ -615,12 +615,12 @@ def solve(
     # routes are built twice: once costing the run from the depot to the first stop (a bus
     # whose day is this one trip: fewer km), once with that run free (trips that follow
     # another on the same bus: they chain more easily); shorter caps only the latter.
-    plan = [(caps[0], True, 1.5), (caps[0], False, 1.0)] + [(c, False, 1.0) for c in caps[1:]]
-    weights = [w for _, _, w in plan]
+    recipe = [(caps[0], True, 1.5), (caps[0], False, 1.0)] + [(c, False, 1.0) for c in caps[1:]]
+    weights = [w for _, _, w in recipe]
     routing_total = max(0.1, (deadline - began) * 0.8 - (time.monotonic() - began))
     variants: list[dict[int, list[_Route]]] = []
     done_weight = 0.0
-    for cap, from_depot, weight in plan:
+    for cap, from_depot, weight in recipe:
         budget = routing_total * weight / sum(weights)
         base = 0.8 * done_weight / sum(weights)
 
