@@ -3,8 +3,9 @@
 Read-only. Every endpoint needs an authenticated user (bearer token or session) with a
 transport role, and answers only districts in the user's scope
 (``selectors.districts_for``): a district or plan outside it is a 404, as if it did not exist.
-Routes show stops, arrival times and loads; never a pupil's name or id (the plan's list of
-unserved pupils is summarised by reason).
+Routes show stops, arrival times and loads, in the morning and on the runs home after the
+last lesson; never a pupil's name or id (the plan's lists of pupils not served and not taken
+home are summarised by reason).
 
 No ``from __future__ import annotations`` here: django-ninja reads the annotations at runtime.
 """
@@ -53,10 +54,18 @@ class PlanOut(Schema):
         description="pupils not served, counted by reason code"
     )
     feasibility_problems: int = Field(description="0 when the independent check passed")
+    afternoon_distance_km: float = Field(description="bus-km of the runs home, school to depot")
+    pupils_home: int = Field(description="pupils brought in the morning and taken home")
+    not_home_by_reason: dict[str, int] = Field(
+        description="pupils brought in the morning but not taken home, counted by reason code"
+    )
+
+
+def _by_reason(rows: list[dict[str, Any]] | None) -> dict[str, int]:
+    return dict(sorted(Counter(str(u.get("code", "")) for u in rows or []).items()))
 
 
 def _plan_out(plan: Plan, kato: str) -> PlanOut:
-    reasons = Counter(str(u.get("code", "")) for u in plan.unserved or [])
     return PlanOut(
         id=plan.pk,
         district_kato=kato,
@@ -71,8 +80,11 @@ def _plan_out(plan: Plan, kato: str) -> PlanOut:
         longest_ride_min=plan.longest_ride_min,
         pupils_needing=plan.pupils_total,
         pupils_served=plan.pupils_served,
-        unserved_by_reason=dict(sorted(reasons.items())),
+        unserved_by_reason=_by_reason(plan.unserved),
         feasibility_problems=len(plan.problems or []),
+        afternoon_distance_km=plan.afternoon_km,
+        pupils_home=plan.pupils_home,
+        not_home_by_reason=_by_reason(plan.afternoon_unserved),
     )
 
 
@@ -96,14 +108,37 @@ class TripOut(Schema):
     stops: list[VisitOut]
 
 
+class DropOffOut(Schema):
+    stop_id: str
+    stop_name: str
+    lon: float
+    lat: float
+    arrival: str = Field(description="HH:MM, pupils get off")
+    alighted: int
+    load: int = Field(description="pupils still aboard after the stop")
+
+
+class HomeTripOut(Schema):
+    school_id: str
+    school_name: str
+    boarding: str = Field(description="HH:MM, boarding starts at the school")
+    departure: str = Field(description="HH:MM, the bus leaves the school")
+    load: int
+    km: float
+    longest_ride_min: float
+    stops: list[DropOffOut]
+
+
 class RouteOut(Schema):
     number: int
     vehicle_code: str | None
     capacity: int | None
-    distance_km: float
+    distance_km: float = Field(description="morning bus-km, depot to depot")
     longest_ride_min: float
     load: int
-    trips: list[TripOut]
+    trips: list[TripOut] = Field(description="morning: stops to school")
+    afternoon_distance_km: float
+    afternoon: list[HomeTripOut] = Field(description="after the last lesson: school to stops")
 
 
 class PlanRoutesOut(PlanOut):
@@ -142,6 +177,31 @@ def _route_out(route: Route) -> RouteOut:
                 ],
             )
             for t in route.trips or []
+        ],
+        afternoon_distance_km=route.afternoon_km,
+        afternoon=[
+            HomeTripOut(
+                school_id=str(t.get("school", "")),
+                school_name=str(t.get("school_name", "")),
+                boarding=str(t.get("boarding", "")),
+                departure=str(t.get("departure", "")),
+                load=int(t.get("load", 0)),
+                km=float(t.get("km", 0)),
+                longest_ride_min=float(t.get("ride_min", 0)),
+                stops=[
+                    DropOffOut(
+                        stop_id=str(v.get("stop", "")),
+                        stop_name=str(v.get("name", "")),
+                        lon=float(v.get("x", 0)),
+                        lat=float(v.get("y", 0)),
+                        arrival=str(v.get("arrival", "")),
+                        alighted=int(v.get("alighted", 0)),
+                        load=int(v.get("load", 0)),
+                    )
+                    for v in t.get("visits", [])
+                ],
+            )
+            for t in route.afternoon or []
         ],
     )
 

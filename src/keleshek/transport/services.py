@@ -706,8 +706,9 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
 
 def _record_assignments(plan: Plan, result: RoutePlan) -> int:
     """The current plan's seats are the rural-transport programme's deliveries: each served
-    pupil's enrolled membership gets one "transport assignment" (route, stop, arrival); the
-    district's previous assignments for those memberships are replaced."""
+    pupil's enrolled membership gets one "transport assignment" (route, stop, arrival, and the
+    run home: its route, departure from school and drop-off time); the district's previous
+    assignments for those memberships are replaced."""
     from keleshek.support.models import Delivery, Membership, MembershipState
 
     seats: dict[int, dict[str, Any]] = {}
@@ -722,6 +723,16 @@ def _record_assignments(plan: Plan, result: RoutePlan) -> int:
                         "school_arrival": route_explain.clock(trip.school_arrival),
                         "plan": plan.pk,
                     }
+    for n, bus in enumerate(result.buses, start=1):
+        for home in bus.afternoon:
+            for drop in home.visits:
+                for pid in drop.pupil_ids:
+                    if int(pid) in seats:  # taken home: only pupils brought in the morning
+                        seats[int(pid)] |= {
+                            "home_route": n,
+                            "home_departure": route_explain.clock(home.school_departure),
+                            "home_drop_off": route_explain.clock(drop.arrival),
+                        }
     memberships = Membership.objects.filter(
         programme__code=TRANSPORT_PROGRAMME,
         school__settlement__path__startswith=plan.territory.path,

@@ -93,6 +93,35 @@ def test_a_plans_routes_give_stops_times_and_loads_and_no_pupil(client: Any) -> 
     assert not [n for n in names if n in text]
 
 
+def test_a_plans_routes_carry_the_runs_home(client: Any) -> None:
+    """After the last lesson: per bus the runs from school to stops, emptying as it goes;
+    pupils taken home and those not, by reason, as stored."""
+    district = _district()
+    plan = Plan.objects.get(territory=district, is_current=True)
+    answer = client.get(f"/api/v1/transport/plans/{plan.pk}", **_bearer("transport"))
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["pupils_home"] == plan.pupils_home
+    assert body["afternoon_distance_km"] == plan.afternoon_km
+    assert sum(body["not_home_by_reason"].values()) == len(plan.afternoon_unserved)
+    trips = [t for r in body["routes"] for t in r["afternoon"]]
+    assert trips, "the demo plans carry the pupils home"
+    assert sum(v["alighted"] for t in trips for v in t["stops"]) == plan.pupils_home
+    for trip in trips:
+        assert trip["boarding"] <= trip["departure"]
+        loads = [v["load"] for v in trip["stops"]]
+        assert loads == sorted(loads, reverse=True)
+        assert loads[-1] == 0
+        assert trip["load"] == sum(v["alighted"] for v in trip["stops"])
+        times = [v["arrival"] for v in trip["stops"]]
+        assert times == sorted(times)
+        assert trip["departure"] <= times[0]
+    keys = {"stop_id", "stop_name", "lon", "lat", "arrival", "alighted", "load"}
+    assert all(set(v) == keys for t in trips for v in t["stops"])
+    stored = Route.objects.get(plan=plan, number=body["routes"][0]["number"])
+    assert body["routes"][0]["afternoon_distance_km"] == stored.afternoon_km
+
+
 def test_another_districts_plans_are_not_found_for_a_district_user(client: Any) -> None:
     other = _other_district()
     plan = Plan.objects.filter(territory=other).first()

@@ -219,6 +219,45 @@ def test_every_pupil_brought_in_the_morning_is_taken_home_after_the_dismissal() 
                     assert trip["load"] <= route.vehicle.capacity
 
 
+def test_the_transport_deliveries_name_the_morning_seat_and_the_run_home() -> None:
+    """Each served pupil's programme delivery names the morning route and stop and, when the
+    pupil is taken home, the run home: its route, departure and the drop-off at that stop."""
+    from keleshek.support.models import Delivery
+
+    plan = Plan.objects.filter(is_current=True, base__isnull=True).order_by("pk").first()
+    assert plan is not None
+    routes = {r.number: r for r in plan.routes.all()}
+    items = list(
+        Delivery.objects.filter(
+            membership__school__settlement__path__startswith=plan.territory.path,
+            items__plan=plan.pk,
+        ).values_list("items", flat=True)
+    )
+    assert items
+    assert len(items) <= plan.pupils_served
+    home = [i for i in items if "home_route" in i]
+    assert home
+    assert len(home) <= plan.pupils_home
+    for item in items:
+        morning = routes[item["route"]]
+        assert any(
+            v["stop"] == item["stop"] and v["arrival"] == item["boarding"]
+            for t in morning.trips
+            for v in t["visits"]
+        )
+    for item in home:
+        runs = routes[item["home_route"]].afternoon
+        assert any(
+            t["departure"] == item["home_departure"]
+            and any(
+                v["stop"] == item["stop"] and v["arrival"] == item["home_drop_off"]
+                for v in t["visits"]
+            )
+            for t in runs
+        )
+        assert item["home_departure"] > item["school_arrival"]
+
+
 def test_a_dismissal_time_set_by_the_coordinator_moves_the_runs_home(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
