@@ -145,6 +145,29 @@ class PlanRoutesOut(PlanOut):
     routes: list[RouteOut]
 
 
+def _trip_fields(trip: dict[str, Any]) -> dict[str, Any]:
+    """The fields a morning trip and a run home share, read from the stored trip."""
+    return {
+        "school_id": str(trip.get("school", "")),
+        "school_name": str(trip.get("school_name", "")),
+        "load": int(trip.get("load", 0)),
+        "km": float(trip.get("km", 0)),
+        "longest_ride_min": float(trip.get("ride_min", 0)),
+    }
+
+
+def _stop_fields(visit: dict[str, Any]) -> dict[str, Any]:
+    """Only these fields of a stored visit: it may carry more; pupils never leave."""
+    return {
+        "stop_id": str(visit.get("stop", "")),
+        "stop_name": str(visit.get("name", "")),
+        "lon": float(visit.get("x", 0)),
+        "lat": float(visit.get("y", 0)),
+        "arrival": str(visit.get("arrival", "")),
+        "load": int(visit.get("load", 0)),
+    }
+
+
 def _route_out(route: Route) -> RouteOut:
     vehicle = route.vehicle
     return RouteOut(
@@ -156,23 +179,10 @@ def _route_out(route: Route) -> RouteOut:
         load=route.load,
         trips=[
             TripOut(
-                school_id=str(t.get("school", "")),
-                school_name=str(t.get("school_name", "")),
+                **_trip_fields(t),
                 arrival=str(t.get("arrival", "")),
-                load=int(t.get("load", 0)),
-                km=float(t.get("km", 0)),
-                longest_ride_min=float(t.get("ride_min", 0)),
-                # Only these fields: the stored visit may carry more; pupils never leave.
                 stops=[
-                    VisitOut(
-                        stop_id=str(v.get("stop", "")),
-                        stop_name=str(v.get("name", "")),
-                        lon=float(v.get("x", 0)),
-                        lat=float(v.get("y", 0)),
-                        arrival=str(v.get("arrival", "")),
-                        boarded=int(v.get("boarded", 0)),
-                        load=int(v.get("load", 0)),
-                    )
+                    VisitOut(**_stop_fields(v), boarded=int(v.get("boarded", 0)))
                     for v in t.get("visits", [])
                 ],
             )
@@ -181,23 +191,11 @@ def _route_out(route: Route) -> RouteOut:
         afternoon_distance_km=route.afternoon_km,
         afternoon=[
             HomeTripOut(
-                school_id=str(t.get("school", "")),
-                school_name=str(t.get("school_name", "")),
+                **_trip_fields(t),
                 boarding=str(t.get("boarding", "")),
                 departure=str(t.get("departure", "")),
-                load=int(t.get("load", 0)),
-                km=float(t.get("km", 0)),
-                longest_ride_min=float(t.get("ride_min", 0)),
                 stops=[
-                    DropOffOut(
-                        stop_id=str(v.get("stop", "")),
-                        stop_name=str(v.get("name", "")),
-                        lon=float(v.get("x", 0)),
-                        lat=float(v.get("y", 0)),
-                        arrival=str(v.get("arrival", "")),
-                        alighted=int(v.get("alighted", 0)),
-                        load=int(v.get("load", 0)),
-                    )
+                    DropOffOut(**_stop_fields(v), alighted=int(v.get("alighted", 0)))
                     for v in t.get("visits", [])
                 ],
             )
