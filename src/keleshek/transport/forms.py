@@ -65,10 +65,20 @@ DEFAULTED = {
 class ScheduleForm(forms.ModelForm):
     class Meta:
         model = SchoolSchedule
-        fields: ClassVar[list[str]] = ["bell", "margin_min", "window_min", "dismissal"]
+        fields: ClassVar[list[str]] = [
+            "bell",
+            "margin_min",
+            "window_min",
+            "dismissal",
+            "shift2_bell",
+            "shift2_grades",
+            "shift2_dismissal",
+        ]
         widgets: ClassVar[dict[str, forms.Widget]] = {
             "bell": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "dismissal": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "shift2_bell": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "shift2_dismissal": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "margin_min": forms.NumberInput(
                 attrs={"min": services.MARGIN_MIN[0], "max": services.MARGIN_MIN[1]}
             ),

@@ -34,6 +34,23 @@ class Vehicle(Synthetic, TimeStamped):
         return f"{self.code} ({self.capacity})"
 
 
+def parse_grades(text: str) -> frozenset[int]:
+    """``"2-4, 6"`` as {2, 3, 4, 6}. Raises ValueError with the part it cannot read."""
+    grades: set[int] = set()
+    for part in (p.strip() for p in text.replace(";", ",").split(",")):
+        if not part:
+            continue
+        lo, dash, hi = part.partition("-")
+        try:
+            first, last = int(lo), int(hi if dash else lo)
+        except ValueError:
+            raise ValueError(part) from None
+        if not 0 <= first <= last <= 11:
+            raise ValueError(part)
+        grades.update(range(first, last + 1))
+    return frozenset(grades)
+
+
 class SchoolSchedule(Synthetic, models.Model):
     """When a school's first lesson starts, and how early buses may arrive."""
 
@@ -52,6 +69,26 @@ class SchoolSchedule(Synthetic, models.Model):
             "blank: the first bell plus the length of the school day (setting SCHOOL_DAY_MIN)"
         ),
     )
+    # A second shift: its pupils (by grade) ride to school for its own bell and home after its
+    # own last lesson; a bus may bring the second shift after taking the first one home.
+    shift2_bell = models.TimeField(
+        _("second shift: first bell"),
+        null=True,
+        blank=True,
+        help_text=_("blank: the school has one shift"),
+    )
+    shift2_grades = models.CharField(
+        _("second shift: grades"),
+        max_length=40,
+        blank=True,
+        help_text=_("grades taught in the second shift, e.g. 2-4, 6"),
+    )
+    shift2_dismissal = models.TimeField(
+        _("second shift: last lesson ends"),
+        null=True,
+        blank=True,
+        help_text=_("blank: the second shift's first bell plus the length of the school day"),
+    )
 
     class Meta:
         verbose_name = _("school bell time")
@@ -59,6 +96,12 @@ class SchoolSchedule(Synthetic, models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.bell:%H:%M}"
+
+    def second_shift_grades(self) -> frozenset[int]:
+        """The grades of the second shift; empty when the school has one shift."""
+        if self.shift2_bell is None:
+            return frozenset()
+        return parse_grades(self.shift2_grades)
 
 
 class Stop(Synthetic, TimeStamped):

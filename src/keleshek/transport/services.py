@@ -33,7 +33,7 @@ from keleshek.support.models import Programme, Pupil
 from keleshek.support.selectors import as_of_for, facts_for
 from keleshek.territory.models import Territory
 
-from .models import Plan, Rider, Route, SchoolSchedule, Stop, Vehicle
+from .models import Plan, Rider, Route, SchoolSchedule, Stop, Vehicle, parse_grades
 
 TRANSPORT_PROGRAMME = "rural-transport"
 DEFAULT_BELL = dt.time(8, 30)
@@ -331,6 +331,30 @@ def schedule_problems(schedule: SchoolSchedule) -> dict[str, str]:
         }
     if schedule.bell and schedule.dismissal and schedule.dismissal <= schedule.bell:
         errors["dismissal"] = _("the last lesson must end after the first bell")
+    errors.update(_second_shift_problems(schedule))
+    return errors
+
+
+def _second_shift_problems(schedule: SchoolSchedule) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    bell2, grades = schedule.shift2_bell, (schedule.shift2_grades or "").strip()
+    if bell2 is None and grades:
+        errors["shift2_bell"] = _("give the second shift's first bell, or leave its grades blank")
+    if bell2 is not None and not grades:
+        errors["shift2_grades"] = _("name the grades taught in the second shift, e.g. 2-4, 6")
+    if grades:
+        try:
+            parse_grades(grades)
+        except ValueError as exc:
+            errors["shift2_grades"] = _(
+                "%(part)s is not a grade or a range of grades from 0 to 11, e.g. 2-4, 6"
+            ) % {"part": str(exc) or grades}
+    if bell2 is not None and schedule.bell and bell2 <= schedule.bell:
+        errors["shift2_bell"] = _("the second shift must start after the first shift's bell")
+    if bell2 is not None and schedule.shift2_dismissal and schedule.shift2_dismissal <= bell2:
+        errors["shift2_dismissal"] = _("the second shift's last lesson must end after its bell")
+    if schedule.shift2_dismissal and bell2 is None:
+        errors["shift2_dismissal"] = _("a second shift needs its first bell")
     return errors
 
 
@@ -381,6 +405,14 @@ def _seconds(t: dt.time) -> int:
     return t.hour * 3600 + t.minute * 60
 
 
+SECOND_SHIFT = "/2"  # suffix of a second shift's routing school and stop ids
+
+
+def _shift2(place: str) -> str:
+    """``stop:12`` as ``stop:12/2``; depots have no second shift."""
+    return place if place.startswith("depot:") else f"{place}{SECOND_SHIFT}"
+
+
 def build(territory: Territory, params: dict[str, Any]) -> Built:
     """The routing problem of a district under ``params`` (a what-if changes only these)."""
     scope = {"school__settlement__path__startswith": territory.path}
@@ -412,46 +444,83 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
         for key, vs in types.items()
     ]
     shift = int(params.get("bell_shift_min", 0)) * 60
-    riders = list(Rider.objects.filter(**scope).values_list("pupil_id", "school_id", "stop_id"))
-    school_ids = sorted({s for _, s, _ in riders})
+    riders = list(
+        Rider.objects.filter(**scope).values_list(
+            "pupil_id", "school_id", "stop_id", "pupil__grade"
+        )
+    )
+    school_ids = sorted({s for _, s, _, _ in riders})
     schedules = {s.school_id: s for s in SchoolSchedule.objects.filter(school_id__in=school_ids)}
     institutions = {i.pk: i for i in Institution.objects.filter(pk__in=school_ids)}
-    schools = []
     school_day = school_day_min() * 60
+    shift2 = {sid: sch.second_shift_grades() for sid, sch in schedules.items()}
+
+    def routed_school(school_id: int, grade: int) -> str:
+        """The routing school of a rider: ``<id>`` or, in the second shift, ``<id>/2``."""
+        return (
+            f"{school_id}{SECOND_SHIFT}" if grade in shift2.get(school_id, ()) else str(school_id)
+        )
+
+    used = {routed_school(s, g) for _, s, _, g in riders}
+    schools = []
+    school_names = {}
     for sid in school_ids:
         inst = institutions[sid]
         sch = schedules.get(sid)
-        bell = _seconds(sch.bell if sch else DEFAULT_BELL) + shift
         margin = (sch.margin_min if sch else DEFAULT_MARGIN_MIN) * 60
         window = (sch.window_min if sch else DEFAULT_WINDOW_MIN) * 60
+        bell = _seconds(sch.bell if sch else DEFAULT_BELL) + shift
         # A later bell (what-if) moves the whole school day, the dismissal with it.
         dismissal = _seconds(sch.dismissal) + shift if sch and sch.dismissal else bell + school_day
-        schools.append(
-            School.from_bell(
-                str(sid), inst.lon or 0.0, inst.lat or 0.0, bell, margin, window, 0, dismissal
+        shifts = [(str(sid), bell, dismissal, inst.name)]
+        if sch is not None and sch.shift2_bell is not None:
+            bell2 = _seconds(sch.shift2_bell) + shift
+            end2 = _seconds(sch.shift2_dismissal) + shift if sch.shift2_dismissal else None
+            name2 = _("%(school)s, second shift") % {"school": inst.name}
+            shifts.append((f"{sid}{SECOND_SHIFT}", bell2, end2 or bell2 + school_day, name2))
+        for key, bell_s, end_s, name in shifts:
+            if key not in used:
+                continue
+            schools.append(
+                School.from_bell(
+                    key, inst.lon or 0.0, inst.lat or 0.0, bell_s, margin, window, 0, end_s
+                )
             )
-        )
-    per_stop: dict[int, list[str]] = defaultdict(list)
+            school_names[key] = str(name)
+    per_stop: dict[tuple[int, str], list[str]] = defaultdict(list)
     without_stop: list[int] = []
-    for pupil_id, _school_id, stop_id in riders:
+    for pupil_id, school_id, stop_id, grade in riders:
         if stop_id is None:
             without_stop.append(pupil_id)
         else:
-            per_stop[stop_id].append(str(pupil_id))
-    stops_db = {s.pk: s for s in Stop.objects.filter(pk__in=list(per_stop))}
+            per_stop[(stop_id, routed_school(school_id, grade))].append(str(pupil_id))
+    stops_db = {s.pk: s for s in Stop.objects.filter(pk__in=[k for k, _ in per_stop])}
     extra = params.get("extra_stop")
-    route_stops = [
-        RouteStop(str(pk), s.lon, s.lat, str(s.school_id), len(per_stop[pk]), tuple(per_stop[pk]))
-        for pk, s in sorted(stops_db.items())
-    ]
-    stop_names = {str(pk): s.name for pk, s in stops_db.items()}
+    route_stops = []
+    stop_names = {}
+    for (pk, school_key), pupils in sorted(per_stop.items()):
+        s = stops_db[pk]
+        # A stop used by both shifts is two routing stops: the second is ``<id>/2``.
+        key = str(pk) if "/" not in school_key else f"{pk}{SECOND_SHIFT}"
+        route_stops.append(RouteStop(key, s.lon, s.lat, school_key, len(pupils), tuple(pupils)))
+        stop_names[key] = s.name
     if extra:
         route_stops, stop_names = _with_extra_stop(route_stops, stop_names, extra)
     overrides = []
+    places = {f"stop:{s.id}" for s in route_stops} | {f"school:{s.id}" for s in schools}
+    depot_places = {f"depot:{d}" for d in depots}
     for road in params.get("closed_roads", []):
-        overrides.append(
-            DistanceOverride(road["a"], road["b"], int(road["distance_m"]), int(road["duration_s"]))
-        )
+        # A closed road closes for both shifts: between every copy of its two ends.
+        pairs = [
+            (a, b)
+            for a in (road["a"], _shift2(road["a"]))
+            for b in (road["b"], _shift2(road["b"]))
+            if a in places | depot_places and b in places | depot_places
+        ]
+        for a, b in sorted(set(pairs)) or [(road["a"], road["b"])]:
+            overrides.append(
+                DistanceOverride(a, b, int(road["distance_m"]), int(road["duration_s"]))
+            )
     rules = Rules(
         max_ride_s=int(params.get("max_ride_min", max_ride_min())) * 60,
         dwell_fixed_s=float(params.get("dwell_fixed_s", 30)),
@@ -467,7 +536,7 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
         problem,
         {k: [v.pk for v in vs] for k, vs in types.items()},
         stop_names,
-        {str(k): v.name for k, v in institutions.items()},
+        school_names,
         without_stop,
     )
 
@@ -486,10 +555,10 @@ def _with_extra_stop(
     lats = dict(
         Rider.objects.filter(school_id=int(school)).values_list("pupil_id", "pupil__home_lat")
     )
-    moved: list[str] = []
+    moved: dict[str, list[str]] = defaultdict(list)  # by routing school: either shift
     out = []
     for s in stops:
-        if s.school_id != school:
+        if s.school_id.removesuffix(SECOND_SHIFT) != school:
             out.append(s)
             continue
         keep = []
@@ -497,14 +566,17 @@ def _with_extra_stop(
             home = (homes[int(pid)], lats[int(pid)])
             to_new = _walk(home, point)
             if to_new <= limit and to_new < _walk(home, (s.x, s.y)):
-                moved.append(pid)
+                moved[s.school_id].append(pid)
             else:
                 keep.append(pid)
         if keep:
             out.append(RouteStop(s.id, s.x, s.y, s.school_id, len(keep), tuple(keep)))
-    if moved:
-        out.append(RouteStop("new", point[0], point[1], school, len(moved), tuple(moved)))
-    names = {**names, "new": str(extra.get("name") or _("new stop"))}
+    name = str(extra.get("name") or _("new stop"))
+    names = dict(names)
+    for school_key, pids in sorted(moved.items()):
+        key = "new" if school_key == school else f"new{SECOND_SHIFT}"
+        out.append(RouteStop(key, point[0], point[1], school_key, len(pids), tuple(pids)))
+        names[key] = name
     return out, names
 
 
