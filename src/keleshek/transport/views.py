@@ -83,13 +83,19 @@ def riders(request: HttpRequest, kato: str) -> HttpResponse:
     if request.GET.get("nostop"):
         qs = qs.filter(stop__isnull=True)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    second = {
+        s.school_id: s.second_shift_grades()
+        for s in SchoolSchedule.objects.filter(school__in={r.school_id for r in page})
+    }
+    # The shift each rider is brought for: by grade, from the school's bell times.
+    rows = [(r, 2 if r.pupil.grade in second.get(r.school_id, ()) else 1) for r in page]
     audit.record(
         "read_personal",
         object_type="transport.rider",
         object_id=d.kato,
         summary=f"riders list page {page.number} ({len(page.object_list)} pupils)",
     )
-    return render(request, "transport/riders.html", {"district": d, "page": page})
+    return render(request, "transport/riders.html", {"district": d, "page": page, "rows": rows})
 
 
 @login_required

@@ -6,10 +6,12 @@ bus may serve both. Bad input is refused with a message and writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from typing import Any
 
 import pytest
+from django.utils.html import escape
 
 from keleshek.core.models import AuditEntry
 from keleshek.institutions.models import Institution
@@ -70,6 +72,19 @@ def test_the_second_shift_is_set_on_the_bell_page_and_built_into_the_problem(
     assert entry.changes["shift2_bell"][1] == "13:40:00"
     page = client.get(f"/en/transport/{district.kato}/bells/").content.decode()
     assert "13:40, grades" in page
+    # The riders page says which shift each rider is brought for.
+    shown: set[tuple[int, int]] = set()
+    number = 1
+    while True:
+        resp = client.get(f"/en/transport/{district.kato}/riders/?page={number}")
+        html = resp.content.decode()
+        row = rf"<td>(\d+)</td><td>([12])</td><td>{re.escape(escape(school.name))}</td>"
+        shown |= {(int(g), int(sh)) for g, sh in re.findall(row, html)}
+        if "?page=" + str(number + 1) not in html:
+            break
+        number += 1
+    assert shown
+    assert all((sh == 2) == (g in second) for g, sh in shown)
 
     built = services.build(district, {"max_ride_min": 60})
     first = next(s for s in built.problem.schools if s.id == str(school.pk))
