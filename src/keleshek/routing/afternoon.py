@@ -271,8 +271,10 @@ def plan_afternoon(
     budget = max(0.1, seconds - (time.monotonic() - began)) * 0.8
     total = sum(len(v) for v in broken.values()) or 1
     for k, visits in sorted(broken.items()):
+        # The leg after the last drop-off stays free (as before ADR 0010's addendum): the bus
+        # may go on to another run rather than back to the depot.
         found = _route_school(
-            back, k, visits, budget * len(visits) / total, seed, workers, rules.max_ride_s
+            back, k, visits, budget * len(visits) / total, seed, workers, rules.max_ride_s, False
         )
         for route in found:
             votes: Counter[str] = Counter()

@@ -202,7 +202,7 @@ def _route_school(
     seed: int,
     workers: int,
     cap: int,
-    start_from_depot: bool = True,
+    start_from_depot: bool,
 ) -> list[_Route]:
     """Routes for one school, none longer than ``cap`` seconds (at most the ride limit)."""
     if len(visits) == 1:

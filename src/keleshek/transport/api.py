@@ -88,8 +88,11 @@ def _plan_out(plan: Plan, kato: str) -> PlanOut:
     )
 
 
+SHIFT_NOTE = "; a second shift's copy ends in /2 (e.g. 12/2)"
+
+
 class VisitOut(Schema):
-    stop_id: str
+    stop_id: str = Field(description="the stop's id" + SHIFT_NOTE)
     stop_name: str
     lon: float
     lat: float
@@ -99,7 +102,7 @@ class VisitOut(Schema):
 
 
 class TripOut(Schema):
-    school_id: str
+    school_id: str = Field(description="the school's id" + SHIFT_NOTE)
     school_name: str
     arrival: str = Field(description="HH:MM at the school")
     load: int
@@ -109,7 +112,7 @@ class TripOut(Schema):
 
 
 class DropOffOut(Schema):
-    stop_id: str
+    stop_id: str = Field(description="the stop's id" + SHIFT_NOTE)
     stop_name: str
     lon: float
     lat: float
@@ -119,7 +122,7 @@ class DropOffOut(Schema):
 
 
 class HomeTripOut(Schema):
-    school_id: str
+    school_id: str = Field(description="the school's id" + SHIFT_NOTE)
     school_name: str
     boarding: str = Field(description="HH:MM, boarding starts at the school")
     departure: str = Field(description="HH:MM, the bus leaves the school")

@@ -335,6 +335,12 @@ def schedule_problems(schedule: SchoolSchedule) -> dict[str, str]:
     return errors
 
 
+def _clock_plus(t: dt.time, minutes: int) -> dt.time:
+    """``t`` plus ``minutes``, at most 23:59 (a school day does not cross midnight)."""
+    total = min(t.hour * 60 + t.minute + minutes, 23 * 60 + 59)
+    return dt.time(total // 60, total % 60)
+
+
 def _second_shift_problems(schedule: SchoolSchedule) -> dict[str, str]:
     errors: dict[str, str] = {}
     bell2, grades = schedule.shift2_bell, (schedule.shift2_grades or "").strip()
@@ -349,8 +355,13 @@ def _second_shift_problems(schedule: SchoolSchedule) -> dict[str, str]:
             errors["shift2_grades"] = _(
                 "%(part)s is not a grade or a range of grades from 0 to 11, e.g. 2-4, 6"
             ) % {"part": str(exc) or grades}
-    if bell2 is not None and schedule.bell and bell2 <= schedule.bell:
-        errors["shift2_bell"] = _("the second shift must start after the first shift's bell")
+    if bell2 is not None and schedule.bell:
+        # The second shift uses the rooms after the first: it starts after its last lesson.
+        first_ends = schedule.dismissal or _clock_plus(schedule.bell, school_day_min())
+        if bell2 <= first_ends:
+            errors["shift2_bell"] = _(
+                "the second shift must start after the first shift's last lesson (%(time)s)"
+            ) % {"time": first_ends.strftime("%H:%M")}
     if bell2 is not None and schedule.shift2_dismissal and schedule.shift2_dismissal <= bell2:
         errors["shift2_dismissal"] = _("the second shift's last lesson must end after its bell")
     if schedule.shift2_dismissal and bell2 is None:
@@ -509,18 +520,23 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
     overrides = []
     places = {f"stop:{s.id}" for s in route_stops} | {f"school:{s.id}" for s in schools}
     depot_places = {f"depot:{d}" for d in depots}
+    known = places | depot_places
     for road in params.get("closed_roads", []):
-        # A closed road closes for both shifts: between every copy of its two ends.
-        pairs = [
-            (a, b)
-            for a in (road["a"], _shift2(road["a"]))
-            for b in (road["b"], _shift2(road["b"]))
-            if a in places | depot_places and b in places | depot_places
-        ]
-        for a, b in sorted(set(pairs)) or [(road["a"], road["b"])]:
-            overrides.append(
-                DistanceOverride(a, b, int(road["distance_m"]), int(road["duration_s"]))
+        # A closed road closes for both shifts: between every copy of its two ends (the page
+        # shows a second-shift place as ``stop:12/2``; its first-shift copy is ``stop:12``).
+        ends = []
+        for place in (str(road["a"]), str(road["b"])):
+            base = place.removesuffix(SECOND_SHIFT)
+            ends.append([p for p in dict.fromkeys((base, _shift2(base))) if p in known])
+        if not ends[0] or not ends[1]:
+            raise ValidationError(
+                _("a closed road names a place that is not in the plan: %(a)s – %(b)s")
+                % {"a": road["a"], "b": road["b"]}
             )
+        metres, seconds = int(road["distance_m"]), int(road["duration_s"])
+        for a in ends[0]:
+            for b in ends[1]:
+                overrides.append(DistanceOverride(a, b, metres, seconds))
     rules = Rules(
         max_ride_s=int(params.get("max_ride_min", max_ride_min())) * 60,
         dwell_fixed_s=float(params.get("dwell_fixed_s", 30)),
@@ -631,6 +647,12 @@ def whatif_params(base: Plan, scenario: dict[str, Any]) -> dict[str, Any]:
             "name": scenario.get("name", ""),
         }
     elif kind == "closed_road":
+        for end in (scenario["a"], scenario["b"]):
+            if not _place_in_district(base.territory, str(end)):
+                raise ValidationError(
+                    _("%(place)s is not a depot, school or stop of this district's plan")
+                    % {"place": end}
+                )
         roads = list(params.get("closed_roads", []))
         roads.append(
             {
@@ -644,6 +666,24 @@ def whatif_params(base: Plan, scenario: dict[str, Any]) -> dict[str, Any]:
     else:
         raise ValidationError(_("unknown what-if"))
     return params
+
+
+def _place_in_district(territory: Territory, place: str) -> bool:
+    """``depot:<lat>,<lon>``, ``school:<id>`` or ``stop:<id>`` (``/2``: its second shift) of
+    the district: what a closed road may join."""
+    kind, _sep, ident = place.partition(":")
+    ident = ident.removesuffix(SECOND_SHIFT)
+    inside = {"settlement__path__startswith": territory.path}
+    if kind == "depot":
+        vehicles = Vehicle.objects.filter(territory__path__startswith=territory.path)
+        return any(f"{v.depot_lat:.4f},{v.depot_lon:.4f}" == ident for v in vehicles)
+    if not ident.isdigit():
+        return False
+    if kind == "stop":
+        return Stop.objects.filter(pk=int(ident), **inside).exists()
+    if kind == "school":
+        return Institution.objects.filter(pk=int(ident), **inside).exists()
+    return False
 
 
 def optimise(plan: Plan, progress: Any = None) -> Plan:

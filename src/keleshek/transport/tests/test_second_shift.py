@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from django.utils import translation
 from django.utils.html import escape
 
 from keleshek.core.models import AuditEntry
@@ -86,7 +87,8 @@ def test_the_second_shift_is_set_on_the_bell_page_and_built_into_the_problem(
     assert shown
     assert all((sh == 2) == (g in second) for g, sh in shown)
 
-    built = services.build(district, {"max_ride_min": 60})
+    with translation.override("en"):
+        built = services.build(district, {"max_ride_min": 60})
     first = next(s for s in built.problem.schools if s.id == str(school.pk))
     later = next(s for s in built.problem.schools if s.id == f"{school.pk}/2")
     assert (first.latest_arrival, first.dismissal) == (8 * 3600 - 600, 13 * 3600)
@@ -107,6 +109,40 @@ def test_the_second_shift_is_set_on_the_bell_page_and_built_into_the_problem(
     for stop in built.problem.stops:
         assert stop.id.endswith("/2") == stop.school_id.endswith("/2")
         assert built.stop_names[stop.id]
+    ids = {stop.id for stop in built.problem.stops}
+    shared = {i for i in ids if not i.endswith("/2") and f"{i}/2" in ids}
+    assert shared, "some stop has riders of both shifts: it is two routing stops"
+    for stop_id in shared:
+        a = next(s for s in built.problem.stops if s.id == stop_id)
+        b = next(s for s in built.problem.stops if s.id == f"{stop_id}/2")
+        assert (a.x, a.y) == (b.x, b.y)
+        assert not set(a.pupil_ids) & set(b.pupil_ids)
+
+    # A closed road given by its second-shift end closes for both shifts.
+    stop_id = sorted(shared)[0]
+    road = {
+        "a": f"stop:{stop_id}/2",
+        "b": f"school:{school.pk}",
+        "distance_m": 99_999,
+        "duration_s": 9_999,
+    }
+    closed = services.build(district, {"max_ride_min": 60, "closed_roads": [road]}).problem
+    keys = closed.place_keys()
+    for a in (f"stop:{stop_id}", f"stop:{stop_id}/2"):
+        for b in (f"school:{school.pk}", f"school:{school.pk}/2"):
+            assert closed.matrix.distance_m[keys.index(a), keys.index(b)] == 99_999
+            assert closed.matrix.duration_s[keys.index(b), keys.index(a)] == 9_999
+    # A new stop at a second-shift rider's home takes that rider, as a second-shift stop.
+    later_stop = next(s for s in built.problem.stops if s.id == f"{stop_id}/2")
+    lon, lat = Rider.objects.filter(pupil_id=int(later_stop.pupil_ids[0])).values_list(
+        "pupil__home_lon", "pupil__home_lat"
+    )[0]
+    extra = {"lon": lon, "lat": lat, "school": school.pk}
+    moved = services.build(district, {"max_ride_min": 60, "extra_stop": extra}).problem
+    new = {s.id: s for s in moved.stops if s.id.startswith("new")}
+    assert new["new/2"].school_id == f"{school.pk}/2"
+    assert later_stop.pupil_ids[0] in new["new/2"].pupil_ids
+    assert all((key == "new/2") == (s.school_id.endswith("/2")) for key, s in new.items())
 
 
 def test_bad_second_shift_input_is_refused_and_nothing_is_written(client: Any) -> None:
@@ -122,6 +158,7 @@ def test_bad_second_shift_input_is_refused_and_nothing_is_written(client: Any) -
         ({"shift2_grades": "2-4"}, "give the second shift&#x27;s first bell"),
         ({"shift2_bell": "13:30", "shift2_grades": "2-14"}, "2-14 is not a grade or a range"),
         ({"shift2_bell": "07:30", "shift2_grades": "2"}, "must start after the first shift"),
+        ({"shift2_bell": "13:00", "shift2_grades": "2"}, "last lesson (13:30)"),
         (
             {"shift2_bell": "13:30", "shift2_grades": "2", "shift2_dismissal": "12:00"},
             "last lesson must end after its bell",
@@ -164,11 +201,12 @@ def test_a_plan_brings_and_takes_home_both_shifts(client: Any) -> None:
     for trip in morning:  # arrive in the second shift's window: 13:25-13:50
         assert "13:25" <= trip["arrival"] <= "13:50"
         assert all(v["stop"].endswith("/2") for v in trip["visits"])
-        assert "second shift" in trip["school_name"]
+        assert trip["school_name"].startswith(school.name)
     for trip in home:
         assert trip["boarding"] >= "18:30"
     first = str(school.pk)
     first_home = [t for r in plan.routes.all() for t in r.afternoon if t["school"] == first]
+    assert first_home
     assert all("13:00" <= t["boarding"] < "14:00" for t in first_home)
     riders = Rider.objects.filter(school=school, stop__isnull=False, pupil__grade=grades[0])
     pupils = set(riders.values_list("pupil_id", flat=True))
@@ -177,3 +215,20 @@ def test_a_plan_brings_and_takes_home_both_shifts(client: Any) -> None:
     sheets = client.get(f"/ru/transport/{district.kato}/plans/{plan.pk}/route-sheets.pdf")
     assert sheets.status_code == 200
     assert sheets["Content-Type"] == "application/pdf"
+
+
+def test_a_closed_road_must_join_places_of_the_district(client: Any) -> None:
+    district, school, _grades = _district_and_school(client)
+    plan = Plan.objects.get(territory=district, is_current=True)
+    url = f"/en/transport/{district.kato}/plans/{plan.pk}/what-if/"
+    road = {"kind": "closed_road", "distance_m": "5000", "duration_s": "600"}
+    before = Plan.objects.count()
+    for a, b in (("stop:999999", f"school:{school.pk}"), ("road:1", f"school:{school.pk}")):
+        resp = client.post(url, {**road, "a": a, "b": b}, follow=True)
+        assert "is not a depot, school or stop of this district" in resp.content.decode()
+    assert Plan.objects.count() == before
+    stop = Rider.objects.filter(school=school, stop__isnull=False).values_list("stop", flat=True)[0]
+    params = services.whatif_params(
+        plan, {**road, "a": f"stop:{stop}/2", "b": f"school:{school.pk}"}
+    )
+    assert params["closed_roads"][-1]["a"] == f"stop:{stop}/2"
