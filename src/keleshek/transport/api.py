@@ -91,44 +91,45 @@ def _plan_out(plan: Plan, kato: str) -> PlanOut:
 SHIFT_NOTE = "; a second shift's copy ends in /2 (e.g. 12/2)"
 
 
-class VisitOut(Schema):
+class _AtStop(Schema):
+    """What a morning visit and an afternoon drop-off share (``_stop_fields`` fills it)."""
+
     stop_id: str = Field(description="the stop's id" + SHIFT_NOTE)
     stop_name: str
     lon: float
     lat: float
+
+
+class VisitOut(_AtStop):
     arrival: str = Field(description="HH:MM, boarding starts")
     boarded: int
     load: int = Field(description="pupils aboard after the stop")
 
 
-class TripOut(Schema):
-    school_id: str = Field(description="the school's id" + SHIFT_NOTE)
-    school_name: str
-    arrival: str = Field(description="HH:MM at the school")
-    load: int
-    km: float
-    longest_ride_min: float
-    stops: list[VisitOut]
-
-
-class DropOffOut(Schema):
-    stop_id: str = Field(description="the stop's id" + SHIFT_NOTE)
-    stop_name: str
-    lon: float
-    lat: float
+class DropOffOut(_AtStop):
     arrival: str = Field(description="HH:MM, pupils get off")
     alighted: int
     load: int = Field(description="pupils still aboard after the stop")
 
 
-class HomeTripOut(Schema):
+class _AtSchool(Schema):
+    """What a morning trip and a run home share (``_trip_fields`` fills it)."""
+
     school_id: str = Field(description="the school's id" + SHIFT_NOTE)
     school_name: str
-    boarding: str = Field(description="HH:MM, boarding starts at the school")
-    departure: str = Field(description="HH:MM, the bus leaves the school")
     load: int
     km: float
     longest_ride_min: float
+
+
+class TripOut(_AtSchool):
+    arrival: str = Field(description="HH:MM at the school")
+    stops: list[VisitOut]
+
+
+class HomeTripOut(_AtSchool):
+    boarding: str = Field(description="HH:MM, boarding starts at the school")
+    departure: str = Field(description="HH:MM, the bus leaves the school")
     stops: list[DropOffOut]
 
 

@@ -75,10 +75,10 @@ class ScheduleForm(forms.ModelForm):
             "shift2_dismissal",
         ]
         widgets: ClassVar[dict[str, forms.Widget]] = {
-            "bell": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "dismissal": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "shift2_bell": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            "shift2_dismissal": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            **{
+                name: forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+                for name in ("bell", "dismissal", "shift2_bell", "shift2_dismissal")
+            },
             "margin_min": forms.NumberInput(
                 attrs={"min": services.MARGIN_MIN[0], "max": services.MARGIN_MIN[1]}
             ),

@@ -10,7 +10,7 @@ from keleshek.core.scoping import scope_for, scope_queryset
 from keleshek.institutions.models import Institution
 from keleshek.territory.models import Territory
 
-from .models import Plan, Rider, Stop, Vehicle
+from .models import Plan, Rider, SchoolSchedule, Stop, Vehicle
 
 ROLES = frozenset(
     {"regional_admin", "regional_analyst", "auditor", "district_officer", "transport_coordinator"}
@@ -83,6 +83,13 @@ def bell_schools(district: Territory) -> QuerySet[Institution]:
         .select_related("settlement")
         .order_by("name_ru", "pk")
     )
+
+
+def second_shift_grades(school_ids: Any) -> dict[int, frozenset[int]]:
+    """Per school with a second shift, the grades brought for it (ADR 0065); a rider of any
+    other grade, or of a school not listed, comes for the first shift."""
+    rows = SchoolSchedule.objects.filter(school__in=school_ids, shift2_bell__isnull=False)
+    return {s.school_id: s.second_shift_grades() for s in rows}
 
 
 def riders_per_school(district: Territory) -> dict[int, int]:

@@ -419,6 +419,11 @@ def _seconds(t: dt.time) -> int:
 SECOND_SHIFT = "/2"  # suffix of a second shift's routing school and stop ids
 
 
+def _depot_id(vehicle: Vehicle) -> str:
+    """A depot's id in the routing problem (and in ``depot:<id>`` of a closed road)."""
+    return f"{vehicle.depot_lat:.4f},{vehicle.depot_lon:.4f}"
+
+
 def _shift2(place: str) -> str:
     """``stop:12`` as ``stop:12/2``; depots have no second shift."""
     return place if place.startswith("depot:") else f"{place}{SECOND_SHIFT}"
@@ -440,7 +445,7 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
     depots: dict[str, Depot] = {}
     types: dict[str, list[Vehicle]] = defaultdict(list)
     for v in vehicles:
-        depot_id = f"{v.depot_lat:.4f},{v.depot_lon:.4f}"
+        depot_id = _depot_id(v)
         depots.setdefault(depot_id, Depot(depot_id, v.depot_lon, v.depot_lat))
         types[f"{v.capacity}@{depot_id}@{v.cost_per_km}"].append(v)
     vehicle_types = [
@@ -464,6 +469,7 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
     schedules = {s.school_id: s for s in SchoolSchedule.objects.filter(school_id__in=school_ids)}
     institutions = {i.pk: i for i in Institution.objects.filter(pk__in=school_ids)}
     school_day = school_day_min() * 60
+    # the schedules are at hand: no second query (selectors.second_shift_grades is the same)
     shift2 = {sid: sch.second_shift_grades() for sid, sch in schedules.items()}
 
     def routed_school(school_id: int, grade: int) -> str:
@@ -512,7 +518,7 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
     for (pk, school_key), pupils in sorted(per_stop.items()):
         s = stops_db[pk]
         # A stop used by both shifts is two routing stops: the second is ``<id>/2``.
-        key = str(pk) if "/" not in school_key else f"{pk}{SECOND_SHIFT}"
+        key = f"{pk}{SECOND_SHIFT}" if school_key.endswith(SECOND_SHIFT) else str(pk)
         route_stops.append(RouteStop(key, s.lon, s.lat, school_key, len(pupils), tuple(pupils)))
         stop_names[key] = s.name
     if extra:
@@ -565,12 +571,11 @@ def _with_extra_stop(
     limit = walking_limit_m()
     point = (float(extra["lon"]), float(extra["lat"]))
     school = str(extra["school"])
-    homes = dict(
-        Rider.objects.filter(school_id=int(school)).values_list("pupil_id", "pupil__home_lon")
-    )
-    lats = dict(
-        Rider.objects.filter(school_id=int(school)).values_list("pupil_id", "pupil__home_lat")
-    )
+    rows = Rider.objects.filter(school_id=int(school))
+    homes = {
+        pid: (lon, lat)
+        for pid, lon, lat in rows.values_list("pupil_id", "pupil__home_lon", "pupil__home_lat")
+    }
     moved: dict[str, list[str]] = defaultdict(list)  # by routing school: either shift
     out = []
     for s in stops:
@@ -579,7 +584,7 @@ def _with_extra_stop(
             continue
         keep = []
         for pid in s.pupil_ids:
-            home = (homes[int(pid)], lats[int(pid)])
+            home = homes[int(pid)]
             to_new = _walk(home, point)
             if to_new <= limit and to_new < _walk(home, (s.x, s.y)):
                 moved[s.school_id].append(pid)
@@ -676,7 +681,7 @@ def _place_in_district(territory: Territory, place: str) -> bool:
     inside = {"settlement__path__startswith": territory.path}
     if kind == "depot":
         vehicles = Vehicle.objects.filter(territory__path__startswith=territory.path)
-        return any(f"{v.depot_lat:.4f},{v.depot_lon:.4f}" == ident for v in vehicles)
+        return any(_depot_id(v) == ident for v in vehicles)
     if not ident.isdigit():
         return False
     if kind == "stop":

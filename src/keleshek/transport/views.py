@@ -83,10 +83,7 @@ def riders(request: HttpRequest, kato: str) -> HttpResponse:
     if request.GET.get("nostop"):
         qs = qs.filter(stop__isnull=True)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    second = {
-        s.school_id: s.second_shift_grades()
-        for s in SchoolSchedule.objects.filter(school__in={r.school_id for r in page})
-    }
+    second = selectors.second_shift_grades({r.school_id for r in page})
     # The shift each rider is brought for: by grade, from the school's bell times.
     rows = [(r, 2 if r.pupil.grade in second.get(r.school_id, ()) else 1) for r in page]
     audit.record(
