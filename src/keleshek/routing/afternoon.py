@@ -1,14 +1,14 @@
 """Afternoon runs home: the morning mirrored, after the last lesson (ADR 0064).
 
 Every school with a dismissal time gets runs from the school to its stops. Each morning trip
-is first tried backwards: the same stops in reverse order, the same pupils, the times from the
-matrix in the school-to-stop direction (roads may be one-way or a provider may answer
-asymmetric times, so nothing assumes the way home equals the way in). Pupils board at the
-school from the dismissal on, the bus leaves when they are aboard (``Rules.dwell`` of the whole
-load) and stands at every stop as long as the same rule says for the pupils getting off. A
-pupil's ride runs from the school departure to the end of the alighting at their stop, the
-mirror of the morning (boarding at the stop counts, unloading at the school does not), and
-stays within ``Rules.max_ride_s``.
+(each school's part of a shared one, ADR 0066) is first tried backwards: the same stops in
+reverse order, the same pupils, the times from the matrix in the school-to-stop direction
+(roads may be one-way or a provider may answer asymmetric times, so nothing assumes the way
+home equals the way in). Pupils board at the school from the dismissal on, the bus leaves
+when they are aboard (``Rules.dwell`` of the whole load) and stands at every stop as long as
+the same rule says for the pupils getting off. A pupil's ride runs from the school departure
+to the end of the alighting at their stop, the mirror of the morning (boarding at the stop
+counts, unloading at the school does not), and stays within ``Rules.max_ride_s``.
 
 A reversed trip that breaks the ride limit is not output: its visits are routed again with
 the morning's engine (``solver._route_school``) on the transposed matrix, where a morning route
@@ -235,22 +235,25 @@ def plan_afternoon(
     broken: dict[int, list[_Visit]] = defaultdict(list)
     brought_by: dict[int, str] = {}  # id(visit) -> the morning bus, for re-routed visits
     reversed_broken: Counter[int] = Counter()
+    from_shared: Counter[int] = Counter()
 
-    # 1. Each morning trip backwards, when the way home keeps the ride limit.
+    # 1. Each morning trip backwards, when the way home keeps the ride limit. The runs home
+    # are per school (ADR 0066): a shared trip's pupils go home with the rest of their school,
+    # routed again in step 2 — its parts alone would be many short runs at one time.
     for bus in morning.buses:
-        for trip in bus.trips:
-            k = school_pos.get(trip.school_id)
+        for trip, school_id in ((t, k) for t in bus.trips for k in t.school_ids):
+            k = school_pos.get(school_id)
             if k is None or problem.schools[k].dismissal is None:
                 continue
-            if not _after_arrival(problem.schools[k], trip.school_arrival):
+            part = [v for v in trip.visits if trip.school_of(v) == school_id]
+            arrival = trip.arrival_at(school_id)
+            if not _after_arrival(problem.schools[k], arrival):
                 school = problem.schools[k]
-                unserved.extend(
-                    _before_arrival(school, trip.school_arrival, v) for v in trip.visits
-                )
+                unserved.extend(_before_arrival(school, arrival, v) for v in part)
                 continue
             visits: list[_Visit] = []
             whole = True
-            for v in trip.visits:
+            for v in part:
                 visit = _Visit(stop_pos[v.stop_id], v.boarded, v.pupil_ids)
                 shares = _shares(back, visit)
                 if not shares:
@@ -259,10 +262,13 @@ def plan_afternoon(
                 visits.extend(shares)
             if not visits:
                 continue
-            if whole and _feasible_route(back, k, visits):
+            if trip.drops:
+                from_shared[k] += 1
+            elif whole and _feasible_route(back, k, visits):
                 routes.append((_Route(k, tuple(visits)), bus.bus_id))
                 continue
-            reversed_broken[k] += 1
+            else:
+                reversed_broken[k] += 1
             for visit in visits:
                 broken[k].append(visit)
                 brought_by[id(visit)] = bus.bus_id
@@ -281,10 +287,16 @@ def plan_afternoon(
             for share in route.visits:  # _route_school hands back the visits it was given
                 votes[brought_by[id(share)]] += share.pupils
             routes.append((route, votes.most_common(1)[0][0]))
+        why = []
+        if reversed_broken[k]:
+            why.append(
+                f"{reversed_broken[k]} morning trips reversed break the ride limit on the way home"
+            )
+        if from_shared[k]:
+            why.append(f"{from_shared[k]} morning trips shared with another school")
         notes.append(
-            f"school {problem.schools[k].id}: {reversed_broken[k]} morning trips reversed break "
-            f"the ride limit on the way home; their stops were routed again into "
-            f"{len(found)} afternoon trips"
+            f"school {problem.schools[k].id}: {' and '.join(why)}; their stops were routed "
+            f"again into {len(found)} afternoon trips"
         )
     report(0.5, "afternoon runs routed")
 

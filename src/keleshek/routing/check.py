@@ -48,10 +48,12 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
         at, free, day_km = depots[bus.depot_id], None, 0
         for t_no, trip in enumerate(bus.trips, start=1):
             where = f"{name} trip {t_no}"
-            if trip.school_id not in schools or not trip.visits:
+            if any(k not in schools for k in trip.school_ids) or not trip.visits:
                 errors.append(f"{where}: unknown school or no stops")
                 continue
-            school_loc, school = schools[trip.school_id]
+            if len(set(trip.school_ids)) != len(trip.school_ids):
+                errors.append(f"{where}: reaches a school twice")
+                continue
             first = stop_pos.get(trip.visits[0].stop_id)
             if first is None:
                 errors.append(f"{where}: unknown stop {trip.visits[0].stop_id}")
@@ -66,7 +68,8 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
                 if loc is None:
                     errors.append(f"{where}: unknown stop {v.stop_id}")
                     break
-                if stops[v.stop_id].school_id != trip.school_id:
+                own = stops[v.stop_id].school_id
+                if own != trip.school_of(v) or own not in trip.school_ids:
                     errors.append(f"{where}: stop {v.stop_id} belongs to another school")
                 if v.boarded <= 0:
                     errors.append(f"{where}: nobody boards at stop {v.stop_id}")
@@ -87,26 +90,48 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
                 prev, prev_departure = loc, v.departure
             if prev is None or prev_departure is None:
                 continue
-            trip_km += int(dist[prev, school_loc])
+            # The schools in turn: a shared trip drops its first school's pupils on the way.
+            calls: list[tuple[str, int, int | None, int]] = [
+                (d.school_id, d.arrival, d.departure, d.alighted) for d in trip.drops
+            ]
+            rest = load - sum(d.alighted for d in trip.drops)
+            calls.append((trip.school_id, trip.school_arrival, None, rest))
+            last = schools[trip.school_id][1]
+            for school_id, arrival, departure, alighted in calls:
+                school_loc, school = schools[school_id]
+                trip_km += int(dist[prev, school_loc])
+                if arrival < prev_departure + int(dur[prev, school_loc]):
+                    errors.append(
+                        f"{where}: reaches school {school_id} faster than the road allows"
+                    )
+                if not school.earliest_arrival <= arrival <= school.latest_arrival:
+                    errors.append(
+                        f"{where}: arrives at school {school_id} at {arrival}, outside the window"
+                    )
+                riders = sum(v.boarded for v in trip.visits if trip.school_of(v) == school_id)
+                if alighted != riders or alighted <= 0:
+                    errors.append(
+                        f"{where}: {alighted} get off at school {school_id}, {riders} ride to it"
+                    )
+                if departure is not None and departure - arrival < school.unload_s:
+                    errors.append(f"{where}: leaves school {school_id} before unloading")
+                prev, prev_departure = school_loc, departure if departure is not None else arrival
             day_km += trip_km
             if trip.distance_m != trip_km:
                 errors.append(f"{where}: reports {trip.distance_m} m, the roads give {trip_km} m")
-            if trip.school_arrival < prev_departure + int(dur[prev, school_loc]):
-                errors.append(f"{where}: reaches the school faster than the road allows")
-            if not school.earliest_arrival <= trip.school_arrival <= school.latest_arrival:
-                errors.append(f"{where}: arrives at {trip.school_arrival}, outside the window")
             if load != trip.load or load > vt.capacity:
                 errors.append(
                     f"{where}: load {load} (reported {trip.load}), capacity {vt.capacity}"
                 )
-            arrived.update({p: trip.school_arrival for v in trip.visits for p in v.pupil_ids})
             for v in trip.visits:
-                ride = trip.school_arrival - v.arrival
+                reached = trip.arrival_at(trip.school_of(v))
+                arrived.update(dict.fromkeys(v.pupil_ids, reached))
+                ride = reached - v.arrival
                 if ride > rules.max_ride_s:
                     errors.append(
                         f"{where}: pupils of {v.stop_id} ride {ride} s > {rules.max_ride_s} s"
                     )
-            at, free = school_loc, trip.school_arrival + school.unload_s
+            at, free = schools[trip.school_id][0], trip.school_arrival + last.unload_s
         if bus.trips:
             day_km += int(dist[at, depots[bus.depot_id]])
         if day_km != bus.distance_m:

@@ -172,26 +172,53 @@ class StopVisit:
     boarded: int
     load_after: int
     pupil_ids: tuple[str, ...] = ()
+    school_id: str = ""  # the school these pupils ride to; "" means the trip's school
+
+
+@dataclass(frozen=True)
+class SchoolDrop:
+    """A school a shared trip reaches before its last one: its pupils get off (ADR 0066)."""
+
+    school_id: str
+    arrival: int
+    departure: int  # the bus leaves for the next school
+    alighted: int
 
 
 @dataclass(frozen=True)
 class Trip:
-    """One run from the first stop to a school."""
+    """One run from the first stop to a school; a shared trip (ADR 0066) carries pupils of
+    two schools and drops the first school's pupils on the way (``drops``)."""
 
-    school_id: str
+    school_id: str  # the last school, where the bus ends the trip
     visits: tuple[StopVisit, ...]
-    school_arrival: int
-    distance_m: int  # first stop to the school
+    school_arrival: int  # at the last school
+    distance_m: int  # first stop to the last school, through the schools of ``drops``
     load: int
+    drops: tuple[SchoolDrop, ...] = ()
 
     @property
     def start(self) -> int:
         return self.visits[0].arrival
 
+    def school_of(self, visit: StopVisit) -> str:
+        return visit.school_id or self.school_id
+
+    def arrival_at(self, school_id: str) -> int:
+        """When the bus reaches ``school_id`` (one of this trip's schools)."""
+        return next(
+            (d.arrival for d in self.drops if d.school_id == school_id), self.school_arrival
+        )
+
+    @property
+    def school_ids(self) -> tuple[str, ...]:
+        """The schools in the order the bus reaches them."""
+        return (*(d.school_id for d in self.drops), self.school_id)
+
     @property
     def longest_ride_s(self) -> int:
-        # The first pupil aboard rides longest; dwell at every stop on the way is included.
-        return self.school_arrival - self.visits[0].arrival
+        # A pupil rides from the stop (boarding included) to the arrival at their own school.
+        return max(self.arrival_at(self.school_of(v)) - v.arrival for v in self.visits)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from keleshek.routing.model import (
     Problem,
     Rules,
     School,
+    SchoolDrop,
     Stop,
     StopVisit,
     Trip,
@@ -86,8 +87,14 @@ class _Visit:
 
 @dataclass(frozen=True)
 class _Route:
-    school_index: int  # into problem.schools
+    school_index: int  # into problem.schools: the (first) school the bus reaches
     visits: tuple[_Visit, ...]
+    then: int | None = None  # a shared trip (ADR 0066) goes on to this school
+
+    @property
+    def end(self) -> int:
+        """The school where the trip ends."""
+        return self.school_index if self.then is None else self.then
 
 
 def _visits_for(
@@ -112,6 +119,27 @@ def _route_duration(problem: Problem, school_index: int, visits: Sequence[_Visit
     total = sum(problem.rules.dwell(v.pupils) for v in visits)
     total += sum(int(m[a, b]) for a, b in itertools.pairwise(loc))
     return total + int(m[loc[-1], len(problem.depots) + school_index])
+
+
+def _hop(problem: Problem, a: int, b: int) -> int:
+    """Seconds from the arrival at school ``a`` to the arrival at school ``b``."""
+    n_dep = len(problem.depots)
+    return problem.schools[a].unload_s + int(problem.matrix.duration_s[n_dep + a, n_dep + b])
+
+
+def _span(problem: Problem, route: _Route) -> tuple[int, int, int, int]:
+    """(earliest and latest arrival at the route's last school, the unloading there, seconds
+    from the first stop to that arrival). A shared trip must also reach its first school
+    inside that school's window, which narrows the last school's."""
+    length = _route_duration(problem, route.school_index, route.visits)
+    end = problem.schools[route.end]
+    if route.then is None:
+        return end.earliest_arrival, end.latest_arrival, end.unload_s, length
+    first = problem.schools[route.school_index]
+    hop = _hop(problem, route.school_index, route.then)
+    early = max(end.earliest_arrival, first.earliest_arrival + hop)
+    late = min(end.latest_arrival, first.latest_arrival + hop)
+    return early, late, end.unload_s, length + hop
 
 
 def _start_depot(problem: Problem, school_loc: int) -> int | None:
@@ -194,6 +222,47 @@ def _feasible_route(problem: Problem, school_index: int, visits: Sequence[_Visit
     )
 
 
+def _feasible_shared(problem: Problem, route: _Route) -> bool:
+    """A shared trip: seats, both schools' windows, and every pupil's ride to their own school
+    (the second school's pupils ride on past the first)."""
+    assert route.then is not None
+    if sum(v.pupils for v in route.visits) > problem.largest_capacity:
+        return False
+    early, late, _, _ = _span(problem, route)
+    if early > late:
+        return False
+    hop = _hop(problem, route.school_index, route.then)
+    second = problem.schools[route.then].id
+    for i, v in enumerate(route.visits):
+        ride = _route_duration(problem, route.school_index, route.visits[i:])
+        if problem.stops[v.stop_index].school_id == second:
+            ride += hop
+        if ride > problem.rules.max_ride_s:
+            return False
+    return True
+
+
+def _shared_routes(problem: Problem, a: int, b: int, visits: Sequence[_Visit]) -> list[_Route]:
+    """A route found for the pair (``a`` then ``b``) as the trips it stands for: one school's
+    pupils only make a plain trip to that school; both, a shared trip. A route that turns out
+    infeasible falls back to direct trips (each visit is feasible alone, ``split.py``)."""
+    second = problem.schools[b].id
+    mine = tuple(v for v in visits if problem.stops[v.stop_index].school_id != second)
+    if len(mine) == len(visits):
+        route = _Route(a, tuple(visits))
+        if _feasible_route(problem, a, visits):
+            return [route]
+    elif not mine:
+        route = _Route(b, tuple(visits))
+        if _feasible_route(problem, b, visits):
+            return [route]
+    else:
+        route = _Route(a, tuple(visits), b)
+        if _feasible_shared(problem, route):
+            return [route]
+    return [_Route(a if v in mine else b, (v,)) for v in visits]
+
+
 def _route_school(
     problem: Problem,
     school_index: int,
@@ -203,10 +272,20 @@ def _route_school(
     workers: int,
     cap: int,
     start_from_depot: bool,
+    then: int | None = None,
 ) -> list[_Route]:
-    """Routes for one school, none longer than ``cap`` seconds (at most the ride limit)."""
-    if len(visits) == 1:
-        return [_Route(school_index, (visits[0],))]
+    """Routes for one school, none longer than ``cap`` seconds (at most the ride limit).
+
+    With ``then``, the visits are of two schools and the routes end at ``school_index`` and
+    go on to ``then`` (ADR 0066): the cap leaves room for that last hop for every pupil, and
+    each route comes back as the plain or shared trip it stands for (``_shared_routes``).
+    """
+    if then is not None:
+        cap = min(cap, problem.rules.max_ride_s - _hop(problem, school_index, then))
+    if len(visits) == 1 or cap <= 0:
+        if then is not None:
+            return [r for v in visits for r in _shared_routes(problem, school_index, then, [v])]
+        return [_Route(school_index, (v,)) for v in visits]
     data = _school_data(problem, school_index, visits, cap, start_from_depot)
     routes, _, _ = parallel_search(
         data, seconds, seed=seed, workers=workers, epochs=1 if workers == 1 else 2
@@ -214,7 +293,9 @@ def _route_school(
     out: list[_Route] = []
     for r in routes:
         chosen = tuple(visits[c] for c in r)
-        if _feasible_route(problem, school_index, chosen):
+        if then is not None:
+            out.extend(_shared_routes(problem, school_index, then, chosen))
+        elif _feasible_route(problem, school_index, chosen):
             out.append(_Route(school_index, chosen))
         else:
             # PyVRP returned its least-bad solution, not a feasible one: fall back to direct
@@ -231,12 +312,19 @@ def _set_job_problem(problem: Problem) -> None:
     _JOB_PROBLEM = problem
 
 
-def _route_school_job(args: tuple[int, list[_Visit], float, int, int, bool]) -> list[_Route]:
+_Job = tuple[int, int | None, list[_Visit]]  # (school, the shared trips' second school, visits)
+
+
+def _route_school_job(
+    args: tuple[int, int | None, list[_Visit], float, int, int, bool],
+) -> list[_Route]:
     # The problem reaches the workers once, through the pool's initializer: pickling its
     # matrices with every school's job cost more than the routing itself on 2,000 stops.
     assert _JOB_PROBLEM is not None
-    school_index, visits, seconds, seed, cap, from_depot = args
-    return _route_school(_JOB_PROBLEM, school_index, visits, seconds, seed, 1, cap, from_depot)
+    school_index, then, visits, seconds, seed, cap, from_depot = args
+    return _route_school(
+        _JOB_PROBLEM, school_index, visits, seconds, seed, 1, cap, from_depot, then
+    )
 
 
 # --- stage 2: chaining trips into bus days ----------------------------------------------------
@@ -258,36 +346,36 @@ def _chain(
     n_dep, n_sch = len(problem.depots), len(problem.schools)
     info = []
     for r in routes:
-        school = problem.schools[r.school_index]
+        early, late, unload, duration = _span(problem, r)
         info.append(
             (
                 r,
-                school,
-                _route_duration(problem, r.school_index, r.visits),
+                (early, late, unload),
+                duration,
                 n_dep + n_sch + r.visits[0].stop_index,
                 sum(v.pupils for v in r.visits),
             )
         )
     if order_key == "latest":
-        info.sort(key=lambda t: (t[1].latest_arrival, -t[2]))
+        info.sort(key=lambda t: (t[1][1], -t[2]))
     elif order_key == "earliest_start":
-        info.sort(key=lambda t: (t[1].latest_arrival - t[2], t[1].latest_arrival))
+        info.sort(key=lambda t: (t[1][1] - t[2], t[1][1]))
     else:
-        info.sort(key=lambda t: (t[1].earliest_arrival, -t[2]))
+        info.sort(key=lambda t: (t[1][0], -t[2]))
     left = {i: vt.count for i, vt in enumerate(problem.vehicle_types)}
     by_capacity = sorted(
         range(len(problem.vehicle_types)), key=lambda i: problem.vehicle_types[i].capacity
     )
     buses: list[_Bus] = []
     failed: list[_Route] = []
-    for route, school, duration, first, load in info:
-        school_loc = n_dep + route.school_index
+    for route, (early, late, unload), duration, first, load in info:
+        school_loc = n_dep + route.end
         best: tuple[float, _Bus, int] | None = None
         for bus in buses:
             if problem.vehicle_types[bus.type_index].capacity < load:
                 continue
-            arrive = max(school.earliest_arrival, bus.free_at + int(dur[bus.at, first]) + duration)
-            if arrive > school.latest_arrival:
+            arrive = max(early, bus.free_at + int(dur[bus.at, first]) + duration)
+            if arrive > late:
                 continue
             # best fit: the bus that would otherwise idle least; else the one free earliest.
             score = (arrive - bus.free_at - duration) if best_fit else bus.free_at
@@ -296,7 +384,7 @@ def _chain(
         if best is not None:
             _, bus, arrive = best
             bus.trips.append((route, arrive))
-            bus.free_at, bus.at = arrive + school.unload_s, school_loc
+            bus.free_at, bus.at = arrive + unload, school_loc
             continue
         fresh = None
         for i in by_capacity:
@@ -310,10 +398,7 @@ def _chain(
         left[fresh] -= 1
         vt = problem.vehicle_types[fresh]
         depot_loc = problem.depot_index(vt.depot_id)
-        arrive = school.earliest_arrival
-        buses.append(
-            _Bus(fresh, depot_loc, arrive + school.unload_s, school_loc, [(route, arrive)])
-        )
+        buses.append(_Bus(fresh, depot_loc, early + unload, school_loc, [(route, early)]))
     return buses, failed
 
 
@@ -380,20 +465,12 @@ def _chain_matching(
         return None
     n_dep, n_sch = len(problem.depots), len(problem.schools)
     n = len(routes)
-    order = sorted(
-        range(n),
-        key=lambda i: (problem.schools[routes[i].school_index].latest_arrival, i),
-    )
+    spans = np.array([_span(problem, r) for r in routes], dtype=np.int64).reshape(n, 4)
+    early, late, unload, length = spans[:, 0], spans[:, 1], spans[:, 2], spans[:, 3]
+    order = sorted(range(n), key=lambda i: (int(late[i]), i))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    schools = [problem.schools[r.school_index] for r in routes]
-    early = np.array([s.earliest_arrival for s in schools], dtype=np.int64)
-    late = np.array([s.latest_arrival for s in schools], dtype=np.int64)
-    unload = np.array([s.unload_s for s in schools], dtype=np.int64)
-    length = np.array(
-        [_route_duration(problem, r.school_index, r.visits) for r in routes], dtype=np.int64
-    )
-    school_loc = np.array([n_dep + r.school_index for r in routes])
+    school_loc = np.array([n_dep + r.end for r in routes])
     first = np.array([n_dep + n_sch + r.visits[0].stop_index for r in routes])
     empty_run = problem.matrix.duration_s[np.ix_(school_loc, first)]
     ok = (early + unload)[:, None] + empty_run + length[None, :] <= late[None, :]
@@ -462,22 +539,37 @@ def _day_distance(problem: Problem, bus: _Bus) -> int:
     total, at = 0, bus.depot_loc
     for route, _ in bus.trips:
         locs = [n_dep + n_sch + v.stop_index for v in route.visits]
-        total += int(dist[at, locs[0]])
-        total += sum(int(dist[a, b]) for a, b in itertools.pairwise(locs))
-        at = n_dep + route.school_index
-        total += int(dist[locs[-1], at])
+        total += int(dist[at, locs[0]]) + _trip_distance(problem, route)
+        at = n_dep + route.end
     return total + int(dist[at, bus.depot_loc])
 
 
-def _trip(problem: Problem, route: _Route, arrival: int) -> Trip:
-    """Times are set backwards from the school arrival, so nobody waits aboard."""
-    dur = problem.matrix.duration_s
+def _trip_distance(problem: Problem, route: _Route) -> int:
+    """Metres from the first stop to the last school (through the first, on a shared trip)."""
     dist = problem.matrix.distance_m
+    n_dep, n_sch = len(problem.depots), len(problem.schools)
+    locs = [n_dep + n_sch + v.stop_index for v in route.visits] + [n_dep + route.school_index]
+    if route.then is not None:
+        locs.append(n_dep + route.then)
+    return sum(int(dist[a, b]) for a, b in itertools.pairwise(locs))
+
+
+def _trip(problem: Problem, route: _Route, arrival: int) -> Trip:
+    """Times are set backwards from the (last) school arrival, so nobody waits aboard."""
+    dur = problem.matrix.duration_s
     n_dep, n_sch = len(problem.depots), len(problem.schools)
     locs = [n_dep + n_sch + v.stop_index for v in route.visits]
     school_loc = n_dep + route.school_index
-    departures: list[int] = []
+    drops: tuple[SchoolDrop, ...] = ()
     t = arrival
+    if route.then is not None:
+        t = arrival - _hop(problem, route.school_index, route.then)
+        first = problem.schools[route.school_index]
+        off = sum(
+            v.pupils for v in route.visits if problem.stops[v.stop_index].school_id == first.id
+        )
+        drops = (SchoolDrop(first.id, t, t + first.unload_s, off),)
+    departures: list[int] = []
     nxt = school_loc
     for v, loc in zip(reversed(route.visits), reversed(locs), strict=True):
         t -= int(dur[loc, nxt])
@@ -489,13 +581,11 @@ def _trip(problem: Problem, route: _Route, arrival: int) -> Trip:
     for v, dep in zip(route.visits, departures, strict=True):
         load += v.pupils
         stop = problem.stops[v.stop_index]
-        visits.append(
-            StopVisit(
-                stop.id, dep - problem.rules.dwell(v.pupils), dep, v.pupils, load, v.pupil_ids
-            )
-        )
-    km = sum(int(dist[a, b]) for a, b in itertools.pairwise(locs)) + int(dist[locs[-1], school_loc])
-    return Trip(problem.schools[route.school_index].id, tuple(visits), arrival, km, load)
+        arrive = dep - problem.rules.dwell(v.pupils)
+        visits.append(StopVisit(stop.id, arrive, dep, v.pupils, load, v.pupil_ids, stop.school_id))
+    last = problem.schools[route.end].id
+    km = _trip_distance(problem, route)
+    return Trip(last, tuple(visits), arrival, km, load, drops)
 
 
 # --- the entry point --------------------------------------------------------------------------
@@ -535,39 +625,76 @@ def _chain_best(
 
 def _route_all(
     problem: Problem,
-    jobs: list[tuple[int, list[_Visit]]],
+    jobs: Sequence[_Job],
     cap: int,
     from_depot: bool,
     budget: float,
     seed: int,
     workers: int,
     report: Callable[[float, str], None],
-) -> dict[int, list[_Route]]:
-    total_visits = sum(len(v) for _, v in jobs) or 1
-    out: dict[int, list[_Route]] = {}
+) -> list[list[_Route]]:
+    """The routes of every job, in the order of ``jobs``."""
+    total_visits = sum(len(v) for _, _, v in jobs) or 1
+    out: list[list[_Route]] = []
     if len(jobs) == 1 or workers == 1:
         done = 0
-        for k, visits in jobs:
+        for k, then, visits in jobs:
             share = budget * len(visits) / total_visits
-            out[k] = _route_school(problem, k, visits, share, seed, workers, cap, from_depot)
+            out.append(
+                _route_school(problem, k, visits, share, seed, workers, cap, from_depot, then)
+            )
             done += len(visits)
             report(done / total_visits, f"routes for school {problem.schools[k].id}")
     elif jobs:
         # Many schools: the cores share the schools, each school a one-core PyVRP run with a
         # budget in proportion to its stops (the cores run in parallel, hence x workers).
         args = [
-            (k, visits, budget * workers * len(visits) / total_visits, seed, cap, from_depot)
-            for k, visits in jobs
+            (k, then, visits, budget * workers * len(visits) / total_visits, seed, cap, from_depot)
+            for k, then, visits in jobs
         ]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         ctx = multiprocessing.get_context(method)
         with start_pool(ctx, workers, _set_job_problem, problem) as pool:
             done = 0
-            for (k, visits), found in zip(jobs, pool.imap(_route_school_job, args), strict=True):
-                out[k] = found
+            for (_, _, visits), found in zip(jobs, pool.imap(_route_school_job, args), strict=True):
+                out.append(found)
                 done += len(visits)
                 report(done / total_visits, "routing schools")
     return out
+
+
+SHARED_WEIGHT = 1.0  # the pairs' share of the routing budget, beside 1.5 + 1 + 1 + 1 per school
+# A shared trip's second school is at most this share of the ride limit past its first.
+SHARED_HOP_SHARE = 0.25
+SHARED_PARTNERS = 2  # candidate pairs per school: its nearest partners
+
+
+def _shared_pairs(problem: Problem, jobs: Sequence[tuple[int, list[_Visit]]]) -> list[_Job]:
+    """Pairs of schools whose pupils may share a trip (ADR 0066): the second school near the
+    first (``SHARED_HOP_SHARE``), both windows reachable in one trip; each school with its
+    ``SHARED_PARTNERS`` nearest partners. The bus reaches first the school nearer the pair's
+    stops on average, so it passes that school on its way to the other."""
+    n_dep, n_sch = len(problem.depots), len(problem.schools)
+    dur = problem.matrix.duration_s
+    limit = problem.rules.max_ride_s * SHARED_HOP_SHARE
+    visits = dict(jobs)
+    near: dict[int, list[tuple[int, _Job]]] = {}
+    for a, b in itertools.combinations(sorted(visits), 2):
+        both = visits[a] + visits[b]
+        locs = [n_dep + n_sch + v.stop_index for v in both]
+        lean = float(np.mean(dur[locs, n_dep + a]) - np.mean(dur[locs, n_dep + b]))
+        first, second = (a, b) if lean <= 0 else (b, a)
+        hop = _hop(problem, first, second)
+        early, late, _, _ = _span(problem, _Route(first, (both[0],), second))
+        if hop > limit or early > late:
+            continue
+        near.setdefault(a, []).append((hop, (first, second, both)))
+        near.setdefault(b, []).append((hop, (first, second, both)))
+    chosen: dict[tuple[int, int], tuple[int, _Job]] = {}
+    for partners in near.values():
+        for hop, job in sorted(partners, key=lambda p: p[0])[:SHARED_PARTNERS]:
+            chosen[(job[0], job[1] or 0)] = (hop, job)
+    return [job for _, job in sorted(chosen.values(), key=lambda p: (p[0], p[1][:2]))]
 
 
 def solve(
@@ -577,6 +704,7 @@ def solve(
     workers: int | None = None,
     progress: Progress | None = None,
     ride_caps: Sequence[float] = (1.0, 0.75, 0.5),
+    shared_trips: bool = True,
 ) -> Plan:
     """Plan the morning: every pupil on a bus or listed in ``Plan.unserved`` with a reason;
     then, for the schools with a dismissal time, the runs home (``afternoon.py``): every pupil
@@ -585,6 +713,9 @@ def solve(
     ``ride_caps`` are the route-length variants tried per school, as fractions of the ride
     limit: the longest routes need the fewest trips, shorter ones chain into more trips per
     bus; the selection keeps, school by school, the variant that needs fewer buses.
+
+    With ``shared_trips`` pupils of two nearby schools may ride one bus, dropped at both
+    (ADR 0066); without, every trip serves one school.
     """
     began = time.monotonic()
     home_runs = any(s.dismissal is not None for s in problem.schools)
@@ -610,31 +741,46 @@ def solve(
         by_school.setdefault(school_ids.index(stop.school_id), []).append(i)
     notes: list[str] = []
     jobs = [(k, _visits_for(problem, idx, notes)) for k, idx in sorted(by_school.items())]
+    singles: list[_Job] = [(k, None, visits) for k, visits in jobs]
+    pairs = _shared_pairs(problem, jobs) if shared_trips else []
 
     # 80 % of the budget routes the schools; the rest chains and selects. The full-length
     # routes are built twice: once costing the run from the depot to the first stop (a bus
     # whose day is this one trip: fewer km), once with that run free (trips that follow
     # another on the same bus: they chain more easily); shorter caps only the latter.
+    # Last, the pairs of nearby schools whose pupils may share a trip (ADR 0066).
     recipe = [(caps[0], True, 1.5), (caps[0], False, 1.0)] + [(c, False, 1.0) for c in caps[1:]]
-    weights = [w for _, _, w in recipe]
+    stages: list[tuple[Sequence[_Job], int, bool, float]] = [
+        (singles, cap, from_depot, weight) for cap, from_depot, weight in recipe
+    ]
+    if pairs:
+        stages.append((pairs, caps[0], True, SHARED_WEIGHT))
+    weights = [w for *_, w in stages]
     routing_total = max(0.1, (deadline - began) * 0.8 - (time.monotonic() - began))
-    variants: list[dict[int, list[_Route]]] = []
+    found: list[list[list[_Route]]] = []
     done_weight = 0.0
-    for cap, from_depot, weight in recipe:
+    for stage_jobs, cap, from_depot, weight in stages:
         budget = routing_total * weight / sum(weights)
         base = 0.8 * done_weight / sum(weights)
 
         def sub(f: float, what: str, base: float = base, weight: float = weight) -> None:
             report(base + 0.8 * f * weight / sum(weights), what)
 
-        variants.append(_route_all(problem, jobs, cap, from_depot, budget, seed, workers, sub))
+        found.append(_route_all(problem, stage_jobs, cap, from_depot, budget, seed, workers, sub))
         done_weight += weight
+    keys = [k for k, _ in jobs]
+    variants = [dict(zip(keys, routes, strict=True)) for routes in found[: len(recipe)]]
+    pair_routes = found[len(recipe)] if pairs else []
 
     report(0.8, "chaining trips into bus days")
     choice = {k: 0 for k, _ in jobs}
+    shared: list[int] = []  # the pairs whose routes replace their two schools' own
 
-    def assemble(sel: dict[int, int]) -> list[_Route]:
-        return [r for k, v in sel.items() for r in variants[v][k]]
+    def assemble(sel: dict[int, int], pairs_on: Sequence[int] | None = None) -> list[_Route]:
+        on = shared if pairs_on is None else pairs_on
+        covered = {k for p in on for k in (pairs[p][0], pairs[p][1])}
+        own = [r for k, v in sel.items() if k not in covered for r in variants[v][k]]
+        return own + [r for p in on for r in pair_routes[p]]
 
     # The greedy orders cost O(trips x buses) each; on big plans only the matching runs
     # when the budget is short.
@@ -646,13 +792,23 @@ def solve(
         trial = _chain_best(problem, assemble(dict.fromkeys(choice, v)), thorough)
         if trial[0] < best[0]:
             best, choice = trial, dict.fromkeys(choice, v)
+    # Pairs of schools sharing trips, nearest first; keep a pair that saves a bus (or km).
+    for p, (a, b, _) in enumerate(pairs):
+        if time.monotonic() >= deadline:
+            break
+        if any(a in (pairs[q][0], pairs[q][1]) or b in (pairs[q][0], pairs[q][1]) for q in shared):
+            continue
+        trial = _chain_best(problem, assemble(choice, [*shared, p]), thorough=False)
+        if trial[0] < best[0]:
+            best, shared = trial, [*shared, p]
     # School by school, try the other variants; keep a change that saves a bus (or km).
     improved = len(variants) > 1
     while improved and time.monotonic() < deadline:
         improved = False
+        covered = {k for p in shared for k in (pairs[p][0], pairs[p][1])}
         for k, _ in sorted(jobs, key=lambda j: -len(j[1])):
             for v in range(len(variants)):
-                if v == choice[k] or time.monotonic() >= deadline:
+                if k in covered or v == choice[k] or time.monotonic() >= deadline:
                     continue
                 sel = {**choice, k: v}
                 trial = _chain_best(problem, assemble(sel), thorough=False)

@@ -215,7 +215,7 @@ def test_the_checker_rejects_a_tampered_plan() -> None:
     early_visit = dataclasses.replace(first.visits[0], arrival=first.visits[0].arrival - 2_000)
     long_ride = dataclasses.replace(first, visits=(early_visit,))
     for bad_trip, expected in (
-        (late, "bus bus-1 trip 1: arrives at 27960, outside the window"),
+        (late, "bus bus-1 trip 1: arrives at school A at 27960, outside the window"),
         (long_ride, "bus bus-1 trip 1: pupils of a1 ride 2280 s > 1800 s"),
     ):
         bad_bus = dataclasses.replace(bus, trips=(bad_trip, *bus.trips[1:]))
