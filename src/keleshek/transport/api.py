@@ -104,6 +104,18 @@ class VisitOut(_AtStop):
     arrival: str = Field(description="HH:MM, boarding starts")
     boarded: int
     load: int = Field(description="pupils aboard after the stop")
+    to_school_id: str = Field(description="the school these pupils ride to" + SHIFT_NOTE)
+
+
+class SchoolDropOut(Schema):
+    """A school a shared trip reaches before its last one: its pupils get off there."""
+
+    school_id: str = Field(description="the school's id" + SHIFT_NOTE)
+    school_name: str
+    lon: float
+    lat: float
+    arrival: str = Field(description="HH:MM at this school")
+    alighted: int
 
 
 class DropOffOut(_AtStop):
@@ -123,7 +135,11 @@ class _AtSchool(Schema):
 
 
 class TripOut(_AtSchool):
-    arrival: str = Field(description="HH:MM at the school")
+    arrival: str = Field(description="HH:MM at the (last) school")
+    drops: list[SchoolDropOut] = Field(
+        description="a shared trip carries pupils of two schools: the schools it reaches "
+        "before the last, in order; empty for a trip to one school"
+    )
     stops: list[VisitOut]
 
 
@@ -185,8 +201,24 @@ def _route_out(route: Route) -> RouteOut:
             TripOut(
                 **_trip_fields(t),
                 arrival=str(t.get("arrival", "")),
+                drops=[
+                    SchoolDropOut(
+                        school_id=str(d.get("school", "")),
+                        school_name=str(d.get("school_name", "")),
+                        lon=float(d.get("x", 0)),
+                        lat=float(d.get("y", 0)),
+                        arrival=str(d.get("arrival", "")),
+                        alighted=int(d.get("alighted", 0)),
+                    )
+                    for d in t.get("drops", [])
+                ],
                 stops=[
-                    VisitOut(**_stop_fields(v), boarded=int(v.get("boarded", 0)))
+                    VisitOut(
+                        **_stop_fields(v),
+                        boarded=int(v.get("boarded", 0)),
+                        # plans stored before shared trips name no school per visit
+                        to_school_id=str(v.get("to_school", t.get("school", ""))),
+                    )
                     for v in t.get("visits", [])
                 ],
             )

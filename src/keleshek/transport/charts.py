@@ -15,7 +15,7 @@ def plan_svg(routes: Sequence[Route], width: int = 720, height: int = 520) -> st
         (v["x"], v["y"])
         for r in routes
         for t in r.trips
-        for v in [*t["visits"], {"x": t["x"], "y": t["y"]}]
+        for v in [*t["visits"], *t.get("drops", []), {"x": t["x"], "y": t["y"]}]
     ]
     if not points:
         return ""
@@ -40,15 +40,17 @@ def plan_svg(routes: Sequence[Route], width: int = 720, height: int = 520) -> st
     for i, r in enumerate(routes):
         colour = COLOURS[i % len(COLOURS)]
         for t in r.trips:
-            pts = [px(v["x"], v["y"]) for v in t["visits"]] + [px(t["x"], t["y"])]
+            drops = t.get("drops", [])  # a shared trip's first school (ADR 0066)
+            pts = [px(v["x"], v["y"]) for v in [*t["visits"], *drops, t]]
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
             parts.append(
                 f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2">'
                 f"<title>{escape(str(r.number))}: {escape(t['school_name'])}</title></polyline>"
             )
-            for x, y in pts[:-1]:
+            for x, y in pts[: len(t["visits"])]:
                 parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
-            schools[t["school"]] = (*pts[-1], t["school_name"])
+            for d, (x, y) in zip([*drops, t], pts[len(t["visits"]) :], strict=True):
+                schools[d["school"]] = (x, y, d["school_name"])
     for x, y, name in schools.values():
         parts.append(
             f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="#000">'

@@ -701,7 +701,14 @@ def optimise(plan: Plan, progress: Any = None) -> Plan:
         if progress is not None:
             progress(100 * fraction, what)
 
-    result: RoutePlan = solve(built.problem, seconds=seconds, seed=0, workers=1, progress=report)
+    result: RoutePlan = solve(
+        built.problem,
+        seconds=seconds,
+        seed=0,
+        workers=1,
+        progress=report,
+        shared_trips=bool(plan.params.get("shared_trips", True)),
+    )
     problems = check_plan(built.problem, result)
     _store(plan, built, result, problems)
     return plan
@@ -737,12 +744,19 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
                 "ride_min": round(t.longest_ride_s / 60, 1),
                 "load": t.load,
                 "km": round(t.distance_m / 1000, 1),
+                # A shared trip (ADR 0066) reaches these schools first; its pupils get off.
+                "drops": [
+                    {**at_school(d.school_id), "arrival": clock(d.arrival), "alighted": d.alighted}
+                    for d in t.drops
+                ],
                 "visits": [
                     {
                         **at_stop(v.stop_id),
                         "arrival": clock(v.arrival),
                         "boarded": v.boarded,
                         "load": v.load_after,
+                        "to_school": t.school_of(v),
+                        "to_school_name": built.school_names.get(t.school_of(v), t.school_of(v)),
                     }
                     for v in t.visits
                 ],
@@ -837,7 +851,9 @@ def _record_assignments(plan: Plan, result: RoutePlan) -> int:
                         "route": n,
                         "stop": visit.stop_id,
                         "boarding": route_explain.clock(visit.arrival),
-                        "school_arrival": route_explain.clock(trip.school_arrival),
+                        "school_arrival": route_explain.clock(
+                            trip.arrival_at(trip.school_of(visit))
+                        ),
                         "plan": plan.pk,
                     }
     for n, bus in enumerate(result.buses, start=1):

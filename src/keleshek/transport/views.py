@@ -310,7 +310,12 @@ def optimise(request: HttpRequest, kato: str) -> HttpResponse:
     plan = services.plan_create(
         territory=d,
         name=_("Plan %(d)s") % {"d": d.name},
-        params={"seconds": seconds, "max_ride_min": max_ride},
+        params={
+            "seconds": seconds,
+            "max_ride_min": max_ride,
+            # The form sends "0" and, when ticked, "1" after it; other callers: allowed.
+            "shared_trips": request.POST.get("shared_trips", "1") == "1",
+        },
         user=request.user,
     )
     return redirect("transport:plan", kato=kato, pk=plan.pk)

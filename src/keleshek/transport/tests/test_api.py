@@ -83,7 +83,7 @@ def test_a_plans_routes_give_stops_times_and_loads_and_no_pupil(client: Any) -> 
             assert loads[-1] == trip["load"]
             assert all(len(v["arrival"]) == 5 and v["arrival"][2] == ":" for v in trip["stops"])
     # Stops carry exactly these fields (no pupil ids), and no rider's name appears.
-    keys = {"stop_id", "stop_name", "lon", "lat", "arrival", "boarded", "load"}
+    keys = {"stop_id", "stop_name", "lon", "lat", "arrival", "boarded", "load", "to_school_id"}
     assert all(set(v) == keys for r in body["routes"] for t in r["trips"] for v in t["stops"])
     assert "unserved" not in body
     text = json.dumps(body, ensure_ascii=False)
