@@ -21,8 +21,8 @@ the matrix; the delivery node's time window is the school's arrival window; the 
 a penalty larger than a bus per pupil, so unserved pupils are allowed and counted. Stops with
 more pupils than the largest bus are split into pieces (ours also splits a stop whose whole
 boarding would break the ride limit, ADR 0063; OR-Tools' optional pickups and its own search
-may serve such a stop only in part by dropping pieces). OR-Tools may mix
-pupils of several schools on one bus (our solver does not): a relaxation in its favour.
+may serve such a stop only in part by dropping pieces). OR-Tools may mix pupils of any
+schools on one bus; ours puts pupils of at most two nearby schools on one trip (ADR 0066).
 """
 
 from __future__ import annotations
@@ -559,7 +559,8 @@ def main(argv: list[str]) -> int:
         f"{workers}), "
         "OR = OR-Tools (pickup-and-delivery model: capacities, school windows, 60 min ride with "
         "dwell folded into the transit times, a fixed cost per bus, a drop penalty per pupil; "
-        "guided local search, one thread; it may mix schools on one bus, ours does not). "
+        "guided local search, one thread; it may mix pupils of any schools on one bus, ours of "
+        "two nearby schools, ADR 0066). "
         "Every route of both was re-checked from the matrix (`routing.check.check_plan` for "
         "ours, `check_ortools` in the script for OR-Tools'); bus-km include the runs from and "
         "back to the depot. Needing = pupils assessed as riders, including those with no stop "

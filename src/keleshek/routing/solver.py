@@ -663,7 +663,9 @@ def _route_all(
     return out
 
 
-SHARED_WEIGHT = 1.0  # the pairs' share of the routing budget, beside 1.5 + 1 + 1 + 1 per school
+# The pairs' weight in the routing budget (beside 1.5 + 1 + 1 + 1 for the schools' variants)
+# when every school is in two pairs; fewer pairs, less (in proportion to their stops).
+SHARED_WEIGHT = 1.0
 # A shared trip's second school is at most this share of the ride limit past its first.
 SHARED_HOP_SHARE = 0.25
 SHARED_PARTNERS = 2  # candidate pairs per school: its nearest partners
@@ -754,7 +756,8 @@ def solve(
         (singles, cap, from_depot, weight) for cap, from_depot, weight in recipe
     ]
     if pairs:
-        stages.append((pairs, caps[0], True, SHARED_WEIGHT))
+        in_pairs = sum(len(v) for *_, v in pairs) / (2 * max(1, sum(len(v) for _, v in jobs)))
+        stages.append((pairs, caps[0], True, SHARED_WEIGHT * min(1.0, in_pairs)))
     weights = [w for *_, w in stages]
     routing_total = max(0.1, (deadline - began) * 0.8 - (time.monotonic() - began))
     found: list[list[list[_Route]]] = []
@@ -792,17 +795,11 @@ def solve(
         trial = _chain_best(problem, assemble(dict.fromkeys(choice, v)), thorough)
         if trial[0] < best[0]:
             best, choice = trial, dict.fromkeys(choice, v)
-    # Pairs of schools sharing trips, nearest first; keep a pair that saves a bus (or km).
-    for p, (a, b, _) in enumerate(pairs):
-        if time.monotonic() >= deadline:
-            break
-        if any(a in (pairs[q][0], pairs[q][1]) or b in (pairs[q][0], pairs[q][1]) for q in shared):
-            continue
-        trial = _chain_best(problem, assemble(choice, [*shared, p]), thorough=False)
-        if trial[0] < best[0]:
-            best, shared = trial, [*shared, p]
-    # School by school, try the other variants; keep a change that saves a bus (or km).
-    improved = len(variants) > 1
+    # A local search over the choices: school by school, try the other variants; then each
+    # pair of schools sharing trips, on (dropping any pair it overlaps) or off. Keep a change
+    # that saves a bus (or km); stop when a round changes nothing. Pairs come second in a
+    # round, so they are weighed against the schools' best variants, not instead of them.
+    improved = len(variants) > 1 or bool(pairs)
     while improved and time.monotonic() < deadline:
         improved = False
         covered = {k for p in shared for k in (pairs[p][0], pairs[p][1])}
@@ -814,7 +811,17 @@ def solve(
                 trial = _chain_best(problem, assemble(sel), thorough=False)
                 if trial[0] < best[0]:
                     best, choice, improved = trial, sel, True
-        report(0.9, "choosing route lengths per school")
+        for p, (a, b, _) in enumerate(pairs):
+            if time.monotonic() >= deadline:
+                break
+            if p in shared:
+                on = [q for q in shared if q != p]
+            else:
+                on = [q for q in shared if not {a, b} & {pairs[q][0], pairs[q][1]}] + [p]
+            trial = _chain_best(problem, assemble(choice, on), thorough=False)
+            if trial[0] < best[0]:
+                best, shared, improved = trial, on, True
+        report(0.9, "choosing route lengths and shared trips")
 
     _, buses, failed = best
     plans: list[BusPlan] = []
