@@ -1,19 +1,25 @@
 """Afternoon runs home: the morning mirrored, after the last lesson (ADR 0064).
 
-Every school with a dismissal time gets runs from the school to its stops. Each morning trip
-(each school's part of a shared one, ADR 0066) is first tried backwards: the same stops in
-reverse order, the same pupils, the times from the matrix in the school-to-stop direction
-(roads may be one-way or a provider may answer asymmetric times, so nothing assumes the way
-home equals the way in). Pupils board at the school from the dismissal on, the bus leaves
-when they are aboard (``Rules.dwell`` of the whole load) and stands at every stop as long as
-the same rule says for the pupils getting off. A pupil's ride runs from the school departure
-to the end of the alighting at their stop, the mirror of the morning (boarding at the stop
-counts, unloading at the school does not), and stays within ``Rules.max_ride_s``.
+Every school with a dismissal time gets runs from the school to its stops. Each morning trip to
+one school is first tried backwards: the same stops in reverse order, the same pupils, the
+times from the matrix in the school-to-stop direction (roads may be one-way or a provider may
+answer asymmetric times, so nothing assumes the way home equals the way in). Pupils board at
+the school from the dismissal on, the bus leaves when they are aboard (``Rules.dwell`` of the
+whole load) and stands at every stop as long as the same rule says for the pupils getting off.
+A pupil's ride runs from the school departure to the end of the alighting at their stop, the
+mirror of the morning (boarding at the stop counts, unloading at the school does not), and
+stays within ``Rules.max_ride_s``.
 
 A reversed trip that breaks the ride limit is not output: its visits are routed again with
 the morning's engine (``solver._route_school``) on the transposed matrix, where a morning route
 from its first stop to the school *is* the afternoon run read backwards. A visit too heavy for
 the way home is divided first, by the rule of ``split.py`` on the same transposed problem.
+
+The pupils of shared morning trips (two schools, ADR 0066) are routed again per pair the same
+way: a route read backwards boards at the school where the morning ended, calls at the other
+school and boards its pupils, then drops everyone. It is kept when both schools let out in time
+for it with nobody waiting aboard and every pupil's ride, from leaving their own school, keeps
+the limit (``_home_timing``); otherwise those pupils go home with the rest of their school.
 
 The runs are then put on buses in order of dismissal. A run goes preferably to the bus that
 brought its pupils in the morning, else to the bus with the shortest empty drive to the school
@@ -28,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from keleshek.routing.explain import REASONS, clock
@@ -40,10 +46,11 @@ from keleshek.routing.model import (
     Plan,
     Problem,
     School,
+    SchoolPickup,
     StopVisit,
     Unserved,
 )
-from keleshek.routing.solver import _feasible_route, _Route, _route_duration, _route_school, _Visit
+from keleshek.routing.solver import _feasible_route, _Route, _route_school, _Visit
 from keleshek.routing.split import visit_limit
 
 Progress = Callable[[float, str], None]
@@ -77,19 +84,83 @@ class _Day:
 
 
 def _school_loc(problem: Problem, route: _Route) -> int:
-    return len(problem.depots) + route.school_index
+    """Where the run home starts: the school, or for a shared run the school the morning
+    trip ended at (``route.end``); the run then calls at ``route.school_index``."""
+    return len(problem.depots) + route.end
 
 
 def _stop_loc(problem: Problem, visit: _Visit) -> int:
     return len(problem.depots) + len(problem.schools) + visit.stop_index
 
 
-def _run(problem: Problem, route: _Route, boarding: int) -> AfternoonTrip:
-    """The afternoon trip of ``route`` (visits in morning order) boarding at ``boarding``."""
-    dur, dist, rules = problem.matrix.duration_s, problem.matrix.distance_m, problem.rules
+def _pupils_of(problem: Problem, route: _Route, k: int) -> int:
+    school_id = problem.schools[k].id
+    return sum(v.pupils for v in route.visits if problem.stops[v.stop_index].school_id == school_id)
+
+
+def _home_timing(problem: Problem, route: _Route) -> tuple[int, int, int, int] | None:
+    """(earliest and latest boarding at the first school, load, seconds from that boarding to
+    the last stop's alighting done) of the run home of ``route``, or None when no boarding
+    time works. A shared run (``route.then``) boards at ``route.then``, drives to
+    ``route.school_index`` and boards there as that school lets out (no waiting aboard), then
+    drops everyone at the stops; every pupil's ride, from leaving their school to getting off,
+    stays within the limit."""
+    rules, dur = problem.rules, problem.matrix.duration_s
+    n_dep, n_sch = len(problem.depots), len(problem.schools)
     load = sum(v.pupils for v in route.visits)
-    departure = boarding + rules.dwell(load)
-    t, at, left, km = departure, _school_loc(problem, route), load, 0
+    call = problem.schools[route.school_index]
+    assert call.dismissal is not None
+    # From leaving route.school_index to each stop's alighting done, in the order driven.
+    rides, t, at = [], 0, n_dep + route.school_index
+    for v in reversed(route.visits):
+        loc = n_dep + n_sch + v.stop_index
+        t += int(dur[at, loc]) + rules.dwell(v.pupils)
+        rides.append((problem.stops[v.stop_index].school_id, t))
+        at = loc
+    if route.then is None:
+        return call.dismissal, call.dismissal + call.dismissal_window_s, load, rules.dwell(load) + t
+    start = problem.schools[route.then]
+    assert start.dismissal is not None
+    n_start = _pupils_of(problem, route, route.then)
+    drive = int(dur[n_dep + route.then, n_dep + route.school_index])
+    to_call = rules.dwell(n_start) + drive
+    opens = max(start.dismissal, call.dismissal - to_call)
+    closes = min(
+        start.dismissal + start.dismissal_window_s,
+        call.dismissal + call.dismissal_window_s - to_call,
+    )
+    # The starting school's pupils also ride to the second school and wait while it boards.
+    extra = drive + rules.dwell(load - n_start)
+    if opens > closes or any(
+        ride + (extra if school_id == start.id else 0) > rules.max_ride_s
+        for school_id, ride in rides
+    ):
+        return None
+    return opens, closes, load, to_call + rules.dwell(load - n_start) + t
+
+
+def _run(problem: Problem, route: _Route, boarding: int) -> AfternoonTrip:
+    """The afternoon trip of ``route`` (visits in morning order) boarding at ``boarding``; a
+    shared run boards at ``route.then`` first and calls at ``route.school_index``."""
+    dur, dist, rules = problem.matrix.duration_s, problem.matrix.distance_m, problem.rules
+    n_dep = len(problem.depots)
+    load = sum(v.pupils for v in route.visits)
+    first = problem.schools[route.end]
+    n_first = load if route.then is None else _pupils_of(problem, route, route.then)
+    departure = boarding + rules.dwell(n_first)
+    t, at, km = departure, n_dep + route.end, 0
+    pickups: tuple[SchoolPickup, ...] = ()
+    if route.then is not None:
+        call = n_dep + route.school_index
+        t += int(dur[at, call])
+        km += int(dist[at, call])
+        arrival = t
+        t += rules.dwell(load - n_first)
+        pickups = (
+            SchoolPickup(problem.schools[route.school_index].id, arrival, t, load - n_first),
+        )
+        at = call
+    left = load
     drops = []
     for v in reversed(route.visits):
         loc = _stop_loc(problem, v)
@@ -98,12 +169,26 @@ def _run(problem: Problem, route: _Route, boarding: int) -> AfternoonTrip:
         arrival = t
         t += rules.dwell(v.pupils)
         left -= v.pupils
-        drops.append(
-            DropOff(problem.stops[v.stop_index].id, arrival, t, v.pupils, left, v.pupil_ids)
-        )
+        stop = problem.stops[v.stop_index]
+        drops.append(DropOff(stop.id, arrival, t, v.pupils, left, v.pupil_ids, stop.school_id))
         at = loc
-    school_id = problem.schools[route.school_index].id
-    return AfternoonTrip(school_id, boarding, departure, tuple(drops), km, load)
+    return AfternoonTrip(first.id, boarding, departure, tuple(drops), km, load, pickups)
+
+
+def _may_share_home(problem: Problem, first: int, last: int) -> bool:
+    """Whether a run home could board at ``last`` and then at ``first`` (the morning's order
+    reversed) inside both schools' windows, with one pupil boarding at each."""
+    start, call = problem.schools[last], problem.schools[first]
+    if start.dismissal is None or call.dismissal is None:
+        return False
+    n_dep = len(problem.depots)
+    to_call = problem.rules.dwell(1) + int(problem.matrix.duration_s[n_dep + last, n_dep + first])
+    opens = max(start.dismissal, call.dismissal - to_call)
+    closes = min(
+        start.dismissal + start.dismissal_window_s,
+        call.dismissal + call.dismissal_window_s - to_call,
+    )
+    return opens <= closes
 
 
 def _too_far(problem: Problem, visit: _Visit) -> Unserved:
@@ -235,11 +320,12 @@ def plan_afternoon(
     broken: dict[int, list[_Visit]] = defaultdict(list)
     brought_by: dict[int, str] = {}  # id(visit) -> the morning bus, for re-routed visits
     reversed_broken: Counter[int] = Counter()
-    from_shared: Counter[int] = Counter()
+    # The pupils of shared morning trips, per pair (first school, last school): they go home
+    # on shared runs routed again for the pair (step 2), or with the rest of their school.
+    pairs: dict[tuple[int, int], list[_Visit]] = defaultdict(list)
 
-    # 1. Each morning trip backwards, when the way home keeps the ride limit. The runs home
-    # are per school (ADR 0066): a shared trip's pupils go home with the rest of their school,
-    # routed again in step 2 — its parts alone would be many short runs at one time.
+    # 1. Each morning trip backwards, when the way home keeps the ride limit; a shared trip's
+    # pupils are routed again (step 2): its halves alone would be many short runs at one time.
     for bus in morning.buses:
         for trip, school_id in ((t, k) for t in bus.trips for k in t.school_ids):
             k = school_pos.get(school_id)
@@ -263,40 +349,76 @@ def plan_afternoon(
             if not visits:
                 continue
             if trip.drops:
-                from_shared[k] += 1
-            elif whole and _feasible_route(back, k, visits):
+                pair = (school_pos[trip.drops[0].school_id], school_pos[trip.school_id])
+                pairs[pair].extend(visits)
+                for visit in visits:
+                    brought_by[id(visit)] = bus.bus_id
+                continue
+            if whole and _feasible_route(back, k, visits):
                 routes.append((_Route(k, tuple(visits)), bus.bus_id))
                 continue
-            else:
-                reversed_broken[k] += 1
+            reversed_broken[k] += 1
             for visit in visits:
                 broken[k].append(visit)
                 brought_by[id(visit)] = bus.bus_id
 
-    # 2. Broken runs are routed again, per school, with the morning's engine on the way home.
+    # 2. Broken runs are routed again with the morning's engine on the way home: first the
+    # shared trips' pupils per pair, as shared runs where both schools let out in time for one
+    # (ADR 0066); whatever does not fit one goes with the rest of its school.
     budget = max(0.1, seconds - (time.monotonic() - began)) * 0.8
-    total = sum(len(v) for v in broken.values()) or 1
+    total = sum(len(v) for v in broken.values()) + sum(len(v) for v in pairs.values()) or 1
+    shared_runs = 0
+    unshared: Counter[int] = Counter()  # visits of shared mornings going home per school
+
+    def brought_in(route: _Route) -> str:
+        """The morning bus that brought most of the route's pupils (``_route_school`` hands
+        back the visits it was given, so they are known by identity)."""
+        votes: Counter[str] = Counter()
+        for share in route.visits:
+            votes[brought_by[id(share)]] += share.pupils
+        return votes.most_common(1)[0][0]
+
+    def own_school(visits: Sequence[_Visit]) -> None:
+        for visit in visits:
+            k = school_pos[problem.stops[visit.stop_index].school_id]
+            broken[k].append(visit)
+            unshared[k] += 1
+
+    for (a, b), visits in sorted(pairs.items()):
+        if not _may_share_home(problem, a, b):
+            own_school(visits)
+            continue
+        found = _route_school(
+            back, a, visits, budget * len(visits) / total, seed, workers, rules.max_ride_s, False, b
+        )
+        for route in found:
+            if route.then is not None and _home_timing(problem, route) is None:
+                own_school(route.visits)
+                continue
+            shared_runs += route.then is not None
+            routes.append((route, brought_in(route)))
     for k, visits in sorted(broken.items()):
         # The leg after the last drop-off stays free (as before ADR 0010's addendum): the bus
         # may go on to another run rather than back to the depot.
         found = _route_school(
             back, k, visits, budget * len(visits) / total, seed, workers, rules.max_ride_s, False
         )
-        for route in found:
-            votes: Counter[str] = Counter()
-            for share in route.visits:  # _route_school hands back the visits it was given
-                votes[brought_by[id(share)]] += share.pupils
-            routes.append((route, votes.most_common(1)[0][0]))
+        routes.extend((route, brought_in(route)) for route in found)
         why = []
         if reversed_broken[k]:
             why.append(
                 f"{reversed_broken[k]} morning trips reversed break the ride limit on the way home"
             )
-        if from_shared[k]:
-            why.append(f"{from_shared[k]} morning trips shared with another school")
+        if unshared[k]:
+            why.append(f"{unshared[k]} stops of shared morning trips found no shared run home")
         notes.append(
             f"school {problem.schools[k].id}: {' and '.join(why)}; their stops were routed "
             f"again into {len(found)} afternoon trips"
+        )
+    if pairs:
+        notes.append(
+            f"pupils of shared morning trips: {shared_runs} shared runs home, the rest with "
+            "their schools' other pupils"
         )
     report(0.5, "afternoon runs routed")
 
@@ -326,12 +448,16 @@ def plan_afternoon(
         key=lambda i: (problem.vehicle_types[i].capacity, problem.vehicle_types[i].cost_per_km),
     )
 
+    timing: dict[int, tuple[int, int, int, int, int]] = {}
+
     def info(route: _Route) -> tuple[int, int, int, int, int]:
-        school = problem.schools[route.school_index]
-        assert school.dismissal is not None
-        load = sum(v.pupils for v in route.visits)
-        length = rules.dwell(load) + _route_duration(back, route.school_index, route.visits)
-        return school.dismissal, school.dismissal_window_s, load, length, route.school_index
+        """(boarding opens, window width, load, length, starting school) of a run home."""
+        if id(route) not in timing:
+            found = _home_timing(problem, route)
+            assert found is not None  # shared runs without a timing went to their schools
+            opens, closes, load, length = found
+            timing[id(route)] = (opens, closes - opens, load, length, route.end)
+        return timing[id(route)]
 
     # Two passes: first every run that fits the bus that brought its pupils, so that a run
     # placed early does not take the slot another run needs on its own morning bus; then the

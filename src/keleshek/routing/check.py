@@ -185,29 +185,58 @@ def _check_afternoon(
     at, day_km = depot, 0
     for t_no, trip in enumerate(bus.afternoon, start=1):
         where = f"bus {bus.bus_id} afternoon trip {t_no}"
-        if trip.school_id not in schools or not trip.visits:
+        if any(k not in schools for k in trip.school_ids) or not trip.visits:
             errors.append(f"{where}: unknown school or no stops")
             continue
-        school_loc, school = schools[trip.school_id]
-        if school.dismissal is None:
-            errors.append(f"{where}: school {school.id} has no dismissal time")
+        if len(set(trip.school_ids)) != len(trip.school_ids):
+            errors.append(f"{where}: calls at a school twice")
             continue
-        if trip.boarding < school.dismissal:
-            errors.append(
-                f"{where}: boards at {trip.boarding}, before the dismissal at {school.dismissal}"
-            )
-        if trip.boarding > school.dismissal + school.dismissal_window_s:
-            errors.append(f"{where}: boards at {trip.boarding}, after its window")
-        if trip.school_departure - trip.boarding < rules.dwell(trip.load):
-            errors.append(f"{where}: leaves the school before {trip.load} pupils can board")
-        day_km += int(dist[at, school_loc])
-        load, prev, prev_departure, trip_km = trip.load, school_loc, trip.school_departure, 0
+        # The schools in turn: a shared run (ADR 0066) boards at a second school on its way.
+        first_boarded = trip.load - sum(p.boarded for p in trip.pickups)
+        calls = [(trip.school_id, trip.boarding, trip.school_departure, first_boarded)]
+        calls += [(p.school_id, p.arrival, p.departure, p.boarded) for p in trip.pickups]
+        prev: int | None = None
+        prev_departure, aboard, trip_km = 0, 0, 0
+        for school_id, start, departure, boarded in calls:
+            school_loc, school = schools[school_id]
+            if school.dismissal is None:
+                errors.append(f"{where}: school {school.id} has no dismissal time")
+                continue
+            if prev is None:
+                day_km += int(dist[at, school_loc])
+            else:
+                trip_km += int(dist[prev, school_loc])
+                if start < prev_departure + int(dur[prev, school_loc]):
+                    errors.append(
+                        f"{where}: reaches school {school_id} faster than the road allows"
+                    )
+            if start < school.dismissal:
+                errors.append(
+                    f"{where}: boards at {start}, before the dismissal at {school.dismissal}"
+                )
+            if start > school.dismissal + school.dismissal_window_s:
+                errors.append(f"{where}: boards at {start}, after its window")
+            if departure - start < rules.dwell(boarded):
+                errors.append(
+                    f"{where}: leaves school {school_id} before {boarded} pupils can board"
+                )
+            riders = sum(v.alighted for v in trip.visits if trip.school_of(v) == school_id)
+            if boarded != riders or boarded <= 0:
+                errors.append(
+                    f"{where}: {boarded} board at school {school_id}, {riders} ride from it"
+                )
+            aboard += boarded
+            prev, prev_departure = school_loc, departure
+        if prev is None:
+            continue
+        load = aboard
         for v in trip.visits:
             loc = stop_pos.get(v.stop_id)
             if loc is None:
                 errors.append(f"{where}: unknown stop {v.stop_id}")
                 break
-            if stops[v.stop_id].school_id != trip.school_id:
+            own = stops[v.stop_id].school_id
+            if own != trip.school_of(v) or own not in trip.school_ids:
                 errors.append(f"{where}: stop {v.stop_id} belongs to another school")
             if v.alighted <= 0:
                 errors.append(f"{where}: nobody gets off at stop {v.stop_id}")
@@ -220,14 +249,14 @@ def _check_afternoon(
             load -= v.alighted
             if v.load_after != load:
                 errors.append(f"{where}: load after {v.stop_id} is {v.load_after}, not {load}")
-            ride = v.departure - trip.school_departure
+            ride = v.departure - trip.departure_from(trip.school_of(v))
             if ride > rules.max_ride_s:
                 errors.append(
                     f"{where}: pupils of {v.stop_id} ride {ride} s > {rules.max_ride_s} s"
                 )
             home[v.stop_id] += v.alighted
             pupils.update(v.pupil_ids)
-            leaves.update(dict.fromkeys(v.pupil_ids, trip.boarding))
+            leaves.update(dict.fromkeys(v.pupil_ids, trip.boarding_at(trip.school_of(v))))
             prev, prev_departure = loc, v.departure
         alighted = sum(v.alighted for v in trip.visits)
         if load != 0 or alighted != trip.load or trip.load > capacity:

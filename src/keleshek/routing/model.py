@@ -218,7 +218,7 @@ class Trip:
     @property
     def longest_ride_s(self) -> int:
         # A pupil rides from the stop (boarding included) to the arrival at their own school.
-        return max(self.arrival_at(self.school_of(v)) - v.arrival for v in self.visits)
+        return max((self.arrival_at(self.school_of(v)) - v.arrival for v in self.visits), default=0)
 
 
 @dataclass(frozen=True)
@@ -231,28 +231,60 @@ class DropOff:
     alighted: int
     load_after: int
     pupil_ids: tuple[str, ...] = ()
+    school_id: str = ""  # the school these pupils come from; "" means the trip's school
+
+
+@dataclass(frozen=True)
+class SchoolPickup:
+    """A second school a shared run home calls at: its pupils board there (ADR 0066)."""
+
+    school_id: str
+    arrival: int  # boarding starts (not before that school's dismissal)
+    departure: int  # boarding done
+    boarded: int
 
 
 @dataclass(frozen=True)
 class AfternoonTrip:
-    """One run home: pupils board at the school after the last lesson, then the stops."""
+    """One run home: pupils board at the school after the last lesson, then the stops. A
+    shared run (ADR 0066) calls at a second school (``pickups``) before the stops."""
 
-    school_id: str
+    school_id: str  # where boarding starts
     boarding: int  # boarding at the school starts (not before the dismissal)
     school_departure: int  # boarding done: the bus leaves the school
     visits: tuple[DropOff, ...]
-    distance_m: int  # the school to the last stop
+    distance_m: int  # the school to the last stop, through the schools of ``pickups``
     load: int
+    pickups: tuple[SchoolPickup, ...] = ()
 
     @property
     def end(self) -> int:
         return self.visits[-1].departure
 
+    def school_of(self, visit: DropOff) -> str:
+        return visit.school_id or self.school_id
+
+    def departure_from(self, school_id: str) -> int:
+        """When the bus leaves ``school_id`` (one of this run's schools)."""
+        return next(
+            (p.departure for p in self.pickups if p.school_id == school_id), self.school_departure
+        )
+
+    def boarding_at(self, school_id: str) -> int:
+        """When boarding starts at ``school_id`` (one of this run's schools)."""
+        return next((p.arrival for p in self.pickups if p.school_id == school_id), self.boarding)
+
+    @property
+    def school_ids(self) -> tuple[str, ...]:
+        return (self.school_id, *(p.school_id for p in self.pickups))
+
     @property
     def longest_ride_s(self) -> int:
-        # The last pupils off ride longest; the alighting at every stop on the way is included
+        # A pupil rides from leaving their school to the end of the alighting at their stop
         # (the mirror of the morning, where boarding counts and unloading at school does not).
-        return self.visits[-1].departure - self.school_departure
+        return max(
+            (v.departure - self.departure_from(self.school_of(v)) for v in self.visits), default=0
+        )
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,7 @@ class DropOffOut(_AtStop):
     arrival: str = Field(description="HH:MM, pupils get off")
     alighted: int
     load: int = Field(description="pupils still aboard after the stop")
+    from_school_id: str = Field(description="the school these pupils come from" + SHIFT_NOTE)
 
 
 class _AtSchool(Schema):
@@ -143,9 +144,25 @@ class TripOut(_AtSchool):
     stops: list[VisitOut]
 
 
+class SchoolPickupOut(Schema):
+    """A second school a shared run home calls at: its pupils board there."""
+
+    school_id: str = Field(description="the school's id" + SHIFT_NOTE)
+    school_name: str
+    lon: float
+    lat: float
+    arrival: str = Field(description="HH:MM, boarding starts at this school")
+    departure: str = Field(description="HH:MM, the bus leaves this school")
+    boarded: int
+
+
 class HomeTripOut(_AtSchool):
-    boarding: str = Field(description="HH:MM, boarding starts at the school")
-    departure: str = Field(description="HH:MM, the bus leaves the school")
+    boarding: str = Field(description="HH:MM, boarding starts at the (first) school")
+    departure: str = Field(description="HH:MM, the bus leaves the (first) school")
+    pickups: list[SchoolPickupOut] = Field(
+        description="a shared run carries pupils of two schools: the schools it calls at "
+        "after the first, in order; empty for a run from one school"
+    )
     stops: list[DropOffOut]
 
 
@@ -230,8 +247,24 @@ def _route_out(route: Route) -> RouteOut:
                 **_trip_fields(t),
                 boarding=str(t.get("boarding", "")),
                 departure=str(t.get("departure", "")),
+                pickups=[
+                    SchoolPickupOut(
+                        school_id=str(p.get("school", "")),
+                        school_name=str(p.get("school_name", "")),
+                        lon=float(p.get("x", 0)),
+                        lat=float(p.get("y", 0)),
+                        arrival=str(p.get("arrival", "")),
+                        departure=str(p.get("departure", "")),
+                        boarded=int(p.get("boarded", 0)),
+                    )
+                    for p in t.get("pickups", [])
+                ],
                 stops=[
-                    DropOffOut(**_stop_fields(v), alighted=int(v.get("alighted", 0)))
+                    DropOffOut(
+                        **_stop_fields(v),
+                        alighted=int(v.get("alighted", 0)),
+                        from_school_id=str(v.get("from_school", t.get("school", ""))),
+                    )
                     for v in t.get("visits", [])
                 ],
             )

@@ -771,12 +771,24 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
                 "ride_min": round(t.longest_ride_s / 60, 1),
                 "load": t.load,
                 "km": round(t.distance_m / 1000, 1),
+                # A shared run (ADR 0066) calls at these schools next; their pupils board.
+                "pickups": [
+                    {
+                        **at_school(p.school_id),
+                        "arrival": clock(p.arrival),
+                        "departure": clock(p.departure),
+                        "boarded": p.boarded,
+                    }
+                    for p in t.pickups
+                ],
                 "visits": [
                     {
                         **at_stop(v.stop_id),
                         "arrival": clock(v.arrival),
                         "alighted": v.alighted,
                         "load": v.load_after,
+                        "from_school": t.school_of(v),
+                        "from_school_name": built.school_names.get(t.school_of(v), t.school_of(v)),
                     }
                     for v in t.visits
                 ],
@@ -863,7 +875,9 @@ def _record_assignments(plan: Plan, result: RoutePlan) -> int:
                     if int(pid) in seats:  # taken home: only pupils brought in the morning
                         seats[int(pid)] |= {
                             "home_route": n,
-                            "home_departure": route_explain.clock(home.school_departure),
+                            "home_departure": route_explain.clock(
+                                home.departure_from(home.school_of(drop))
+                            ),
                             "home_drop_off": route_explain.clock(drop.arrival),
                         }
     memberships = Membership.objects.filter(

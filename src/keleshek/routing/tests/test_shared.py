@@ -160,12 +160,52 @@ def test_each_school_of_a_shared_trip_gets_its_own_run_home() -> None:
     assert runs == {"A": {"a1"}, "B": {"b1"}}
 
 
-def test_runs_home_are_not_shared_yet_and_say_so() -> None:
-    # Both schools let out at 14:00: the runs home are per school (ADR 0066), and the one bus
-    # cannot do both inside the window; the pupils left are named with the reason.
+def test_schools_letting_out_together_share_the_run_home() -> None:
+    # Both schools let out at 14:00: the run home boards at A (where the morning ended), calls
+    # at B 1 km back and boards B's pupils there, then drops everyone in the village. One bus
+    # could not do two runs inside the 20-minute window.
+    out = 14 * H
+    problem = village(dismissal=out)
+    plan = shared_plan(problem)
+    assert plan.pupils_home == 20
+    assert plan.afternoon_unserved == ()
+    (run,) = plan.afternoon_trips
+    assert run.school_ids == ("A", "B")
+    (pickup,) = run.pickups
+    assert pickup.boarded == 10
+    assert out <= run.boarding <= out + 1200
+    assert out <= pickup.arrival <= out + 1200
+    assert pickup.arrival == run.school_departure + 100  # 1 km from A to B
+    assert {v.stop_id: run.school_of(v) for v in run.visits} == {"a1": "A", "b1": "B"}
+    for v in run.visits:  # from leaving one's own school to getting off
+        assert v.departure - run.departure_from(run.school_of(v)) <= RULES.max_ride_s
+    assert any("1 shared runs home" in n for n in plan.notes)
+
+
+def test_the_check_refuses_a_wrong_shared_run_home() -> None:
     problem = village(dismissal=14 * H)
     plan = shared_plan(problem)
-    assert any(t.drops for t in plan.trips)
-    assert plan.pupils_home == 10
-    assert sum(u.pupils for u in plan.afternoon_unserved) == 10
-    assert {u.code for u in plan.afternoon_unserved} == {"no_bus_in_window"}
+    (bus,) = plan.buses
+    (run,) = bus.afternoon
+    (pickup,) = run.pickups
+
+    def with_run(**changes: object) -> Plan:
+        bad = dataclasses.replace(run, **changes)  # type: ignore[arg-type]
+        return dataclasses.replace(plan, buses=(dataclasses.replace(bus, afternoon=(bad,)),))
+
+    early = with_run(pickups=(dataclasses.replace(pickup, arrival=run.school_departure),))
+    assert any("reaches school B faster" in e for e in check_plan(problem, early))
+    miscounted = with_run(pickups=(dataclasses.replace(pickup, boarded=9),))
+    assert any("9 board at school B, 10 ride from it" in e for e in check_plan(problem, miscounted))
+    rushed = with_run(pickups=(dataclasses.replace(pickup, departure=pickup.arrival + 10),))
+    assert any(
+        "leaves school B before 10 pupils can board" in e for e in check_plan(problem, rushed)
+    )
+    # Each pupil's ride counts from leaving their own school: a limit just under the longest
+    # is broken at that stop only.
+    rides = {v.stop_id: v.departure - run.departure_from(run.school_of(v)) for v in run.visits}
+    limit = max(rides.values()) - 1
+    tight = dataclasses.replace(problem, rules=dataclasses.replace(RULES, max_ride_s=limit))
+    over = [e for e in check_plan(tight, plan) if "afternoon" in e and " ride " in e]
+    assert over
+    assert all(f"pupils of {max(rides, key=rides.__getitem__)} ride" in e for e in over)

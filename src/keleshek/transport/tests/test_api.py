@@ -116,7 +116,7 @@ def test_a_plans_routes_carry_the_runs_home(client: Any) -> None:
         times = [v["arrival"] for v in trip["stops"]]
         assert times == sorted(times)
         assert trip["departure"] <= times[0]
-    keys = {"stop_id", "stop_name", "lon", "lat", "arrival", "alighted", "load"}
+    keys = {"stop_id", "stop_name", "lon", "lat", "arrival", "alighted", "load", "from_school_id"}
     assert all(set(v) == keys for t in trips for v in t["stops"])
     stored = Route.objects.get(plan=plan, number=body["routes"][0]["number"])
     assert body["routes"][0]["afternoon_distance_km"] == stored.afternoon_km

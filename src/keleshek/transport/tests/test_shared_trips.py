@@ -12,7 +12,7 @@ import pytest
 
 from keleshek.accounts.models import User
 from keleshek.api.services import api_token_create
-from keleshek.routing import solver
+from keleshek.routing import afternoon, solver
 from keleshek.routing.model import BusPlan
 from keleshek.routing.model import Plan as RoutePlan
 from keleshek.support.models import Delivery
@@ -30,7 +30,7 @@ def _coordinator(client: Any) -> Territory:
     return user.territory
 
 
-def _stored_shared_plan(district: Territory) -> tuple[Plan, Any]:
+def _stored_shared_plan(district: Territory) -> tuple[Plan, Any, Any]:
     """A plan of one bus whose one trip carries a stop's pupils of each of the district's two
     nearest schools (built with the solver's own trip builder), stored as the current plan."""
     built = services.build(district, {"max_ride_min": 60})
@@ -58,18 +58,25 @@ def _stored_shared_plan(district: Territory) -> tuple[Plan, Any]:
     shared = route(min(pairs, key=lambda p: solver._hop(problem, p[0], p[1])))
     late = solver._span(problem, shared)[1]
     trip = solver._trip(problem, shared, late)
+    # The same pupils home on one shared run: boarding where the morning ended, after both
+    # schools let out.
+    out = max(
+        s.dismissal or 0
+        for s in (problem.schools[shared.school_index], problem.schools[shared.end])
+    )
+    run = afternoon._run(problem, shared, out)
     vt = problem.vehicle_types[0]
-    bus = BusPlan("bus-1", vt.id, vt.depot_id, (trip,), trip.distance_m)
+    bus = BusPlan("bus-1", vt.id, vt.depot_id, (trip,), trip.distance_m, (run,), run.distance_m)
     result = RoutePlan((bus,), (), trip.load)
     plan = Plan.objects.create(territory=district, name="shared", params={"seconds": 1})
     services._store(plan, built, result, [])
     plan.refresh_from_db()
-    return plan, trip
+    return plan, trip, run
 
 
 def test_a_shared_trip_is_stored_shown_and_assigned(client: Any) -> None:
     district = _coordinator(client)
-    plan, trip = _stored_shared_plan(district)
+    plan, trip, run = _stored_shared_plan(district)
     assert plan.status == Plan.Status.DONE
     assert plan.is_current
     (stored,) = plan.routes.get().trips
@@ -102,7 +109,23 @@ def test_a_shared_trip_is_stored_shown_and_assigned(client: Any) -> None:
         v["to_school"] for v in stored["visits"]
     ]
 
-    # Each pupil's assignment names the arrival at their own school.
+    # The run home: boards where the morning ended, calls at the other school.
+    (home,) = plan.routes.get().afternoon
+    (pickup,) = home["pickups"]
+    assert (home["school"], pickup["school"]) == (last, first)
+    assert pickup["boarded"] == run.pickups[0].boarded > 0
+    assert [v["from_school"] for v in home["visits"]] == [run.school_of(v) for v in run.visits]
+    assert (
+        f"{pickup['school_name']} — arrival {pickup['arrival']}, {pickup['boarded']} boarding"
+        in (page.replace("&#x27;", "'").replace("&quot;", '"'))
+    )
+    (api_home,) = body["routes"][0]["afternoon"]
+    assert [p["school_id"] for p in api_home["pickups"]] == [first]
+    assert [s["from_school_id"] for s in api_home["stops"]] == [
+        v["from_school"] for v in home["visits"]
+    ]
+
+    # Each pupil's assignment names the arrival at their own school and the departure from it.
     by_pupil = {int(p): trip.school_of(v) for v in trip.visits for p in v.pupil_ids}
     items = {
         d.membership.pupil_id: d.items
@@ -112,6 +135,8 @@ def test_a_shared_trip_is_stored_shown_and_assigned(client: Any) -> None:
     for pupil, school in by_pupil.items():
         expected = drop["arrival"] if school == first else stored["arrival"]
         assert items[pupil]["school_arrival"] == expected
+        leaves = pickup["departure"] if school == first else home["departure"]
+        assert items[pupil]["home_departure"] == leaves
 
 
 def test_the_optimise_form_allows_or_forbids_shared_trips(client: Any) -> None:
