@@ -323,9 +323,17 @@ def plan_afternoon(
     # The pupils of shared morning trips, per pair (first school, last school): they go home
     # on shared runs routed again for the pair (step 2), or with the rest of their school.
     pairs: dict[tuple[int, int], list[_Visit]] = defaultdict(list)
+    # A school of a pair (kept in the morning, ADR 0066) sends all its pupils to the pair's
+    # routing, the plain trips' too: the morning routed the two schools together.
+    pair_of: dict[int, tuple[int, int]] = {}
+    for trip in (t for bus in morning.buses for t in bus.trips if t.drops):
+        pair = (school_pos[trip.drops[0].school_id], school_pos[trip.school_id])
+        pair_of.setdefault(pair[0], pair)
+        pair_of.setdefault(pair[1], pair)
 
-    # 1. Each morning trip backwards, when the way home keeps the ride limit; a shared trip's
-    # pupils are routed again (step 2): its halves alone would be many short runs at one time.
+    # 1. Each morning trip backwards, when the way home keeps the ride limit; the pupils of a
+    # pair's schools are routed again (step 2): a shared trip's halves alone would be many
+    # short runs at one time.
     for bus in morning.buses:
         for trip, school_id in ((t, k) for t in bus.trips for k in t.school_ids):
             k = school_pos.get(school_id)
@@ -348,9 +356,8 @@ def plan_afternoon(
                 visits.extend(shares)
             if not visits:
                 continue
-            if trip.drops:
-                pair = (school_pos[trip.drops[0].school_id], school_pos[trip.school_id])
-                pairs[pair].extend(visits)
+            if k in pair_of:
+                pairs[pair_of[k]].extend(visits)
                 for visit in visits:
                     brought_by[id(visit)] = bus.bus_id
                 continue

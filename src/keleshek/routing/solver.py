@@ -16,6 +16,7 @@ km. Trips that no bus of the fleet can reach inside their window are reported, n
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import multiprocessing
 import time
@@ -666,6 +667,7 @@ def _route_all(
 # The pairs' weight in the routing budget (beside 1.5 + 1 + 1 + 1 for the schools' variants)
 # when every school is in two pairs; fewer pairs, less (in proportion to their stops).
 SHARED_WEIGHT = 1.0
+JOB_OVERHEAD_S = 0.05  # a PyVRP run costs this beyond its budget (12 stops, 1 ms budget: 0.052 s)
 # A shared trip's second school is at most this share of the ride limit past its first.
 SHARED_HOP_SHARE = 0.25
 SHARED_PARTNERS = 2  # candidate pairs per school: its nearest partners
@@ -674,8 +676,10 @@ SHARED_PARTNERS = 2  # candidate pairs per school: its nearest partners
 def _shared_pairs(problem: Problem, jobs: Sequence[tuple[int, list[_Visit]]]) -> list[_Job]:
     """Pairs of schools whose pupils may share a trip (ADR 0066): the second school near the
     first (``SHARED_HOP_SHARE``), both windows reachable in one trip; each school with its
-    ``SHARED_PARTNERS`` nearest partners. The bus reaches first the school nearer the pair's
-    stops on average, so it passes that school on its way to the other."""
+    ``SHARED_PARTNERS`` nearest partners (a school may also be among another's nearest, so it
+    can end in more pairs). The bus reaches first the school nearer the pair's stops on
+    average, so it passes that school on its way to the other — or the other way round when
+    only that order meets both windows."""
     n_dep, n_sch = len(problem.depots), len(problem.schools)
     dur = problem.matrix.duration_s
     limit = problem.rules.max_ride_s * SHARED_HOP_SHARE
@@ -685,17 +689,18 @@ def _shared_pairs(problem: Problem, jobs: Sequence[tuple[int, list[_Visit]]]) ->
         both = visits[a] + visits[b]
         locs = [n_dep + n_sch + v.stop_index for v in both]
         lean = float(np.mean(dur[locs, n_dep + a]) - np.mean(dur[locs, n_dep + b]))
-        first, second = (a, b) if lean <= 0 else (b, a)
-        hop = _hop(problem, first, second)
-        early, late, _, _ = _span(problem, _Route(first, (both[0],), second))
-        if hop > limit or early > late:
-            continue
-        near.setdefault(a, []).append((hop, (first, second, both)))
-        near.setdefault(b, []).append((hop, (first, second, both)))
-    chosen: dict[tuple[int, int], tuple[int, _Job]] = {}
+        # The nearer school first; the other way round if only that meets both windows.
+        for first, second in ((a, b), (b, a)) if lean <= 0 else ((b, a), (a, b)):
+            hop = _hop(problem, first, second)
+            early, late, _, _ = _span(problem, _Route(first, (both[0],), second))
+            if hop <= limit and early <= late:
+                near.setdefault(a, []).append((hop, (first, second, both)))
+                near.setdefault(b, []).append((hop, (first, second, both)))
+                break
+    chosen: dict[frozenset[int | None], tuple[int, _Job]] = {}
     for partners in near.values():
         for hop, job in sorted(partners, key=lambda p: p[0])[:SHARED_PARTNERS]:
-            chosen[(job[0], job[1] or 0)] = (hop, job)
+            chosen[frozenset(job[:2])] = (hop, job)
     return [job for _, job in sorted(chosen.values(), key=lambda p: (p[0], p[1][:2]))]
 
 
@@ -760,10 +765,19 @@ def solve(
         stages.append((pairs, caps[0], True, SHARED_WEIGHT * min(1.0, in_pairs)))
     weights = [w for *_, w in stages]
     routing_total = max(0.1, (deadline - began) * 0.8 - (time.monotonic() - began))
+    routing_end = time.monotonic() + routing_total
     found: list[list[list[_Route]]] = []
     done_weight = 0.0
     for stage_jobs, cap, from_depot, weight in stages:
         budget = routing_total * weight / sum(weights)
+        # A PyVRP run costs some JOB_OVERHEAD_S whatever its budget: when the pairs would
+        # overrun the routing time (a short budget, many schools) they are left out, so the
+        # selection keeps its time.
+        if stage_jobs is pairs and (
+            time.monotonic() + JOB_OVERHEAD_S * len(pairs) / workers > routing_end
+        ):
+            pairs = []
+            break
         base = 0.8 * done_weight / sum(weights)
 
         def sub(f: float, what: str, base: float = base, weight: float = weight) -> None:
@@ -785,16 +799,17 @@ def solve(
         own = [r for k, v in sel.items() if k not in covered for r in variants[v][k]]
         return own + [r for p in on for r in pair_routes[p]]
 
+    plain = best = _chain_best(problem, assemble(choice))  # plain: the best without pairs
     # The greedy orders cost O(trips x buses) each; on big plans only the matching runs
     # when the budget is short.
     thorough = sum(len(r) for r in variants[0].values()) <= 300
-    best = _chain_best(problem, assemble(choice))
     for v in range(1, len(variants)):  # every school on the same variant
         if time.monotonic() >= deadline:
             break
         trial = _chain_best(problem, assemble(dict.fromkeys(choice, v)), thorough)
         if trial[0] < best[0]:
-            best, choice = trial, dict.fromkeys(choice, v)
+            plain = best = trial
+            choice = dict.fromkeys(choice, v)
     # A local search over the choices: school by school, try the other variants; then each
     # pair of schools sharing trips, on (dropping any pair it overlaps) or off. Keep a change
     # that saves a bus (or km); stop when a round changes nothing. Pairs come second in a
@@ -811,6 +826,8 @@ def solve(
                 trial = _chain_best(problem, assemble(sel), thorough=False)
                 if trial[0] < best[0]:
                     best, choice, improved = trial, sel, True
+                    if not shared:
+                        plain = best
         for p, (a, b, _) in enumerate(pairs):
             if time.monotonic() >= deadline:
                 break
@@ -821,37 +838,63 @@ def solve(
             trial = _chain_best(problem, assemble(choice, on), thorough=False)
             if trial[0] < best[0]:
                 best, shared, improved = trial, on, True
+                if not shared:
+                    plain = best
         report(0.9, "choosing route lengths and shared trips")
 
-    _, buses, failed = best
-    plans: list[BusPlan] = []
-    counters: dict[str, int] = {}
-    for bus in buses:
-        vt = problem.vehicle_types[bus.type_index]
-        counters[vt.id] = counters.get(vt.id, 0) + 1
-        trips = tuple(_trip(problem, r, a) for r, a in bus.trips)
-        plans.append(
-            BusPlan(
-                f"{vt.id}-{counters[vt.id]}", vt.id, vt.depot_id, trips, _day_distance(problem, bus)
-            )
-        )
-    for route in failed:
-        for visit in route.visits:
-            stop = problem.stops[visit.stop_index]
-            unserved.append(explain.no_bus_in_window(problem, stop, visit.pupils, visit.pupil_ids))
     total = sum(max(0, s.pupils) for s in problem.stops)
-    plan = Plan(tuple(plans), tuple(unserved), total, tuple(notes))
-    if home_runs:
+
+    def day(state: tuple[Score, list[_Bus], list[_Route]], seconds_left: float) -> Plan:
+        """The plan of a chained state: the morning, and the runs home when there are any."""
+        _, buses, failed = state
+        plans: list[BusPlan] = []
+        counters: dict[str, int] = {}
+        for bus in buses:
+            vt = problem.vehicle_types[bus.type_index]
+            counters[vt.id] = counters.get(vt.id, 0) + 1
+            trips = tuple(_trip(problem, r, a) for r, a in bus.trips)
+            km = _day_distance(problem, bus)
+            plans.append(BusPlan(f"{vt.id}-{counters[vt.id]}", vt.id, vt.depot_id, trips, km))
+        left = list(unserved)
+        for route in failed:
+            for visit in route.visits:
+                stop = problem.stops[visit.stop_index]
+                left.append(explain.no_bus_in_window(problem, stop, visit.pupils, visit.pupil_ids))
+        plan = Plan(tuple(plans), tuple(left), total, tuple(notes))
+        if not home_runs:
+            return plan
         from keleshek.routing.afternoon import plan_afternoon  # it builds on this module
 
-        plan = plan_afternoon(
+        return plan_afternoon(
             problem,
             plan,
-            seconds=max(0.1, began + seconds - time.monotonic()),
+            seconds=max(0.1, seconds_left),
             seed=seed,
             workers=workers,
             progress=lambda f, what: report(0.95 + 0.05 * f, what),
         )
+
+    if not (home_runs and shared):
+        plan = day(best, began + seconds - time.monotonic())
+    else:
+        # Pairs were kept on the morning's score; the runs home may cost what the morning
+        # saved. Both days are planned (half the time left each) and the better day is kept:
+        # fewer pupils left (morning or home), then fewer buses, then fewer km.
+        half = (began + seconds - time.monotonic()) / 2
+        with_pairs, without = day(best, half), day(plain, half)
+
+        def score(p: Plan) -> tuple[int, int, int]:
+            left = sum(u.pupils for u in (*p.unserved, *p.afternoon_unserved))
+            return left, p.buses_used, p.distance_m + p.afternoon_distance_m
+
+        if score(with_pairs) <= score(without):
+            plan = with_pairs
+        else:
+            note = (
+                "shared trips saved in the morning but cost more on the way home; "
+                "the day without them is planned"
+            )
+            plan = dataclasses.replace(without, notes=(*without.notes, note))
     report(1.0, "done")
     return plan
 

@@ -634,6 +634,9 @@ def plan_create(
 
 def whatif_params(base: Plan, scenario: dict[str, Any]) -> dict[str, Any]:
     params = dict(base.params)
+    # A plan made before shared trips existed (ADR 0066) ran without them: so does its what-if,
+    # or the comparison would show two changes at once.
+    params.setdefault("shared_trips", False)
     kind = scenario.get("kind")
     if kind == "one_bus_fewer":
         # one bus fewer than the plan USES (a fleet with spare buses would otherwise give the
@@ -744,6 +747,7 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
                 "ride_min": round(t.longest_ride_s / 60, 1),
                 "load": t.load,
                 "km": round(t.distance_m / 1000, 1),
+                "alighted": t.load - sum(d.alighted for d in t.drops),  # at the last school
                 # A shared trip (ADR 0066) reaches these schools first; its pupils get off.
                 "drops": [
                     {**at_school(d.school_id), "arrival": clock(d.arrival), "alighted": d.alighted}
@@ -771,6 +775,7 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
                 "ride_min": round(t.longest_ride_s / 60, 1),
                 "load": t.load,
                 "km": round(t.distance_m / 1000, 1),
+                "boarded": t.load - sum(p.boarded for p in t.pickups),  # at the first school
                 # A shared run (ADR 0066) calls at these schools next; their pupils board.
                 "pickups": [
                     {

@@ -8,13 +8,14 @@ two schools' pupils in two trips inside the 15-minute window; one shared trip ca
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import pytest
 
 from keleshek.routing import solver
 from keleshek.routing.check import check_plan
 from keleshek.routing.distances import ManhattanProvider
-from keleshek.routing.model import Depot, Plan, Problem, Rules, School, Stop, VehicleType
+from keleshek.routing.model import Depot, Plan, Problem, Rules, School, Stop, Unserved, VehicleType
 from keleshek.routing.solver import build_problem, solve
 
 H = 3600
@@ -75,11 +76,10 @@ def test_one_shared_trip_brings_both_schools() -> None:
     assert bus.distance_m in (30_000 + 11_000 + 20_000, 30_500 + 11_000 + 20_000)
 
 
-def test_without_shared_trips_one_school_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The same instance with pairing switched off: the one bus brings one school only.
-    monkeypatch.setattr(solver, "_shared_pairs", lambda problem, jobs: [])
+def test_without_shared_trips_one_school_is_left_out() -> None:
+    # The same instance with shared trips switched off: the one bus brings one school only.
     problem = village()
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, seconds=0.5, workers=1, shared_trips=False)
     assert check_plan(problem, plan) == []
     assert plan.pupils_served == 10
     assert sum(u.pupils for u in plan.unserved) == 10
@@ -142,7 +142,7 @@ def test_the_check_refuses_wrong_drops() -> None:
         "stop a1 belongs to another school" in e
         for e in check_plan(problem, with_trip(visits=wrong))
     )
-    # A drop no one rides to.
+    # The last school named as the first as well.
     nobody = with_trip(drops=(dataclasses.replace(drop, school_id="A"),))
     assert any("reaches a school twice" in e for e in check_plan(problem, nobody))
 
@@ -209,3 +209,78 @@ def test_the_check_refuses_a_wrong_shared_run_home() -> None:
     over = [e for e in check_plan(tight, plan) if "afternoon" in e and " ride " in e]
     assert over
     assert all(f"pupils of {max(rides, key=rides.__getitem__)} ride" in e for e in over)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_villages_give_plans_the_check_accepts(seed: int) -> None:
+    """Two to four schools close together with mixed windows, unloading, dismissals and
+    fleets; stops in villages beyond them. Whatever the solver shares, the independent check
+    accepts the day and every pupil is on a bus or named with a reason, morning and home."""
+    rnd = random.Random(seed)
+    rules = Rules(rnd.choice([1200, 1800, 2400]), dwell_fixed_s=30, dwell_per_pupil_s=5)
+    schools, stops = [], []
+    for i in range(rnd.randint(2, 4)):
+        early = 7 * H + rnd.choice([1800, 2100, 2400])
+        schools.append(
+            School(
+                f"S{i}",
+                20_000 + rnd.randint(0, 1500),
+                rnd.randint(0, 500),
+                early,
+                early + rnd.choice([0, 300, 900]),
+                unload_s=rnd.choice([0, 60, 180]),
+                dismissal=rnd.choice([None, 14 * H, 14 * H + 1800]),
+            )
+        )
+        for j in range(rnd.randint(1, 4)):
+            n = rnd.randint(1, 25)
+            x, y = 28_000 + rnd.randint(0, 4000), rnd.randint(-1500, 1500)
+            stops.append(Stop(f"S{i}s{j}", x, y, f"S{i}", n, ids(f"S{i}s{j}p", n)))
+    fleet = [
+        VehicleType(f"v{c}", capacity=c, count=rnd.randint(1, 3), depot_id="yard")
+        for c in rnd.choice([[30], [20, 40]])
+    ]
+    problem = build_problem([Depot("yard", 0, 0)], fleet, schools, stops, rules, PROVIDER)
+    plan = solve(problem, seconds=0.3, workers=1, seed=seed)
+    assert check_plan(problem, plan) == []
+    brought = {p for t in plan.trips for v in t.visits for p in v.pupil_ids}
+    left = {p for u in plan.unserved for p in u.pupil_ids}
+    assert brought | left == {p for s in stops for p in s.pupil_ids}
+    assert not brought & left
+    home = {p for t in plan.afternoon_trips for v in t.visits for p in v.pupil_ids}
+    not_home = {p for u in plan.afternoon_unserved for p in u.pupil_ids}
+    lets_out = {s.id for s in schools if s.dismissal is not None}
+    with_runs = {
+        p for t in plan.trips for v in t.visits if t.school_of(v) in lets_out for p in v.pupil_ids
+    }
+    assert home | not_home == with_runs
+
+
+def test_the_day_without_shared_trips_is_kept_when_the_way_home_costs_more(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Pairs are chosen on the morning; the whole day decides. A stand-in for the afternoon that
+    # cannot take home anyone who came on a shared trip makes the shared day worse (20 pupils
+    # left) than the day without it (10 left in the morning), so the latter is planned.
+    from keleshek.routing import afternoon
+
+    real = afternoon.plan_afternoon
+
+    def no_shared_home(problem: Problem, morning: Plan, **kwargs: object) -> Plan:
+        plan = real(problem, morning, **kwargs)  # type: ignore[arg-type]
+        if not any(t.drops for t in morning.trips):
+            return plan
+        stranded = tuple(
+            Unserved(v.stop_id, v.boarded, "no_bus_in_window", "stand-in", v.pupil_ids)
+            for t in morning.trips
+            for v in t.visits
+        )
+        return dataclasses.replace(plan, afternoon_unserved=stranded)
+
+    monkeypatch.setattr(afternoon, "plan_afternoon", no_shared_home)
+    problem = village(dismissal=14 * H)
+    plan = solve(problem, seconds=0.5, workers=1)
+    assert check_plan(problem, plan) == []
+    assert not any(t.drops for t in plan.trips)
+    assert plan.pupils_served == 10
+    assert any("the day without them is planned" in n for n in plan.notes)

@@ -92,6 +92,13 @@ def test_a_shared_trip_is_stored_shown_and_assigned(client: Any) -> None:
     assert f"{drop['school_name']} — arrival {drop['arrival']}, {drop['alighted']} getting off" in (
         page.replace("&#x27;", "'").replace("&quot;", '"')
     )
+    # The last school's part of the caption counts only the pupils getting off there.
+    off = trip.load - drop["alighted"]
+    assert stored["alighted"] == off
+    assert (
+        f"arrival {stored['arrival']}, {off} getting off (a shared trip, {trip.load} pupils)"
+        in page
+    )
     kk = client.get(f"/kk/transport/{district.kato}/plans/{plan.pk}/").content.decode()
     assert "ортақ рейс" in kk
     sheets = client.get(f"/ru/transport/{district.kato}/plans/{plan.pk}/route-sheets.pdf")
@@ -150,3 +157,31 @@ def test_the_optimise_form_allows_or_forbids_shared_trips(client: Any) -> None:
     assert [p.params["shared_trips"] for p in plans] == [True, False]
     page = client.get(f"/en/transport/{district.kato}/").content.decode()
     assert 'id="shared_trips" name="shared_trips" type="checkbox" value="1" checked' in page
+
+
+def test_the_plan_job_passes_the_choice_to_the_solver(monkeypatch: pytest.MonkeyPatch) -> None:
+    district = User.objects.get(username="transport").territory
+    assert district is not None
+    asked: list[bool] = []
+    real = services.solve
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs["shared_trips"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "solve", spy)
+    for params in ({"shared_trips": False}, {"shared_trips": True}, {}):
+        plan = Plan.objects.create(territory=district, name="p", params={"seconds": 1, **params})
+        services.optimise(plan)
+    assert asked == [False, True, True]  # a plan without the setting: allowed
+    # A what-if of a plan stored before the setting existed runs as that plan did: without.
+    old = Plan.objects.create(territory=district, name="old", params={"seconds": 1}, buses=3)
+    assert (
+        services.whatif_params(old, {"kind": "later_bell", "minutes": 15})["shared_trips"] is False
+    )
+    new = Plan.objects.create(
+        territory=district, name="new", params={"seconds": 1, "shared_trips": True}, buses=3
+    )
+    assert (
+        services.whatif_params(new, {"kind": "later_bell", "minutes": 15})["shared_trips"] is True
+    )
