@@ -107,13 +107,18 @@ class VisitOut(_AtStop):
     to_school_id: str = Field(description="the school these pupils ride to" + SHIFT_NOTE)
 
 
-class SchoolDropOut(Schema):
-    """A school a shared trip reaches before its last one: its pupils get off there."""
+class _SchoolCall(Schema):
+    """A further school on a shared trip or run (ADR 0066; ``_call_fields`` fills it)."""
 
     school_id: str = Field(description="the school's id" + SHIFT_NOTE)
     school_name: str
     lon: float
     lat: float
+
+
+class SchoolDropOut(_SchoolCall):
+    """A school a shared trip reaches before its last one: its pupils get off there."""
+
     arrival: str = Field(description="HH:MM at this school")
     alighted: int
 
@@ -144,13 +149,9 @@ class TripOut(_AtSchool):
     stops: list[VisitOut]
 
 
-class SchoolPickupOut(Schema):
+class SchoolPickupOut(_SchoolCall):
     """A second school a shared run home calls at: its pupils board there."""
 
-    school_id: str = Field(description="the school's id" + SHIFT_NOTE)
-    school_name: str
-    lon: float
-    lat: float
     arrival: str = Field(description="HH:MM, boarding starts at this school")
     departure: str = Field(description="HH:MM, the bus leaves this school")
     boarded: int
@@ -193,6 +194,17 @@ def _trip_fields(trip: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _call_fields(call: dict[str, Any]) -> dict[str, Any]:
+    """A stored drop or pickup's school, place and arrival."""
+    return {
+        "school_id": str(call.get("school", "")),
+        "school_name": str(call.get("school_name", "")),
+        "lon": float(call.get("x", 0)),
+        "lat": float(call.get("y", 0)),
+        "arrival": str(call.get("arrival", "")),
+    }
+
+
 def _stop_fields(visit: dict[str, Any]) -> dict[str, Any]:
     """Only these fields of a stored visit: it may carry more; pupils never leave."""
     return {
@@ -219,14 +231,7 @@ def _route_out(route: Route) -> RouteOut:
                 **_trip_fields(t),
                 arrival=str(t.get("arrival", "")),
                 drops=[
-                    SchoolDropOut(
-                        school_id=str(d.get("school", "")),
-                        school_name=str(d.get("school_name", "")),
-                        lon=float(d.get("x", 0)),
-                        lat=float(d.get("y", 0)),
-                        arrival=str(d.get("arrival", "")),
-                        alighted=int(d.get("alighted", 0)),
-                    )
+                    SchoolDropOut(**_call_fields(d), alighted=int(d.get("alighted", 0)))
                     for d in t.get("drops", [])
                 ],
                 stops=[
@@ -249,11 +254,7 @@ def _route_out(route: Route) -> RouteOut:
                 departure=str(t.get("departure", "")),
                 pickups=[
                     SchoolPickupOut(
-                        school_id=str(p.get("school", "")),
-                        school_name=str(p.get("school_name", "")),
-                        lon=float(p.get("x", 0)),
-                        lat=float(p.get("y", 0)),
-                        arrival=str(p.get("arrival", "")),
+                        **_call_fields(p),
                         departure=str(p.get("departure", "")),
                         boarded=int(p.get("boarded", 0)),
                     )
