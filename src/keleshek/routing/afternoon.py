@@ -50,7 +50,7 @@ from keleshek.routing.model import (
     StopVisit,
     Unserved,
 )
-from keleshek.routing.solver import _feasible_route, _Route, _route_school, _Visit
+from keleshek.routing.solver import _feasible_route, _riders, _Route, _route_school, _Visit
 from keleshek.routing.split import visit_limit
 
 Progress = Callable[[float, str], None]
@@ -93,9 +93,23 @@ def _stop_loc(problem: Problem, visit: _Visit) -> int:
     return len(problem.depots) + len(problem.schools) + visit.stop_index
 
 
-def _pupils_of(problem: Problem, route: _Route, k: int) -> int:
-    school_id = problem.schools[k].id
-    return sum(v.pupils for v in route.visits if problem.stops[v.stop_index].school_id == school_id)
+def _home_window(problem: Problem, route: _Route, n_start: int) -> tuple[int, int] | None:
+    """(earliest, latest) boarding at ``route.then`` for a shared run home that reaches
+    ``route.school_index`` inside its window with nobody waiting aboard, ``n_start`` pupils
+    boarding first; None when the windows do not allow it or a school has no dismissal."""
+    assert route.then is not None
+    start, call = problem.schools[route.then], problem.schools[route.school_index]
+    if start.dismissal is None or call.dismissal is None:
+        return None
+    n_dep = len(problem.depots)
+    drive = int(problem.matrix.duration_s[n_dep + route.then, n_dep + route.school_index])
+    to_call = problem.rules.dwell(n_start) + drive
+    opens = max(start.dismissal, call.dismissal - to_call)
+    closes = min(
+        start.dismissal + start.dismissal_window_s,
+        call.dismissal + call.dismissal_window_s - to_call,
+    )
+    return (opens, closes) if opens <= closes else None
 
 
 def _home_timing(problem: Problem, route: _Route) -> tuple[int, int, int, int] | None:
@@ -119,24 +133,19 @@ def _home_timing(problem: Problem, route: _Route) -> tuple[int, int, int, int] |
         at = loc
     if route.then is None:
         return call.dismissal, call.dismissal + call.dismissal_window_s, load, rules.dwell(load) + t
-    start = problem.schools[route.then]
-    assert start.dismissal is not None
-    n_start = _pupils_of(problem, route, route.then)
+    n_start = _riders(problem, route.visits, route.then)
+    window = _home_window(problem, route, n_start)
     drive = int(dur[n_dep + route.then, n_dep + route.school_index])
-    to_call = rules.dwell(n_start) + drive
-    opens = max(start.dismissal, call.dismissal - to_call)
-    closes = min(
-        start.dismissal + start.dismissal_window_s,
-        call.dismissal + call.dismissal_window_s - to_call,
-    )
     # The starting school's pupils also ride to the second school and wait while it boards.
     extra = drive + rules.dwell(load - n_start)
-    if opens > closes or any(
-        ride + (extra if school_id == start.id else 0) > rules.max_ride_s
+    start_id = problem.schools[route.then].id
+    if window is None or any(
+        ride + (extra if school_id == start_id else 0) > rules.max_ride_s
         for school_id, ride in rides
     ):
         return None
-    return opens, closes, load, to_call + rules.dwell(load - n_start) + t
+    length = rules.dwell(n_start) + drive + rules.dwell(load - n_start) + t
+    return window[0], window[1], load, length
 
 
 def _run(problem: Problem, route: _Route, boarding: int) -> AfternoonTrip:
@@ -146,7 +155,7 @@ def _run(problem: Problem, route: _Route, boarding: int) -> AfternoonTrip:
     n_dep = len(problem.depots)
     load = sum(v.pupils for v in route.visits)
     first = problem.schools[route.end]
-    n_first = load if route.then is None else _pupils_of(problem, route, route.then)
+    n_first = load if route.then is None else _riders(problem, route.visits, route.then)
     departure = boarding + rules.dwell(n_first)
     t, at, km = departure, n_dep + route.end, 0
     pickups: tuple[SchoolPickup, ...] = ()
@@ -178,17 +187,7 @@ def _run(problem: Problem, route: _Route, boarding: int) -> AfternoonTrip:
 def _may_share_home(problem: Problem, first: int, last: int) -> bool:
     """Whether a run home could board at ``last`` and then at ``first`` (the morning's order
     reversed) inside both schools' windows, with one pupil boarding at each."""
-    start, call = problem.schools[last], problem.schools[first]
-    if start.dismissal is None or call.dismissal is None:
-        return False
-    n_dep = len(problem.depots)
-    to_call = problem.rules.dwell(1) + int(problem.matrix.duration_s[n_dep + last, n_dep + first])
-    opens = max(start.dismissal, call.dismissal - to_call)
-    closes = min(
-        start.dismissal + start.dismissal_window_s,
-        call.dismissal + call.dismissal_window_s - to_call,
-    )
-    return opens <= closes
+    return _home_window(problem, _Route(first, (), last), 1) is not None
 
 
 def _too_far(problem: Problem, visit: _Visit) -> Unserved:

@@ -122,6 +122,12 @@ def _route_duration(problem: Problem, school_index: int, visits: Sequence[_Visit
     return total + int(m[loc[-1], len(problem.depots) + school_index])
 
 
+def _riders(problem: Problem, visits: Sequence[_Visit], k: int) -> int:
+    """Pupils of ``visits`` whose stop belongs to school ``k``."""
+    school_id = problem.schools[k].id
+    return sum(v.pupils for v in visits if problem.stops[v.stop_index].school_id == school_id)
+
+
 def _hop(problem: Problem, a: int, b: int) -> int:
     """Seconds from the arrival at school ``a`` to the arrival at school ``b``."""
     n_dep = len(problem.depots)
@@ -566,9 +572,7 @@ def _trip(problem: Problem, route: _Route, arrival: int) -> Trip:
     if route.then is not None:
         t = arrival - _hop(problem, route.school_index, route.then)
         first = problem.schools[route.school_index]
-        off = sum(
-            v.pupils for v in route.visits if problem.stops[v.stop_index].school_id == first.id
-        )
+        off = _riders(problem, route.visits, route.school_index)
         drops = (SchoolDrop(first.id, t, t + first.unload_s, off),)
     departures: list[int] = []
     nxt = school_loc
@@ -793,9 +797,13 @@ def solve(
     choice = {k: 0 for k, _ in jobs}
     shared: list[int] = []  # the pairs whose routes replace their two schools' own
 
+    def paired(on: Sequence[int]) -> set[int | None]:
+        """The schools of the pairs ``on``."""
+        return {k for p in on for k in (pairs[p][0], pairs[p][1])}
+
     def assemble(sel: dict[int, int], pairs_on: Sequence[int] | None = None) -> list[_Route]:
         on = shared if pairs_on is None else pairs_on
-        covered = {k for p in on for k in (pairs[p][0], pairs[p][1])}
+        covered = paired(on)
         own = [r for k, v in sel.items() if k not in covered for r in variants[v][k]]
         return own + [r for p in on for r in pair_routes[p]]
 
@@ -817,7 +825,7 @@ def solve(
     improved = len(variants) > 1 or bool(pairs)
     while improved and time.monotonic() < deadline:
         improved = False
-        covered = {k for p in shared for k in (pairs[p][0], pairs[p][1])}
+        covered = paired(shared)
         for k, _ in sorted(jobs, key=lambda j: -len(j[1])):
             for v in range(len(variants)):
                 if k in covered or v == choice[k] or time.monotonic() >= deadline:
@@ -834,7 +842,7 @@ def solve(
             if p in shared:
                 on = [q for q in shared if q != p]
             else:
-                on = [q for q in shared if not {a, b} & {pairs[q][0], pairs[q][1]}] + [p]
+                on = [q for q in shared if not {a, b} & paired([q])] + [p]
             trial = _chain_best(problem, assemble(choice, on), thorough=False)
             if trial[0] < best[0]:
                 best, shared, improved = trial, on, True

@@ -726,11 +726,13 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
     stop_xy = {st.id: (st.x, st.y) for st in built.problem.stops}
     school_xy = {sc.id: (sc.x, sc.y) for sc in built.problem.schools}
 
+    def school_name(school_id: str) -> str:
+        return built.school_names.get(school_id, school_id)
+
     def at_school(school_id: str) -> dict[str, Any]:
         """The school's part of a stored trip, morning or afternoon."""
         x, y = school_xy[school_id]
-        name = built.school_names.get(school_id, school_id)
-        return {"school": school_id, "x": x, "y": y, "school_name": name}
+        return {"school": school_id, "x": x, "y": y, "school_name": school_name(school_id)}
 
     def at_stop(stop_id: str) -> dict[str, Any]:
         """The stop's part of a stored visit, morning or afternoon."""
@@ -760,7 +762,7 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
                         "boarded": v.boarded,
                         "load": v.load_after,
                         "to_school": t.school_of(v),
-                        "to_school_name": built.school_names.get(t.school_of(v), t.school_of(v)),
+                        "to_school_name": school_name(t.school_of(v)),
                     }
                     for v in t.visits
                 ],
@@ -793,7 +795,7 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
                         "alighted": v.alighted,
                         "load": v.load_after,
                         "from_school": t.school_of(v),
-                        "from_school_name": built.school_names.get(t.school_of(v), t.school_of(v)),
+                        "from_school_name": school_name(t.school_of(v)),
                     }
                     for v in t.visits
                 ],
