@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/keleshek
+# pytest-xdist workers for both database passes (one per core by default).
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -32,13 +35,13 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test-sqlite: $(STAMP) browser
-	DATABASE_URL=sqlite:///:memory: $(BIN)/pytest -q
+	DATABASE_URL=sqlite:///:memory: $(PYTEST)
 
 # Tests that start their own servers (browser, production stack, faults) run once, in the
 # first pass; the PostgreSQL pass covers everything else on the shared server.
 test-postgres: $(STAMP)
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser and not own_services and not once"; \
+	  DATABASE_URL=$(PG_URL) $(PYTEST) -m "not browser and not own_services and not once"; \
 	elif [ -n "$$KELESHEK_REQUIRE_POSTGRES" ]; then \
 	  echo "PostgreSQL at $(PG_URL) does not answer and KELESHEK_REQUIRE_POSTGRES is set"; exit 1; \
 	else echo "PostgreSQL at $(PG_URL) does not answer: skipping the PostgreSQL run"; fi

@@ -1,6 +1,6 @@
 """Browser tests: real Chromium (Debian's package) driven by Playwright.
 
-A session fixture migrates a temporary SQLite database, loads the demo region into it and
+A session fixture copies the demo region's SQLite template (``tests/testdb.py``) and
 starts ``keleshek serve --no-worker`` on a free loopback port, all in subprocesses; the
 tests only speak HTTP to it. Chromium comes from ``scripts/install_browser.py`` (run here
 when ``/usr/bin/chromium`` is missing), never from ``playwright install``.
@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import testdb
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -38,6 +40,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.browser)
+            # one server and one Chromium for all of them: the same xdist worker runs them all
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _free_port() -> int:
@@ -68,12 +72,10 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "KELESHEK_JOBS_IMMEDIATE": "1",
         "PYTHONUNBUFFERED": "1",
     }
-    prepared = os.environ.get("KELESHEK_BROWSER_DB")  # a demo-loaded copy, to iterate fast
-    if prepared:
-        shutil.copyfile(prepared, work / "site.sqlite3")
+    # The demo region comes from the suite's template (built once per code version, shared
+    # with the tests marked ``demo``); ``migrate`` then is a no-op check.
+    shutil.copyfile(testdb.sqlite_template(), work / "site.sqlite3")
     _keleshek(["migrate", "--noinput"], env, timeout=600)
-    if not prepared:
-        _keleshek(["demo"], env, timeout=1500)
     _keleshek(["portal_reindex"], env, timeout=600)
     port = _free_port()
     log = (work / "server.log").open("w")

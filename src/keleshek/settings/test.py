@@ -1,10 +1,19 @@
 """Settings for the test suite; DATABASE_URL selects SQLite (default) or PostgreSQL."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import HUEY, KELESHEK
+from .base import HUEY, KELESHEK, PASSWORD_HASHERS
+
+MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 DEBUG = False
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; Argon2 in prod
+# MD5 makes the users the tests create cheap; the production hashers stay listed so that the demo
+# template (built once with them, see tests/testdb.py) logs in under the test and the dev settings.
+PASSWORD_HASHERS = [
+    *([] if os.environ.get("KELESHEK_PRODUCTION_HASHERS") == "1" else [MD5_HASHER]),
+    *PASSWORD_HASHERS,
+]
 HUEY = {**HUEY, "immediate": True}
 if HUEY.get("huey_class") == "huey.SqliteHuey":
     HUEY = {"huey_class": "huey.MemoryHuey", "name": "keleshek-test", "immediate": True}

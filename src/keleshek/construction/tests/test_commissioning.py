@@ -24,7 +24,7 @@ from keleshek.demo.loader import DEMO_YEAR
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear
 from keleshek.territory.models import Territory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 @pytest.fixture(autouse=True)

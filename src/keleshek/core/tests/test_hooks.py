@@ -27,6 +27,7 @@ def test_subscribers_run_after_commit_only(django_capture_on_commit_callbacks: A
         hooks._subscribers["test.topic"].remove(listener)
 
 
+@pytest.mark.demo  # commissions one of the demo's projects
 def test_commissioning_asks_the_indicators_to_refresh(
     django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,7 +23,7 @@ from keleshek.partnerships.models import Agreement, InternationalStudents, Partn
 from keleshek.programmes.models import LabourDemand, Offering, Specialty
 from keleshek.territory.models import PopulationRecord, Territory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 KEY_FIELDS: dict[type, tuple[str, ...]] = {
     Territory: ("kato", "level", "name_ru", "parent__kato", "path", "valid_to", "successor__kato"),

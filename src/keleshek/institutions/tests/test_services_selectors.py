@@ -22,7 +22,7 @@ from keleshek.institutions.services import (
 )
 from keleshek.territory.models import Territory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 @pytest.fixture(autouse=True)

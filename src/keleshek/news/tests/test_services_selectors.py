@@ -12,7 +12,7 @@ from keleshek.demo import facts
 from keleshek.news import selectors
 from keleshek.news.services import article_set_published, article_upsert
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from keleshek.partnerships.services import (
     partner_upsert,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 @pytest.fixture(autouse=True)

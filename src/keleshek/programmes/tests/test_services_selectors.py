@@ -18,7 +18,7 @@ from keleshek.programmes.services import (
 )
 from keleshek.territory.models import Territory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from keleshek.institutions.models import Institution
 from keleshek.partnerships.models import InternationalStudents
 from keleshek.reports import services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 def generate(year: int, lang: str = "ru") -> str:

@@ -11,7 +11,7 @@ from django.test import Client
 from keleshek.core.models import AuditEntry
 from keleshek.territory.models import Territory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 def client_for(user: Any) -> Client:

@@ -13,13 +13,12 @@ from keleshek.support import selectors
 from keleshek.support.demo import PLANTED_DUPLICATES, find_ust_kamenogorsk
 from keleshek.support.models import Delivery, Membership, Programme, Pupil
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 @pytest.fixture
 def demo() -> None:
-    if not Pupil.objects.filter(is_synthetic=True).exists():
-        pytest.skip("the demo region is not loaded")
+    assert Pupil.objects.filter(is_synthetic=True).exists(), "the demo region is not loaded"
 
 
 @pytest.fixture

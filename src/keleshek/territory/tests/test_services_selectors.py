@@ -14,7 +14,7 @@ from keleshek.territory import selectors
 from keleshek.territory.models import PopulationRecord, Territory
 from keleshek.territory.services import population_set, territory_abolish, territory_upsert
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from keleshek.support.models import Pupil
 from keleshek.territory.models import Territory
 from keleshek.transport.models import Plan, Route
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 def _bearer(username: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ from keleshek.territory.models import Territory
 from keleshek.transport import services
 from keleshek.transport.models import Rider, SchoolSchedule, Vehicle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 def _login(client: Any, username: str) -> User:

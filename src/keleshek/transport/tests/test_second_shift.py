@@ -20,7 +20,7 @@ from keleshek.territory.models import Territory
 from keleshek.transport import services
 from keleshek.transport.models import Plan, Rider, SchoolSchedule, parse_grades
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 def _district_and_school(client: Any) -> tuple[Territory, Institution, list[int]]:

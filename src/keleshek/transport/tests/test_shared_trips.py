@@ -20,7 +20,7 @@ from keleshek.territory.models import Territory
 from keleshek.transport import services
 from keleshek.transport.models import Plan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 def _coordinator(client: Any) -> Territory:

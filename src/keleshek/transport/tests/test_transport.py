@@ -14,7 +14,7 @@ from keleshek.territory.models import Territory
 from keleshek.transport import services
 from keleshek.transport.models import Plan, Rider, Stop, Vehicle
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
 def _district_with_riders(max_riders: int = 200) -> Territory:
