@@ -73,7 +73,7 @@ def test_coordinator_plans_routes_compares_a_what_if_and_gets_route_sheets(page,
     page.goto(plan_url)
     for name in ("Route sheets (PDF, Russian)", "Route sheets (PDF, Kazakh)"):
         href = page.get_by_role("link", name=name).get_attribute("href")
-        resp = page.request.get(f"{live_server_url}{href}")
+        resp = page.request.get(f"{live_server_url}{href}", timeout=180_000)
         assert resp.status == 200
         assert resp.headers["content-type"].startswith("application/pdf")
         assert resp.body()[:5] == b"%PDF-"
