@@ -1,8 +1,13 @@
-"""The catalogue's stored search documents (see docs/adr/0070-catalogue-search.md).
+"""The catalogue's stored search documents (docs/adr/0070 and 0115).
 
 One row per (offering, term): the inverted index of the lemmatised text of an offering,
-its specialty, institution and settlement. It is derived data, rebuilt by
+its specialty, institution and settlement, each term weighted by the field it comes from; and
+the vocabulary of all terms, which typo correction searches. It is derived data, rebuilt by
 ``portal.services.search_index_refresh`` after imports and by a periodic job.
+
+On PostgreSQL, ``portal_searchdocument`` also has a ``vector`` column (a weighted ``tsvector``
+of the same terms, GIN-indexed) and the vocabulary a pg_trgm trigram index; migration 0002
+creates both with raw SQL, only there, so the models do not declare them.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ class SearchTerm(models.Model):
         Offering, verbose_name=_("offering"), on_delete=models.CASCADE, related_name="+"
     )
     term = models.CharField(_("term"), max_length=64, db_index=True)
+    # out of 100: the field's weight (specialty 100 ... description 25) times the term's quality
+    weight = models.PositiveSmallIntegerField(_("weight"), default=100)
 
     class Meta:
         verbose_name = _("search term")
@@ -48,6 +55,20 @@ class SearchTerm(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["term", "offering"], name="portal_search_term_key")
         ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class SearchVocabulary(models.Model):
+    """Every distinct term of the index: what a misspelt query word is corrected to."""
+
+    term = models.CharField(_("term"), max_length=64, unique=True)
+    length = models.PositiveSmallIntegerField(_("length"), db_index=True)
+
+    class Meta:
+        verbose_name = _("search vocabulary term")
+        verbose_name_plural = _("search vocabulary")
 
     def __str__(self) -> str:
         return self.term

@@ -1,10 +1,19 @@
-"""Text normalisation for the programme catalogue (docs/adr/0070-catalogue-search.md).
+"""Text normalisation for the programme catalogue (docs/adr/0070, 0115, 0116, 0117).
 
-Russian words are lemmatised with pymorphy3 (OpenCorpora dictionaries), so "беспилотных"
-and "беспилотные" both become "беспилотный". Kazakh has no dictionary here: a word keeps its
-form and gets a conservative suffix-stripped stem. English words get their plural stripped.
-The indexed text and the query go through the same functions, so both sides meet on the
-same terms whatever the database is.
+A word becomes a small set of *terms*, each with a quality out of 100 (how surely the term
+stands for the word):
+
+- itself (100);
+- Russian: every dictionary lemma pymorphy3 proposes with a score ≥ 0.05 (100; 80 when the
+  word is not in the dictionary and the lemma is only predicted), so "беспилотных" and
+  "беспилотные" both give "беспилотный";
+- Kazakh (a word with Kazakh letters, or one the Russian dictionary does not know): its
+  inflectional stem (100) and derivational root (80) from ``kazakh``, and every Kazakh term
+  folded to the Russian letters people type instead (90: "мұғалім" → "мугалим");
+- English: the plural stripped (100).
+
+The indexed text and the query go through the same functions, so both sides meet on the same
+terms whatever the database is. Pure functions; no Django.
 """
 
 from __future__ import annotations
@@ -13,8 +22,12 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
-KAZAKH_LETTERS = frozenset("әғқңөұүһі")
-_WORD = re.compile(r"[0-9a-zа-яёәғқңөұүһі]+", re.IGNORECASE)
+from . import kazakh
+
+KAZAKH_LETTERS = kazakh.KAZAKH_LETTERS
+LATIN_EXTRA = "äöüūğñşçıé"  # the Kazakh Latin alphabet and common accents
+_WORD = re.compile(rf"[0-9a-zа-яёәғқңөұүһі{LATIN_EXTRA}]+", re.IGNORECASE)
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz" + LATIN_EXTRA)
 MAX_QUERY_TOKENS = 8
 MIN_PREFIX = 4  # a query word this long also matches longer words that start with it
 _STOP = (
@@ -23,19 +36,12 @@ _STOP = (
     "мен және бен пен үшін"  # kk
 )
 STOP_WORDS = frozenset(_STOP.split())
-# Kazakh inflectional suffixes (plural, possessive, case), longest first. Stripping is
-# conservative: at most three suffixes, and the stem keeps at least three letters.
-_KK = (
-    "лар лер дар дер тар тер "
-    "ның нің дың дің тың тің "
-    "ға ге қа ке на не "
-    "да де та те нда нде "
-    "дан ден тан тен нан нен "
-    "ды ді ты ті ны ні н "
-    "сы сі ы і ым ім ың ің "
-    "мен бен пен"
-)
-_KK_SUFFIXES = tuple(sorted(_KK.split(), key=len, reverse=True))
+
+# qualities (out of 100) of the terms a word gives
+Q_EXACT = 100
+Q_PREDICTED = 80
+Q_ROOT = 80
+Q_FOLDED = 90
 
 
 @cache
@@ -61,70 +67,88 @@ def words(text: str) -> list[str]:
     return out
 
 
-def _is_latin(word: str) -> bool:
-    return word.isascii() and not word.isdigit()
+def is_latin(word: str) -> bool:
+    return any(ch in _LATIN for ch in word) and all(ch in _LATIN or ch.isdigit() for ch in word)
 
 
-def _kazakh_stem(word: str) -> str:
-    stem = word
-    for _ in range(3):
-        for suffix in _KK_SUFFIXES:
-            if stem.endswith(suffix) and len(stem) - len(suffix) >= 3:
-                stem = stem[: -len(suffix)]
-                break
-        else:
-            break
-    return stem
+def is_cyrillic(word: str) -> bool:
+    return not word.isdigit() and not is_latin(word) and not any(ch in _LATIN for ch in word)
 
 
-def _english_stem(word: str) -> str:
+def english_stem(word: str) -> str:
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
 
 
+def _add(out: dict[str, int], term: str, quality: int) -> None:
+    if term and out.get(term, -1) < quality:
+        out[term] = quality
+
+
 @lru_cache(maxsize=200_000)
-def terms(word: str) -> frozenset[str]:
-    """Every normalised term a word stands for: itself plus its lemmas or stem."""
-    out = {word}
+def _word_terms(word: str) -> tuple[tuple[str, int], ...]:
+    out: dict[str, int] = {word: Q_EXACT}
     if word.isdigit():
-        return frozenset(out)
-    if _is_latin(word):
-        out.add(_english_stem(word))
-    elif KAZAKH_LETTERS.intersection(word):
-        out.add(_kazakh_stem(word))
-    else:
+        return tuple(out.items())
+    if is_latin(word):
+        _add(out, english_stem(word), Q_EXACT)
+        return tuple(out.items())
+    kazakh_like = kazakh.is_kazakh(word)
+    if not kazakh_like:
         # Russian (or a Kazakh word written only with letters Russian also has): every
         # dictionary lemma, so an ambiguous form ("стали") is found by either reading.
         morph = _morph()
+        known = morph.word_is_known(word)
         for parse in morph.parse(word):
             if parse.score >= 0.05:
-                out.add(normalise(parse.normal_form))
-        if not morph.word_is_known(word):
-            out.add(_kazakh_stem(word))
-    return frozenset(t for t in out if t)
+                _add(out, normalise(parse.normal_form), Q_EXACT if known else Q_PREDICTED)
+        kazakh_like = not known
+    if kazakh_like:
+        _add(out, kazakh.inflectional_stem(word), Q_EXACT)
+        _add(out, kazakh.derivational_root(word), Q_ROOT)
+        for term, quality in list(out.items()):
+            folded = kazakh.fold(term)
+            if folded != term:
+                _add(out, folded, quality * Q_FOLDED // 100)
+    return tuple(out.items())
+
+
+def word_terms(word: str) -> dict[str, int]:
+    """Every term a word stands for, with its quality out of 100."""
+    return dict(_word_terms(word))
+
+
+def terms(word: str) -> frozenset[str]:
+    return frozenset(dict(_word_terms(word)))
+
+
+def best_lemma(word: str) -> str:
+    """The most likely dictionary form of a Russian word; other words stay as they are."""
+    if not is_cyrillic(word) or kazakh.is_kazakh(word):
+        return word
+    parses = _morph().parse(word)
+    return normalise(parses[0].normal_form) if parses else word
+
+
+def text_terms(text: str) -> dict[str, int]:
+    """The terms of a text, each with the best quality any of its words gives it."""
+    out: dict[str, int] = {}
+    for w in words(text):
+        for term, quality in _word_terms(w):
+            _add(out, term, quality)
+    return out
 
 
 def index_terms(text: str) -> set[str]:
-    """The terms stored for a document."""
-    out: set[str] = set()
-    for w in words(text):
-        out |= terms(w)
-    return out
+    """The terms stored for a text."""
+    return set(text_terms(text))
 
 
-def query_terms(query: str) -> list[tuple[frozenset[str], str | None]]:
-    """Per query word: the terms that match it exactly, and a prefix that matches (or None)."""
-    seen: set[str] = set()
-    out: list[tuple[frozenset[str], str | None]] = []
-    for w in words(query):
-        if w in seen:
-            continue
-        seen.add(w)
-        prefix = w if len(w) >= MIN_PREFIX and not w.isdigit() else None
-        out.append((terms(w), prefix))
-        if len(out) == MAX_QUERY_TOKENS:
-            break
-    return out
+def query_words(query: str) -> list[str]:
+    """The distinct words of a query, at most ``MAX_QUERY_TOKENS``."""
+    return list(dict.fromkeys(words(query)))[:MAX_QUERY_TOKENS]

@@ -13,7 +13,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.db import connections
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from keleshek.construction.models import FundingSource, Project
@@ -23,9 +42,11 @@ from keleshek.partnerships.models import Agreement, InternationalStudents
 from keleshek.programmes.models import Industry, Offering, Specialty
 from keleshek.territory.models import Territory
 
+from . import translit, trigram
 from .countries import country_name
-from .models import SearchTerm
-from .search import query_terms
+from .lexicon import lexicon
+from .models import SearchTerm, SearchVocabulary
+from .search import MIN_PREFIX, is_cyrillic, is_latin, query_words, word_terms
 
 CATALOGUE_KINDS = (
     Institution.Kind.COLLEGE,
@@ -80,8 +101,285 @@ def catalogue_years() -> list[int]:
     )
 
 
-def catalogue_offerings(filters: CatalogueFilters) -> QuerySet[Offering]:
-    """Offerings matching the filters, with everything a result row shows joined in."""
+# --- catalogue search (docs/adr/0115 and 0117) -----------------------------------------------
+
+# qualities (out of 100) of the ways a query word can reach a term of the index
+Q_TRANSLIT = 90  # "svarshik" → "сварщик", "лу" → "lu"
+Q_LAYOUT = 85  # "cdfhobr" → "сварщик" (typed in the wrong keyboard layout)
+Q_PREFIX = 70  # "логист" → "логистика"
+Q_TYPO = {1: 60, 2: 45}  # by edit distance: "сварщек" → "сварщик"
+MAX_PREFIX_TERMS = 50
+# results scoring below this share of the best result are left out: "строитель" lists the
+# construction programmes, not every programme of the "строительный колледж"
+RELATIVE_CUTOFF = 50
+MAX_SPELLINGS = 4  # transliterations tried per word
+
+
+@dataclass(frozen=True)
+class QueryWord:
+    word: str  # as typed, normalised
+    terms: dict[str, int]  # vocabulary terms it matches → quality out of 100
+    corrected: tuple[str, ...] = ()  # vocabulary words a misspelling was taken for, closest first
+
+
+@dataclass(frozen=True)
+class CatalogueQuery:
+    """What a catalogue query means: the words that are searched (all of them must match),
+    those left out because the catalogue does not know them, and filler words dropped."""
+
+    text: str
+    words: tuple[QueryWord, ...]
+    ignored: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+    @property
+    def corrections(self) -> list[tuple[str, str]]:
+        """(typed, taken for) per misspelt word: the closest of its corrections."""
+        return [(w.word, w.corrected[0]) for w in self.words if w.corrected]
+
+    @property
+    def understood(self) -> bool:
+        return bool(self.words)
+
+
+@dataclass
+class _Stage:
+    terms: dict[str, int] = field(default_factory=dict)
+    prefixes: dict[str, int] = field(default_factory=dict)
+
+
+def _scaled(terms: dict[str, int], factor: int) -> dict[str, int]:
+    return {t: q * factor // 100 for t, q in terms.items()}
+
+
+def _merge(into: dict[str, int], terms: dict[str, int]) -> None:
+    for t, q in terms.items():
+        if into.get(t, -1) < q:
+            into[t] = q
+
+
+def _spellings(word: str) -> list[tuple[str, int]]:
+    """Other spellings the word may stand for, with their quality: transliterations, then the
+    word as typed in the other keyboard layout."""
+    out: list[tuple[str, int]] = []
+    if is_latin(word):
+        out += [(v, Q_TRANSLIT) for v in translit.latin_to_cyrillic(word)[:MAX_SPELLINGS]]
+    elif is_cyrillic(word):
+        latin = translit.cyrillic_to_latin(word)
+        if latin != word:
+            out.append((latin, Q_TRANSLIT))
+    layout = translit.wrong_layout(word)
+    if layout:
+        out.append((layout, Q_LAYOUT))
+    return out
+
+
+def _stages(word: str) -> list[_Stage]:
+    """The terms a word may match, by stage: as written, then other spellings. A later stage
+    is used only when no earlier one finds anything in the vocabulary."""
+    first = _Stage(terms=word_terms(word))
+    if len(word) >= MIN_PREFIX and not word.isdigit():
+        first.prefixes[word] = Q_PREFIX
+    elif word.isdigit() and len(word) >= MIN_PREFIX:
+        first.prefixes[word] = Q_PREFIX  # the start of a specialty code
+    second = _Stage()
+    for spelling, factor in _spellings(word):
+        _merge(second.terms, _scaled(word_terms(spelling), factor))
+        if len(spelling) >= MIN_PREFIX:
+            second.prefixes.setdefault(spelling, Q_PREFIX * factor // 100)
+    return [first, second]
+
+
+def _vocabulary_hits(stages: dict[str, list[_Stage]]) -> set[str]:
+    exact: set[str] = set()
+    prefixes: set[str] = set()
+    for word_stages in stages.values():
+        for stage in word_stages:
+            exact |= set(stage.terms)
+            prefixes |= set(stage.prefixes)
+    if not exact and not prefixes:
+        return set()
+    match = Q(term__in=sorted(exact))
+    for p in sorted(prefixes):
+        match |= Q(term__startswith=p)
+    return set(SearchVocabulary.objects.filter(match).values_list("term", flat=True))
+
+
+def _resolve(stage: _Stage, vocabulary: set[str]) -> dict[str, int]:
+    hits = {t: q for t, q in stage.terms.items() if t in vocabulary}
+    for prefix, quality in stage.prefixes.items():
+        completions = sorted(t for t in vocabulary if t.startswith(prefix) and t != prefix)
+        for t in completions[:MAX_PREFIX_TERMS]:
+            if hits.get(t, -1) < quality:
+                hits[t] = quality
+    return hits
+
+
+def _typo_candidates(spellings: list[str]) -> dict[str, list[str]]:
+    """Vocabulary terms similar to each spelling by trigrams (pg_trgm's `%` on PostgreSQL, the
+    same computation in Python elsewhere), within the edit distance a correction allows."""
+    wanted = [s for s in dict.fromkeys(spellings) if trigram.max_edits(s)]
+    if not wanted:
+        return {}
+    db = SearchVocabulary.objects.db
+    if connections[db].vendor == "postgresql":
+        parts: list[str] = []
+        params: list[Any] = []
+        for i, s in enumerate(wanted):
+            k = trigram.max_edits(s)
+            parts.append(
+                "SELECT %s AS k, term FROM portal_searchvocabulary WHERE term %% %s "
+                "AND similarity(term, %s) >= %s AND length BETWEEN %s AND %s"
+            )
+            params += [i, s, s, trigram.SIMILARITY_THRESHOLD, len(s) - k, len(s) + k]
+        with connections[db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            rows = cursor.fetchall()
+        out: dict[str, list[str]] = {s: [] for s in wanted}
+        for k, term in rows:
+            out[wanted[k]].append(term)
+        return out
+    lo = min(len(s) - trigram.max_edits(s) for s in wanted)
+    hi = max(len(s) + trigram.max_edits(s) for s in wanted)
+    vocabulary = list(
+        SearchVocabulary.objects.filter(length__gte=lo, length__lte=hi).values_list(
+            "term", flat=True
+        )
+    )
+    return {
+        s: [
+            t
+            for t in vocabulary
+            if abs(len(t) - len(s)) <= trigram.max_edits(s)
+            and trigram.similarity(s, t) >= trigram.SIMILARITY_THRESHOLD
+        ]
+        for s in wanted
+    }
+
+
+def catalogue_query(text: str) -> CatalogueQuery:
+    """Understand a query against the index's vocabulary: 1 query, 2 when a word is misspelt."""
+    lex = lexicon()
+    raw = query_words(text)
+    dropped = tuple(w for w in raw if lex.is_filler(w))
+    words = [w for w in raw if w not in dropped]
+    stages = {w: _stages(w) for w in words}
+    vocabulary = _vocabulary_hits(stages)
+    matched: dict[str, dict[str, int]] = {}
+    for w in words:
+        for stage in stages[w]:
+            hits = _resolve(stage, vocabulary)
+            if hits:
+                matched[w] = hits
+                break
+    corrected: dict[str, tuple[str, ...]] = {}
+    unknown = [w for w in words if w not in matched and not w.isdigit()]
+    if unknown:
+        spellings = {
+            w: [(w, 100)] + [(s, f) for s, f in _spellings(w) if is_cyrillic(s)] for w in unknown
+        }
+        candidates = _typo_candidates([s for options in spellings.values() for s, _f in options])
+        for w in unknown:
+            best: list[tuple[int, str, int]] = []  # (distance, term, quality)
+            for s, factor in spellings[w]:
+                for term, d in trigram.corrections(s, candidates.get(s, [])):
+                    best.append((d, term, Q_TYPO[d] * factor // 100))
+            if not best:
+                continue
+            nearest = min(d for d, _t, _q in best)
+            fixed: dict[str, int] = {}
+            for d, term, quality in best:
+                if d == nearest and fixed.get(term, -1) < quality:
+                    fixed[term] = quality
+            matched[w] = fixed
+            # the closest by trigrams first: the one the page shows
+            corrected[w] = tuple(sorted(fixed, key=lambda t: (-trigram.similarity(w, t), t)))
+    return CatalogueQuery(
+        text=text,
+        words=tuple(
+            QueryWord(word=w, terms=matched[w], corrected=corrected.get(w, ()))
+            for w in words
+            if w in matched
+        ),
+        ignored=tuple(w for w in words if w not in matched),
+        dropped=dropped,
+    )
+
+
+def _tsquery(query: CatalogueQuery) -> str:
+    """The query as a PostgreSQL tsquery of our own lexemes (no parser, no dictionary)."""
+
+    def lexeme(term: str) -> str:
+        return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    return " & ".join(
+        "(" + " | ".join(lexeme(t) for t in sorted(w.terms)) + ")" for w in query.words
+    )
+
+
+def _word_score(word: QueryWord) -> Subquery:
+    """The best weight × quality of the word's terms in an offering (None when none is there)."""
+    by_quality: dict[int, list[str]] = defaultdict(list)
+    for term, q in word.terms.items():
+        by_quality[q].append(term)
+    quality = Case(
+        *(
+            When(term__in=sorted(ts), then=Value(level))
+            for level, ts in sorted(by_quality.items(), reverse=True)
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    best = (
+        SearchTerm.objects.filter(offering_id=OuterRef("pk"), term__in=sorted(word.terms))
+        .annotate(score=ExpressionWrapper(F("weight") * quality, output_field=IntegerField()))
+        .order_by("-score")
+        .values("score")[:1]
+    )
+    return Subquery(best, output_field=IntegerField())
+
+
+def search_offerings(qs: QuerySet[Offering], query: CatalogueQuery) -> QuerySet[Offering]:
+    """Offerings of ``qs`` that match every word of the query, best first.
+
+    PostgreSQL finds them with its full-text search (the GIN-indexed ``tsvector`` of the
+    offering's terms, ADR 0115); other databases with one EXISTS per word on the term table.
+    Both rank with the same expression over the term table, so both give the same order,
+    and both leave out what scores below ``RELATIVE_CUTOFF`` % of the best result.
+    """
+    if not query.words:
+        return qs.annotate(relevance=Value(0, output_field=IntegerField())).none()
+    if connections[qs.db].vendor == "postgresql":
+        qs = qs.filter(
+            pk__in=RawSQL(
+                "SELECT offering_id FROM portal_searchdocument WHERE vector @@ %s::tsquery",
+                [_tsquery(query)],
+            )
+        )
+    else:
+        for word in query.words:
+            qs = qs.filter(
+                Exists(
+                    SearchTerm.objects.filter(
+                        offering_id=OuterRef("pk"), term__in=sorted(word.terms)
+                    )
+                )
+            )
+    relevance: Any = Value(0)
+    for word in query.words:
+        relevance = relevance + Coalesce(_word_score(word), Value(0))
+    qs = qs.annotate(
+        relevance=ExpressionWrapper(relevance, output_field=IntegerField()),
+        best=Window(Max("relevance")),
+    )
+    return qs.filter(relevance__gte=F("best") * RELATIVE_CUTOFF / 100)
+
+
+def catalogue_offerings(
+    filters: CatalogueFilters, query: CatalogueQuery | None = None
+) -> QuerySet[Offering]:
+    """Offerings matching the filters, with everything a result row shows joined in; with a
+    text query, the best matches first."""
     qs = Offering.objects.filter(institution__kind__in=CATALOGUE_KINDS).select_related(
         "specialty__industry", "institution__settlement", "dual_employer"
     )
@@ -101,12 +399,11 @@ def catalogue_offerings(filters: CatalogueFilters) -> QuerySet[Offering]:
         qs = qs.filter(state_seats__gt=0)
     if filters.new:
         qs = qs.filter(launch_year=F("year"))
-    for exact, prefix in query_terms(filters.q):
-        match = Q(term__in=exact)
-        if prefix:
-            match |= Q(term__startswith=prefix)
-        qs = qs.filter(Exists(SearchTerm.objects.filter(match, offering_id=OuterRef("pk"))))
-    return qs.order_by("specialty__code", "institution__name_ru", "language", "pk")
+    order = ["specialty__code", "institution__name_ru", "language", "pk"]
+    if filters.q.strip():
+        qs = search_offerings(qs, query or catalogue_query(filters.q))
+        order.insert(0, "-relevance")
+    return qs.order_by(*order)
 
 
 @dataclass

@@ -93,9 +93,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         state_funded=_flag(request, "state"),
         new=_flag(request, "new"),
     )
+    query = None
     if filters.q:
         services.search_index_fill_missing()
-    page = Paginator(selectors.catalogue_offerings(filters), selectors.PAGE_SIZE).get_page(
+        query = selectors.catalogue_query(filters.q)
+    page = Paginator(selectors.catalogue_offerings(filters, query), selectors.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     params = request.GET.copy()
@@ -105,6 +107,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "portal/catalogue.html",
         {
             "filters": filters,
+            "query": query,
             "years": years,
             "options": selectors.catalogue_filter_options(year),
             "page": page,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
-from keleshek.portal.models import SearchDocument, SearchTerm
-from keleshek.portal.search import index_terms, query_terms, terms, words
-from keleshek.portal.selectors import CatalogueFilters, catalogue_offerings
+from keleshek.portal import kazakh, translit, trigram
+from keleshek.portal.lexicon import lexicon
+from keleshek.portal.models import SearchDocument, SearchTerm, SearchVocabulary
+from keleshek.portal.search import index_terms, query_words, terms, word_terms, words
+from keleshek.portal.selectors import CatalogueFilters, catalogue_offerings, catalogue_query
 from keleshek.portal.services import search_index_refresh
 
 from . import factories as f
@@ -24,6 +27,16 @@ def test_kazakh_and_english_simple_normalisation():
     assert "жүйе" in terms("жүйелер")
     assert "system" in terms("systems")
     assert "technology" in terms("technologies")
+    assert "process" in terms("processes")
+
+
+def test_terms_carry_how_sure_they_are():
+    assert word_terms("беспилотных")["беспилотный"] == 100
+    # a Kazakh root is weaker than the word's own stem; folded spellings weaker still
+    kk = word_terms("дәнекерлеушілер")
+    assert kk["дәнекерлеуші"] == 100
+    assert kk["дәнекерлеу"] == 80
+    assert kk["данекерлеуши"] == 90
 
 
 def test_words_drop_stop_words_and_case():
@@ -36,12 +49,68 @@ def test_words_drop_stop_words_and_case():
     assert words("ёлка") == ["елка"]
 
 
-def test_query_terms_give_prefix_for_long_words_only():
-    (_exact, prefix), (exact2, prefix2) = query_terms("беспилот ИТ")
-    assert prefix == "беспилот"
-    assert prefix2 is None
-    assert "ит" in exact2
-    assert len(query_terms(" ".join(f"слово{i}" for i in range(20)))) == 8
+def test_query_words_are_distinct_and_bounded():
+    assert query_words("Сварщик сварщик ИТ") == ["сварщик", "ит"]
+    assert len(query_words(" ".join(f"слово{i}" for i in range(20)))) == 8
+
+
+def test_kazakh_stems_peel_case_possessive_and_plural_in_agreement():
+    # plural, possessive and case, each following the stem's vowels and last sound
+    for form in ("мұғалімдер", "мұғалімі", "мұғалімнің", "мұғалімге", "мұғалімдерге"):
+        assert kazakh.inflectional_stem(form) == "мұғалім"
+    assert kazakh.inflectional_stem("станциясын") == "станция"
+    assert kazakh.inflectional_stem("кемелеріне") == "кеме"
+    assert kazakh.inflectional_stem("электромобильдерге") == "электромобиль"
+    # a stem-final қ voiced before a vowel returns: шаруашылығы → шаруашылық
+    assert kazakh.inflectional_stem("шаруашылығы") == "шаруашылық"
+    # words whose ending only looks like a suffix stay whole
+    assert kazakh.inflectional_stem("білім") == "білім"
+    assert kazakh.inflectional_stem("бағдарламашы") == "бағдарламашы"  # not бағдарламаш + ы
+    # the derivational root: agent and adjective suffixes
+    assert kazakh.derivational_root("дәнекерлеушілер") == "дәнекерлеу"
+    assert kazakh.derivational_root("бағдарламашы") == "бағдарлама"
+    assert kazakh.derivational_root("бағдарламалық") == "бағдарлама"
+    # Kazakh letters folded to what a Russian keyboard types
+    assert kazakh.fold("мұғалім") == "мугалим"
+    assert "мугалим" in terms("мұғалімдер")
+
+
+def test_transliteration_and_keyboard_layout():
+    assert "сварщик" in translit.latin_to_cyrillic("svarshik")
+    assert translit.latin_to_cyrillic("medsestra")[0] == "медсестра"
+    assert "электрик" in translit.latin_to_cyrillic("elektrik")
+    assert "дәнекерлеуші" in translit.latin_to_cyrillic("dänekerleuşı")
+    assert len(translit.latin_to_cyrillic("shshshshshshsh")) <= translit.MAX_VARIANTS
+    assert translit.cyrillic_to_latin("лу бань") == "lu ban"
+    assert translit.wrong_layout("cdfhobr") == "сварщик"
+    assert translit.wrong_layout("цудвук") == "welder"
+    assert translit.wrong_layout("сварщик1") is None
+
+
+def test_trigram_similarity_and_typo_rule():
+    # pg_trgm: "  сварщик " has 8 trigrams; 5 shared with "сварщек" → 5 / 11
+    assert len(trigram.trigrams("сварщик")) == 8
+    assert trigram.similarity("сварщек", "сварщик") == pytest.approx(5 / 11)
+    assert trigram.similarity("Сварщик", "сварщик") == 1.0
+    # one edit for 4-6 letters, two beyond, none below 4
+    assert trigram.corrections("сварщек", ["сварщик", "сварка", "сварочный"]) == [("сварщик", 1)]
+    assert trigram.corrections("медсетра", ["медсестра"]) == [("медсестра", 1)]
+    assert trigram.corrections("дрон", ["трон", "дрова"]) == [("трон", 1)]
+    assert trigram.corrections("ит", ["ид"]) == []
+    assert trigram.corrections("пицца", ["лицей", "пищевой"]) == []
+
+
+def test_lexicon_covers_every_demo_specialty():
+    from keleshek.demo import facts
+
+    lex = lexicon()
+    for s in facts.SPECIALTIES:
+        text = " ".join([s.code, s.ru, s.kk, s.en, s.qualification_ru, s.qualification_en])
+        found = lex.concepts_for(index_terms(text))
+        assert found, f"no lexicon concept for {s.code} {s.ru}"
+    assert lex.is_filler("курсы")
+    assert lex.is_filler("учиться")
+    assert not lex.is_filler("сварщик")
 
 
 def test_index_terms_of_a_document():
@@ -126,7 +195,8 @@ def test_refresh_rebuilds_only_changed_documents(catalogue):
     assert _ids(q="складского") == {catalogue["logistics"].pk}
     again = search_index_refresh(offering_ids=[catalogue["logistics"].pk])
     assert again.rebuilt == 0
-    assert SearchTerm.objects.filter(offering=catalogue["logistics"], term="склад").count() == 0
+    # lemmas, not stems: no "складск"
+    assert SearchTerm.objects.filter(offering=catalogue["logistics"], term="складск").count() == 0
     assert SearchTerm.objects.filter(offering=catalogue["logistics"], term="складской").count() == 1
 
 
@@ -137,3 +207,70 @@ def test_country_names_follow_the_language():
     assert country_name("cn", "kk") == "Қытай"
     assert country_name("CN", "en") == "China"
     assert country_name("ZZ", "ru") == "ZZ"
+
+
+def test_query_understanding_against_the_vocabulary(catalogue):
+    # an exact word, a misspelt one, a filler word and one the catalogue does not know
+    q = catalogue_query("учиться беспилотнык абырвалг логист")
+    assert [w.word for w in q.words] == ["беспилотнык", "логист"]
+    assert q.dropped == ("учиться",)
+    assert q.ignored == ("абырвалг",)
+    typo = q.words[0]
+    assert "беспилотные" in typo.corrected  # one edit away (others may be, in a bigger world)
+    assert typo.terms["беспилотные"] == 60
+    assert set(typo.terms) == set(typo.corrected)
+    assert q.corrections == [("беспилотнык", typo.corrected[0])]
+    # "логист" reaches "логистика" by its prefix
+    assert q.words[1].terms["логистика"] == 70
+    assert catalogue_query("абырвалг").understood is False
+    assert catalogue_query("абырвалг").words == ()
+
+
+def test_ranking_puts_what_the_programme_is_before_where_it_is_taught(catalogue):
+    # "политехнический" is in the college's name (place weight), "логистика" in a specialty
+    rows = list(catalogue_offerings(CatalogueFilters(year=f.YEAR, q="логистика")))
+    assert [o.pk for o in rows] == [catalogue["logistics"].pk]
+    assert rows[0].relevance == 100 * 100
+    mixed = list(catalogue_offerings(CatalogueFilters(year=f.YEAR, q="беспилотные колледж")))
+    assert [o.pk for o in mixed] == [catalogue["drones"].pk]
+    assert mixed[0].relevance == 100 * 100 + 40 * 100
+
+
+def test_vocabulary_follows_the_index(catalogue):
+    # given a specialty renamed to a word no other record has
+    spec = catalogue["logistics"].specialty
+    spec.name_en = "Zyzzylogy"
+    spec.save()
+    search_index_refresh()
+    assert SearchVocabulary.objects.get(term="zyzzylogy").length == len("zyzzylogy")
+    # when it is renamed again, the word leaves the vocabulary
+    spec.name_en = "Logistics"
+    spec.save()
+    search_index_refresh()
+    assert not SearchVocabulary.objects.filter(term="zyzzylogy").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with pg_trgm")
+def test_trigram_similarity_equals_pg_trgm(catalogue):
+    # the SQLite path computes in Python what pg_trgm computes: compare on the real vocabulary
+    vocabulary = list(SearchVocabulary.objects.values_list("term", flat=True))
+    probes = ["сварщек", "беспилотнык", "логистека", "мугалим", "weldr", "абырвалг"]
+    with connection.cursor() as cursor:
+        for probe in probes:
+            cursor.execute(
+                "SELECT term, similarity(term, %s) FROM portal_searchvocabulary", [probe]
+            )
+            for term, sim in cursor.fetchall():
+                assert trigram.similarity(probe, term) == pytest.approx(sim, abs=1e-6), term
+    assert len(vocabulary) > 50
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text vector")
+def test_postgres_vector_holds_the_weighted_terms(catalogue):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT vector @@ %s::tsquery, vector @@ %s::tsquery FROM portal_searchdocument "
+            "WHERE offering_id = %s",
+            ["'беспилотный':A", "'беспилотный':C", catalogue["drones"].pk],
+        )
+        assert cursor.fetchone() == (True, False)

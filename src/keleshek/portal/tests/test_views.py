@@ -66,10 +66,56 @@ def test_catalogue_is_paginated_and_query_count_is_pinned(client, data, django_a
     assert resp.status_code == 200
     assert "31" in html  # 31 programmes found
     assert html.count('<li>\n      <h2><a href="/ru/catalogue/') == 20
-    # a text search first checks that no offering lacks its search document: one more query
-    with django_assert_num_queries(6):
-        resp2 = client.get("/ru/catalogue/", {"page": 2, "q": "специальность", "state": "1"})
-    assert resp2.content.decode().count('<h2><a href="/ru/catalogue/') == 10
+    # a text search first checks that no offering lacks its search document and looks its
+    # words up in the vocabulary: two more queries
+    with django_assert_num_queries(7):
+        resp2 = client.get("/ru/catalogue/", {"page": 2, "q": "технологии", "state": "1"})
+    assert resp2.content.decode().count('<h2><a href="/ru/catalogue/') == 11
+    # a misspelt word is corrected against the vocabulary: one more
+    with django_assert_num_queries(8):
+        resp3 = client.get("/ru/catalogue/", {"q": "спициальность"})
+    assert resp3.content.decode().count('<h2><a href="/ru/catalogue/') == 20  # of 30
+
+
+@pytest.mark.parametrize(
+    ("lang", "corrected", "left_out", "nothing"),
+    [
+        (
+            "ru",
+            "Искали с исправленным написанием:",
+            "Нет в каталоге, в поиске не учтены:",
+            "В каталоге ничего не найдено по запросу <q>абырвалг</q>",
+        ),
+        (
+            "kk",
+            "Түзетілген жазылуымен іздедік:",
+            "Каталогта жоқ, іздеуге енгізілмеді:",
+            "Каталогтан <q>абырвалг</q> сұрауы бойынша ештеңе табылмады",
+        ),
+        (
+            "en",
+            "Searched with corrected spelling:",
+            "Not found in the catalogue and left out of the search:",
+            "Nothing in the catalogue matches <q>абырвалг</q>",
+        ),
+    ],
+)
+def test_catalogue_says_what_it_understood_in_the_page_language(
+    client, data, lang, corrected, left_out, nothing
+):
+    # a misspelt word is found and the correction shown
+    html = client.get(f"/{lang}/catalogue/", {"q": "беспилотнык"}).content.decode()
+    assert f'href="/{lang}/catalogue/{data["drone"].pk}/"' in html
+    assert corrected in html
+    assert "<q>беспилотнык</q> → <q>беспилотн" in html
+    # a word the catalogue does not know is left out, and said so
+    html = client.get(f"/{lang}/catalogue/", {"q": "беспилотные абырвалг"}).content.decode()
+    assert f'href="/{lang}/catalogue/{data["drone"].pk}/"' in html
+    assert f"{left_out} <q>абырвалг</q>" in html
+    # nonsense finds nothing, and the page says so in its language
+    html = client.get(f"/{lang}/catalogue/", {"q": "абырвалг"}).content.decode()
+    assert nothing in html
+    assert 'href="/{lang}/catalogue/{data["drone"].pk}/"' not in html
 
 
 def test_offering_and_institution_pages(client, data, django_assert_num_queries):
