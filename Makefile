@@ -11,7 +11,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint typecheck test-sqlite test-postgres test-browser bench bench-routing \
-        bench-import bench-support bench-dashboards bench-briefing bench-load test-faults \
+        bench-import bench-support bench-dashboards bench-briefing bench-load bench-search \
+        test-faults \
         install browser messages clean audit
 
 $(STAMP): pyproject.toml
@@ -60,7 +61,7 @@ test-browser: $(STAMP) browser
 messages: $(STAMP)
 	cd src/keleshek && ../../$(BIN)/keleshek makemessages -l ru -l kk -l en --ignore 'tests/*' && ../../$(BIN)/keleshek compilemessages
 
-bench: bench-routing bench-import bench-support bench-dashboards bench-briefing
+bench: bench-routing bench-import bench-support bench-dashboards bench-briefing bench-search
 
 bench-routing: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
@@ -77,6 +78,11 @@ bench-dashboards: $(STAMP)
 
 bench-briefing: $(STAMP)
 	$(BIN)/python benchmarks/briefing/run.py
+
+# Catalogue search: recall@10 and MRR of benchmarks/search/queries.tsv on SQLite and, when it
+# answers, PostgreSQL (docs/adr/0118); writes the "Catalogue search" section of benchmarks.md.
+bench-search: $(STAMP)
+	$(BIN)/python benchmarks/search/run.py
 
 bench-load: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
