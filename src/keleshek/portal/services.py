@@ -170,13 +170,15 @@ def search_index_refresh(*, offering_ids: Iterable[int] | None = None) -> Refres
 
 def _refresh_vocabulary(new_terms: set[str]) -> None:
     """Add the terms just written, drop those no offering has any more."""
-    known = set(
-        SearchVocabulary.objects.filter(term__in=sorted(new_terms)).values_list("term", flat=True)
-    )
-    SearchVocabulary.objects.bulk_create(
-        (SearchVocabulary(term=t, length=len(t)) for t in sorted(new_terms - known)),
-        batch_size=5000,
-    )
+    ordered = sorted(new_terms)
+    for start in range(0, len(ordered), 5000):  # SQLite limits the parameters of one query
+        chunk = ordered[start : start + 5000]
+        known = set(SearchVocabulary.objects.filter(term__in=chunk).values_list("term", flat=True))
+        SearchVocabulary.objects.bulk_create(
+            (SearchVocabulary(term=t, length=len(t)) for t in chunk if t not in known),
+            batch_size=5000,
+            ignore_conflicts=True,  # a refresh running alongside may add the same term
+        )
     SearchVocabulary.objects.exclude(
         Exists(SearchTerm.objects.filter(term=OuterRef("term")))
     ).delete()
