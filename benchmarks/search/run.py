@@ -124,11 +124,13 @@ def run_engine(engine: str) -> dict[str, Any]:
         catalogue_query,
         catalogue_years,
     )
+    from keleshek.portal.models import SearchDocument
     from keleshek.portal.services import search_index_refresh
 
     t0 = time.perf_counter()
     load_demo(extensions=False)
     loaded = time.perf_counter() - t0
+    SearchDocument.objects.all().delete()  # measure a full build of the index
     t0 = time.perf_counter()
     refresh = search_index_refresh()
     indexed = time.perf_counter() - t0
@@ -155,7 +157,7 @@ def run_engine(engine: str) -> dict[str, Any]:
         "vendor": connection.vendor,
         "version": _db_version(connection),
         "year": year,
-        "offerings": refresh.examined,
+        "offerings": refresh.rebuilt,
         "load_s": loaded,
         "index_s": indexed,
         "results": results,
@@ -319,7 +321,7 @@ def report(queries: list[Query], runs: list[dict[str, Any]]) -> tuple[list[str],
     for run in runs:
         summary.append(
             f"{run['version']}: demo core loaded in {run['load_s']:.0f} s, index of "
-            f"{run['offerings']} offerings refreshed in {run['index_s']:.1f} s; queries on the "
+            f"{run['offerings']} offerings built in {run['index_s']:.1f} s; queries on the "
             f"{run['year']}/{run['year'] + 1} catalogue"
         )
     return lines, summary, met
