@@ -178,10 +178,8 @@ def _stages(word: str) -> list[_Stage]:
     """The terms a word may match, by stage: as written, then other spellings. A later stage
     is used only when no earlier one finds anything in the vocabulary."""
     first = _Stage(terms=word_terms(word))
-    if len(word) >= MIN_PREFIX and not word.isdigit():
+    if len(word) >= MIN_PREFIX:  # the start of a word, or of a specialty code
         first.prefixes[word] = Q_PREFIX
-    elif word.isdigit() and len(word) >= MIN_PREFIX:
-        first.prefixes[word] = Q_PREFIX  # the start of a specialty code
     second = _Stage()
     for spelling, factor in _spellings(word):
         _merge(second.terms, _scaled(word_terms(spelling), factor))
