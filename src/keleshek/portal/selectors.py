@@ -42,7 +42,7 @@ from keleshek.partnerships.models import Agreement, InternationalStudents
 from keleshek.programmes.models import Industry, Offering, Specialty
 from keleshek.territory.models import Territory
 
-from . import translit, trigram
+from . import kazakh, translit, trigram
 from .countries import country_name
 from .lexicon import lexicon
 from .models import SearchTerm, SearchVocabulary
@@ -255,6 +255,17 @@ def _typo_candidates(spellings: list[str]) -> dict[str, list[str]]:
     }
 
 
+def _display_order(word: str, term: str) -> tuple[float, bool, str]:
+    """The correction the page shows first: the closest by trigrams, Kazakh letters folded on
+    both sides so that "мейірбике" and its folded twin "мейирбике" tie; then the one written
+    in Kazakh letters, the word's real spelling."""
+    return (
+        -trigram.similarity(kazakh.fold(word), kazakh.fold(term)),
+        not kazakh.is_kazakh(term),
+        term,
+    )
+
+
 def catalogue_query(text: str) -> CatalogueQuery:
     """Understand a query against the index's vocabulary: 1 query, 2 when a word is misspelt."""
     lex = lexicon()
@@ -290,8 +301,7 @@ def catalogue_query(text: str) -> CatalogueQuery:
                 if d == nearest and fixed.get(term, -1) < quality:
                     fixed[term] = quality
             matched[w] = fixed
-            # the closest by trigrams first: the one the page shows
-            corrected[w] = tuple(sorted(fixed, key=lambda t: (-trigram.similarity(w, t), t)))
+            corrected[w] = tuple(sorted(fixed, key=lambda t: _display_order(w, t)))
     return CatalogueQuery(
         text=text,
         words=tuple(

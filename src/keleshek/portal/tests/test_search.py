@@ -223,6 +223,9 @@ def test_query_understanding_against_the_vocabulary(catalogue):
     # "логист" reaches "логистика" by its prefix
     assert q.words[1].terms["логистика"] == 70
     assert catalogue_query("абырвалг").understood is False
+    # a Kazakh word is shown corrected in Kazakh letters, not in its folded twin
+    kk = catalogue_query("жйелер")  # ү left out: "жүйелер" and "жуйелер" are one edit away
+    assert kk.corrections == [("жйелер", "жүйелер")]
     assert catalogue_query("абырвалг").words == ()
 
 
