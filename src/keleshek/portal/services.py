@@ -77,11 +77,6 @@ def offering_fields(offering: Offering) -> list[tuple[str, int]]:
     return [(normalise(text), weight) for text, weight in fields if text.strip()]
 
 
-def offering_document(offering: Offering) -> str:
-    """The searchable text of an offering (what the stored document keeps)."""
-    return "\n".join(text for text, _w in offering_fields(offering))
-
-
 def weighted_terms(fields: list[tuple[str, int]]) -> dict[str, int]:
     """Each term of the fields with its best weight: the field's weight × the term's quality."""
     out: dict[str, int] = {}
