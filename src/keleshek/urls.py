@@ -19,3 +19,9 @@ urlpatterns += i18n_patterns(
     path("", include("keleshek.portal.urls")),
     prefix_default_language=True,
 )
+
+# The site's own error pages, in its frame and the visitor's language (keleshek.core.errors).
+handler400 = "keleshek.core.errors.bad_request"
+handler403 = "keleshek.core.errors.permission_denied"
+handler404 = "keleshek.core.errors.page_not_found"
+handler500 = "keleshek.core.errors.server_error"

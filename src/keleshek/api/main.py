@@ -11,7 +11,7 @@ import importlib
 import importlib.util
 from typing import Any
 
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Router, Swagger
 from pydantic.errors import PydanticUserError
 
 from .auth import PublicAuth, TokenAuth
@@ -117,6 +117,9 @@ api = KeleshekAPI(
         "`{items, count}`. Identifiers are stable: KATO codes, BINs, classifier codes."
     ),
     urls_namespace="api-v1",
+    # Swagger UI from ninja's own static files ("ninja" is an installed app), and no call to
+    # the public validator service: the docs work offline.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 for _module in (territory, institutions, programmes, construction, partnerships, news):

@@ -5,9 +5,9 @@ from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 
 from .context import acting_as
+from .errors import database_unavailable
 
 log = logging.getLogger("keleshek.db")
 
@@ -33,9 +33,10 @@ class RequestContextMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """A database that is down or restarting gets the user a clear 503 page with Retry-After,
-    not a server error. Services run in transactions, so nothing was half-written; Django opens
-    a fresh connection on the next request, so the service recovers by itself."""
+    """A database that is down or restarting gets the user a clear 503 page with Retry-After
+    (the site's frame and the visitor's language, drawn without the database), not a server
+    error. Services run in transactions, so nothing was half-written; Django opens a fresh
+    connection on the next request, so the service recovers by itself."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -51,7 +52,4 @@ class DatabaseUnavailableMiddleware:
         log.warning("database unavailable", extra={"path": request.path, "error": str(exception)})
         for conn in connections.all(initialized_only=True):
             conn.close_if_unusable_or_obsolete()
-        body = render_to_string("core/db_unavailable.html", request=None)
-        response = HttpResponse(body, status=503)
-        response["Retry-After"] = "30"
-        return response
+        return database_unavailable(request)

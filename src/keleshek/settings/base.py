@@ -9,6 +9,8 @@ from typing import Any
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from keleshek.core.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/keleshek
 WORK_DIR = Path(os.environ.get("KELESHEK_WORK_DIR", Path.cwd()))
 
@@ -27,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "ninja",  # its templates and static files: the API docs work offline, nothing from a CDN
     # reference data -> registries -> workflows -> indicators -> portal, reports, API
     "keleshek.core",
     "keleshek.territory",
@@ -115,6 +118,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
+CSRF_FAILURE_VIEW = "keleshek.core.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "/staff/"
 
 LANGUAGE_CODE = "ru"
@@ -168,12 +172,4 @@ KELESHEK: dict[str, Any] = {
     "JOB_STALE_SECONDS": int(os.environ.get("KELESHEK_JOB_STALE_SECONDS", "300")),
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {"()": "keleshek.core.logging.JsonFormatter"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("KELESHEK_LOG_LEVEL", "WARNING")},
-}
+LOGGING = logging_config(os.environ.get("KELESHEK_LOG_LEVEL", "WARNING"))
