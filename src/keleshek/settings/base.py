@@ -15,9 +15,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent  # src/keleshek
 WORK_DIR = Path(os.environ.get("KELESHEK_WORK_DIR", Path.cwd()))
 
 SECRET_KEY = os.environ.get("KELESHEK_SECRET_KEY", "dev-only-insecure-key-change-me")
-DEBUG = os.environ.get("KELESHEK_DEBUG", "1") == "1"
+# Off unless asked for: a debug page lists every URL pattern and the settings (ADR 0091).
+DEBUG = os.environ.get("KELESHEK_DEBUG", "0") == "1"
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("KELESHEK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    h.strip()
+    for h in os.environ.get("KELESHEK_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
 ]
 
 INSTALLED_APPS = [
