@@ -26,7 +26,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/keleshek migrate --noinput
 	$(BIN)/keleshek demo
-	$(BIN)/keleshek serve --host $(HOST) --port $(PORT)
+	$(BIN)/keleshek serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -1,19 +1,8 @@
-"""gunicorn settings for Keleshek (docs/deploy.md, ADR 0090). Values come from the environment
-so the systemd unit and the tests share this file."""
+"""gunicorn settings for Keleshek (docs/deploy.md, ADR 0090): the values live in the package,
+`keleshek.core.gunicorn_config`, shared with the embedded `keleshek serve` (ADR 0091).
 
-import multiprocessing
-import os
+Environment: KELESHEK_BIND (127.0.0.1:8000), KELESHEK_WEB_WORKERS (2 x cores + 1, at most 9),
+KELESHEK_WEB_THREADS (4), KELESHEK_WEB_TIMEOUT (60 s), KELESHEK_WEB_GRACEFUL_TIMEOUT (30 s),
+KELESHEK_FORWARDED_ALLOW_IPS (127.0.0.1). Logs: JSON lines on stdout/stderr."""
 
-bind = os.environ.get("KELESHEK_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("KELESHEK_WEB_WORKERS", str(multiprocessing.cpu_count() * 2 + 1)))
-threads = int(os.environ.get("KELESHEK_WEB_THREADS", "4"))
-worker_class = "gthread"
-timeout = int(os.environ.get("KELESHEK_WEB_TIMEOUT", "60"))
-graceful_timeout = 30
-keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
-accesslog = "-"
-errorlog = "-"
-forwarded_allow_ips = os.environ.get("KELESHEK_FORWARDED_ALLOW_IPS", "127.0.0.1")
-wsgi_app = "keleshek.wsgi:application"
+from keleshek.core.gunicorn_config import *  # noqa: F403

@@ -1,9 +1,10 @@
 """Browser tests: real Chromium (Debian's package) driven by Playwright.
 
 A session fixture copies the demo region's SQLite template (``tests/testdb.py``) and
-starts ``keleshek serve --no-worker`` on a free loopback port, all in subprocesses; the
-tests only speak HTTP to it. Chromium comes from ``scripts/install_browser.py`` (run here
-when ``/usr/bin/chromium`` is missing), never from ``playwright install``.
+starts ``keleshek serve --no-worker`` (gunicorn, jobs run inline) on a free loopback port, all
+in subprocesses; the tests only speak HTTP to it. Chromium comes from
+``scripts/install_browser.py`` (run here when ``/usr/bin/chromium`` is missing), never from
+``playwright install``.
 """
 
 from __future__ import annotations
@@ -80,7 +81,10 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = (work / "server.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "keleshek.cli", "serve", "--no-worker", "--port", str(port)],
+        [
+            *[sys.executable, "-m", "keleshek.cli", "serve", "--no-worker"],
+            *["--port", str(port), "--workers", "2"],
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -24,6 +24,6 @@ ALLOWED_HOSTS = LOOPBACK_HOSTS + [h for h in ALLOWED_HOSTS if h not in LOOPBACK_
 if os.environ.get("KELESHEK_STATIC_COLLECTED") == "1":
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "keleshek.core.staticfiles.CompressedManifestStorage"},
     }
     WHITENOISE_USE_FINDERS = False

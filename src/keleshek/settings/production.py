@@ -26,6 +26,6 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "keleshek.core.staticfiles.CompressedManifestStorage"},
 }
 WHITENOISE_USE_FINDERS = False
