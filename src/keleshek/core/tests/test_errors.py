@@ -48,7 +48,8 @@ def assert_site_page(response, status: int, lang: str) -> str:  # type: ignore[n
     text = response.content.decode()
     assert f'<html lang="{lang}">' in text
     assert f"<h1>{TITLES[status][lang]}</h1>" in text
-    assert '<header class="site"' in text and '<footer class="site">' in text
+    assert '<header class="site"' in text
+    assert '<footer class="site">' in text
     assert FRAME[lang] in text
     assert f'class="brand" href="/{lang}/"' in text
     for other, words in TITLES[status].items():
@@ -161,9 +162,11 @@ def test_the_api_docs_use_the_packages_own_files_and_no_external_host(client: Cl
     assert response.status_code == 200
     text = response.content.decode()
     assets = re.findall(r'(?:src|href)="([^"]+)"', text)
-    assert any(a.endswith(".js") for a in assets) and any(a.endswith(".css") for a in assets)
+    assert any(a.endswith(".js") for a in assets)
+    assert any(a.endswith(".css") for a in assets)
     for asset in assets:
-        assert asset.startswith("/") and not asset.startswith("//"), asset
+        assert asset.startswith("/"), asset
+        assert not asset.startswith("//"), asset
         served = client.get(asset)
         assert served.status_code == 200, asset
         body = b"".join(served.streaming_content) if served.streaming else served.content

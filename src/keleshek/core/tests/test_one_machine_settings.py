@@ -58,7 +58,8 @@ def test_a_secret_key_is_generated_once_and_kept_in_the_data_folder(tmp_path: Pa
     key_file = tmp_path / "keleshek-secret.key"
     assert key_file.read_text().strip() == first
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert len(str(first)) >= 50 and not str(first).startswith("dev-only")
+    assert len(str(first)) >= 50
+    assert not str(first).startswith("dev-only")
     assert _settings(tmp_path)["SECRET_KEY"] == first  # kept: sessions survive a restart
     other = tmp_path / "other"
     other.mkdir()
@@ -71,14 +72,14 @@ def test_processes_starting_together_agree_on_one_key(tmp_path: Path) -> None:
     path = tmp_path / "keleshek-secret.key"
     keys: list[str] = []
     threads = [
-        threading.Thread(target=lambda: keys.append(load_or_create_secret(path)))
-        for _ in range(8)
+        threading.Thread(target=lambda: keys.append(load_or_create_secret(path))) for _ in range(8)
     ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(keys) == 8 and len(set(keys)) == 1
+    assert len(keys) == 8
+    assert len(set(keys)) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["keleshek-secret.key"]  # no leftovers
 
 
