@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
-import ctypes.util
 import http.client
 import logging
 import os
@@ -82,8 +81,8 @@ def _describe(returncode: int) -> str:
 
 
 def _child_preexec(parent: int) -> Callable[[], None]:
-    libc_name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
-    libc = ctypes.CDLL(libc_name, use_errno=True) if libc_name else None
+    # The interpreter's own symbols include the C library's prctl on Linux.
+    libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 
     def preexec() -> None:
         # Runs in the child between fork and exec; the supervisor has no threads.
