@@ -160,7 +160,7 @@ class Supervisor:
 
     def _healthy(self) -> bool:
         host, port = self.health
-        conn = http.client.HTTPConnection(host, port, timeout=2)
+        conn = http.client.HTTPConnection(host, port, timeout=5)
         try:
             conn.request("GET", "/healthz")
             return conn.getresponse().status == 200
