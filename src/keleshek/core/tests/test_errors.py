@@ -8,9 +8,11 @@ import html
 import re
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.utils.functional import SimpleLazyObject
 
 from keleshek.accounts.models import Role, User
+from keleshek.core.errors import database_unavailable
 
 TEST_URLS = pytest.mark.urls("keleshek.core.tests.error_urls")
 
@@ -130,6 +132,7 @@ def test_500_in_the_site_frame_and_language_without_the_database(lang: str) -> N
 
 
 @TEST_URLS
+@pytest.mark.django_db  # the middleware closes the broken connections it finds
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 def test_503_when_the_database_is_down_in_the_site_frame_and_language(
     client: Client, lang: str
@@ -137,6 +140,19 @@ def test_503_when_the_database_is_down_in_the_site_frame_and_language(
     response = client.get(f"/{lang}/test-errors/database-down/")
     assert_site_page(response, 503, lang)
     assert response["Retry-After"] == "30"
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_the_503_page_is_drawn_without_the_database(lang: str) -> None:
+    request = RequestFactory().get(f"/{lang}/support/")
+    request.user = SimpleLazyObject(_no_database)  # type: ignore[assignment]
+    response = database_unavailable(request)
+    assert_site_page(response, 503, lang)
+    assert response["Retry-After"] == "30"
+
+
+def _no_database() -> None:
+    raise AssertionError("the 503 page asked for the user (a database query)")
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])

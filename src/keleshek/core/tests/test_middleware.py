@@ -12,6 +12,7 @@ def _mw() -> DatabaseUnavailableMiddleware:
     return DatabaseUnavailableMiddleware(lambda r: HttpResponse("ok"))
 
 
+@pytest.mark.django_db  # the middleware closes the broken connections it finds
 @pytest.mark.parametrize(
     ("path", "heading", "other"),
     [
@@ -22,7 +23,6 @@ def _mw() -> DatabaseUnavailableMiddleware:
 def test_database_errors_become_a_clear_503_in_the_visitors_language(
     path: str, heading: str, other: str
 ) -> None:
-    # No database access: the page is drawn without it (the database is why it is shown).
     request = RequestFactory().get(path)
     for exc in (OperationalError("server closed the connection"), InterfaceError("closed")):
         response = _mw().process_exception(request, exc)
