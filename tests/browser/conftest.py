@@ -91,7 +91,7 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a first start collects the static files
         while True:
             try:
                 with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310 - loopback
@@ -102,9 +102,9 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.3)
         yield url
     finally:
-        server.terminate()
+        server.terminate()  # gunicorn and the worker stop gracefully (a few seconds)
         try:
-            server.wait(timeout=10)
+            server.wait(timeout=60)
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()

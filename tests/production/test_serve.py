@@ -22,7 +22,8 @@ import pytest
 
 from tests.pgcluster import free_port
 
-pytestmark = pytest.mark.own_services
+# One xdist worker runs them one after another: one small world, one server at a time.
+pytestmark = [pytest.mark.own_services, pytest.mark.xdist_group("serve")]
 
 SMALL_WORLD = """
 from keleshek.support.tests.factories import enrol_counts, region
