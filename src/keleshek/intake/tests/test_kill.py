@@ -111,16 +111,22 @@ def test_kill_during_merge_postgres(tmp_path):
         admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError:
         pytest.skip("PostgreSQL does not answer")
+    # A name of its own: several test runs may share one server (CI, parallel checkouts).
+    name = f"kel_intake_kill_{os.getpid()}"
     with admin:
-        admin.execute("DROP DATABASE IF EXISTS kel_intake_kill WITH (FORCE)")
-        admin.execute("CREATE DATABASE kel_intake_kill")
-    url = admin_url.rsplit("/", 1)[0] + "/kel_intake_kill"
-    env = _env(tmp_path, url)
-    pop = _prepare(tmp_path, env)
-    with psycopg.connect(url) as con:
-        before = con.execute("SELECT count(*) FROM intake_importrun").fetchone()[0]
-    _kill_during_merge(tmp_path, env, pop)
-    time.sleep(1)  # the server notices the dropped connection and rolls back
-    with psycopg.connect(url) as con:
-        assert con.execute("SELECT count(*) FROM territory_populationrecord").fetchone()[0] == 0
-        assert con.execute("SELECT count(*) FROM intake_importrun").fetchone()[0] == before
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        env = _env(tmp_path, url)
+        pop = _prepare(tmp_path, env)
+        with psycopg.connect(url) as con:
+            before = con.execute("SELECT count(*) FROM intake_importrun").fetchone()[0]
+        _kill_during_merge(tmp_path, env, pop)
+        time.sleep(1)  # the server notices the dropped connection and rolls back
+        with psycopg.connect(url) as con:
+            assert con.execute("SELECT count(*) FROM territory_populationrecord").fetchone()[0] == 0
+            assert con.execute("SELECT count(*) FROM intake_importrun").fetchone()[0] == before
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
