@@ -9,11 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Greatest
-
-from keleshek.institutions.models import Institution, InstitutionYear
-from keleshek.territory.models import Territory
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from .models import FundingSource, Project, ProjectFunding
 from .services import school_year_bounds
@@ -161,59 +157,3 @@ def pipeline(*, kinds: tuple[str, ...] = SCHOOL_KINDS) -> dict[str, tuple[int, i
         .order_by("stage")
     )
     return {r["stage"]: (r["n"], r["places"] or 0) for r in rows}
-
-
-def _school_years(territory: Territory | None, year: int) -> QuerySet[InstitutionYear]:
-    qs = InstitutionYear.objects.filter(year=year, institution__kind=Institution.Kind.SCHOOL)
-    if territory is not None:
-        qs = qs.filter(Q(institution__settlement__path__startswith=territory.path))
-    return qs
-
-
-def places_deficit(territory: Territory | None, year: int) -> int:
-    """Deficit of places = sum over schools of max(0, pupils - design capacity)."""
-    total = (
-        _school_years(territory, year)
-        .annotate(
-            over=Greatest(
-                F("pupils_shift1") + F("pupils_shift2") + F("pupils_shift3") - F("design_capacity"),
-                0,
-            )
-        )
-        .aggregate(total=Sum("over"))["total"]
-    )
-    return int(total or 0)
-
-
-@dataclass(frozen=True)
-class CapacityRow:
-    territory: Territory
-    schools: int
-    pupils: int
-    capacity: int
-    deficit: int
-
-
-def places_deficit_by_unit(year: int, parent: Territory) -> list[CapacityRow]:
-    """Schools, pupils, capacity and deficit for each current child unit of ``parent``."""
-    units = list(Territory.objects.filter(parent=parent, valid_to__isnull=True).order_by("kato"))
-    rows = _school_years(parent, year).values(
-        "institution__settlement__path",
-        "design_capacity",
-        "pupils_shift1",
-        "pupils_shift2",
-        "pupils_shift3",
-    )
-    agg: dict[int, list[int]] = {u.pk: [0, 0, 0, 0] for u in units}
-    for r in rows:
-        path = r["institution__settlement__path"]
-        for u in units:
-            if path.startswith(u.path):
-                pupils = r["pupils_shift1"] + r["pupils_shift2"] + r["pupils_shift3"]
-                a = agg[u.pk]
-                a[0] += 1
-                a[1] += pupils
-                a[2] += r["design_capacity"]
-                a[3] += max(0, pupils - r["design_capacity"])
-                break
-    return [CapacityRow(u, *agg[u.pk]) for u in units]

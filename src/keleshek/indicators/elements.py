@@ -123,41 +123,27 @@ def facts(ctx: Context, source_code: str) -> list[Fact]:
 
 @source("school_years", institution_level=True)
 def _school_years(ctx: Context) -> Iterator[Fact]:
-    from keleshek.institutions.models import Institution, InstitutionYear
+    from keleshek.institutions.selectors import school_places
 
-    qs = InstitutionYear.objects.filter(institution__kind=Institution.Kind.SCHOOL)
-    if ctx.years is not None:
-        qs = qs.filter(year__in=ctx.years)
-    for r in qs.values_list(
-        "institution_id",
-        "institution__settlement_id",
-        "year",
-        "design_capacity",
-        "shifts",
-        "condition",
-        "pupils_shift1",
-        "pupils_shift2",
-        "pupils_shift3",
-        "teachers_fte",
-    ).iterator(chunk_size=5000):
-        inst, settlement, year, cap, shifts, cond, s1, s2, s3, fte = r
-        pupils = s1 + s2 + s3
+    for s in school_places(years=ctx.years):
         yield (
-            inst,
-            settlement,
-            year,
+            s.institution_id,
+            s.settlement_id,
+            s.year,
             {},
             {
                 "schools": 1.0,
-                "pupils": float(pupils),
-                "capacity": float(cap),
-                "deficit": float(max(0, pupils - cap)),
-                "surplus": float(max(0, cap - pupils)),
-                "pupils_shift23": float(s2 + s3),
-                "pupils_shift3": float(s3),
-                "three_shift_schools": 1.0 if (cond == "three_shift" or shifts >= 3) else 0.0,
-                "emergency_schools": 1.0 if cond == "emergency" else 0.0,
-                "teachers_fte": float(fte or 0),
+                "pupils": float(s.pupils),
+                "capacity": float(s.capacity),
+                "deficit": float(s.deficit),
+                "surplus": float(max(0, s.capacity - s.pupils)),
+                "pupils_shift23": float(s.pupils_shift2 + s.pupils_shift3),
+                "pupils_shift3": float(s.pupils_shift3),
+                "three_shift_schools": (
+                    1.0 if (s.condition == "three_shift" or s.shifts >= 3) else 0.0
+                ),
+                "emergency_schools": 1.0 if s.condition == "emergency" else 0.0,
+                "teachers_fte": s.teachers_fte,
             },
         )
 

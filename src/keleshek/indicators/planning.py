@@ -9,15 +9,18 @@ Forecast (cohort-progression, the method regional planners use):
 - the total may change by at most ``bound`` (±5 % by default, the Ministry's rule) per year:
   beyond that the grades are scaled back to the bound.
 
-Deficit: every school keeps its design capacity; its pupils follow its settlement's forecast
-growth. A project in service takes, up to its places, the overflow of the schools it relieves
-(all schools of its settlement when it names none); what it cannot take stays a deficit.
+Deficit (the one rule, ``institutions.capacity.places_short``): every school keeps its design
+capacity; its pupils follow its settlement's forecast growth. A project in service takes, up to
+its places, the overflow of the schools it relieves (all schools of its settlement when it names
+none); what it cannot take stays a deficit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from keleshek.institutions.capacity import places_short
 
 GRADES = range(0, 12)
 
@@ -130,7 +133,7 @@ def plan_deficit(
             pupils = s.pupils * factor
             pupils_total += pupils
             capacity_total += s.capacity
-            overflow[s.id] = max(0.0, pupils - s.capacity)
+            overflow[s.id] = places_short(pupils, s.capacity)
         without = sum(overflow.values())
         added = 0.0
         for p in ordered:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from keleshek.core.scoping import scope_queryset
 from keleshek.territory.models import Territory
 
+from .capacity import places_short
 from .models import Enrolment, Institution, InstitutionYear
 
 
@@ -82,11 +84,103 @@ def school_totals(year: int, *, territory: Territory | None = None) -> SchoolTot
 
 
 def overcrowded_schools(year: int, *, territory: Territory | None = None) -> list[InstitutionYear]:
-    """Schools with more pupils than places, most overcrowded first."""
-    qs = school_years(year, territory=territory).annotate(
-        over=F("pupils_shift1") + F("pupils_shift2") + F("pupils_shift3") - F("design_capacity")
-    )
+    """Schools with a deficit of places (``capacity.places_short`` > 0), largest first."""
+    qs = school_years(year, territory=territory).annotate(over=PUPILS - F("design_capacity"))
     return list(qs.filter(over__gt=0).order_by("-over", "institution__name_ru"))
+
+
+# --- places and their deficit (ADR 0128) -----------------------------------------------------
+
+PUPILS = F("pupils_shift1") + F("pupils_shift2") + F("pupils_shift3")
+
+
+@dataclass(frozen=True)
+class SchoolPlaces:
+    """One school's places in one school year: the one read every deficit starts from."""
+
+    institution_id: int
+    settlement_id: int
+    settlement_path: str
+    year: int
+    capacity: int
+    pupils_shift1: int
+    pupils_shift2: int
+    pupils_shift3: int
+    shifts: int
+    condition: str
+    teachers_fte: float
+
+    @property
+    def pupils(self) -> int:
+        return self.pupils_shift1 + self.pupils_shift2 + self.pupils_shift3
+
+    @property
+    def deficit(self) -> int:
+        return places_short(self.pupils, self.capacity)
+
+
+def school_places(
+    year: int | None = None,
+    *,
+    years: Collection[int] | None = None,
+    territory: Territory | None = None,
+) -> list[SchoolPlaces]:
+    """Every school's places and pupils in ``year`` (or ``years``; all years when neither),
+    optionally within a territory; in institution order. One query."""
+    qs = InstitutionYear.objects.filter(institution__kind=Institution.Kind.SCHOOL)
+    if year is not None:
+        qs = qs.filter(year=year)
+    if years is not None:
+        qs = qs.filter(year__in=years)
+    if territory is not None:
+        qs = qs.filter(institution__settlement__path__startswith=territory.path)
+    rows = qs.order_by("institution_id", "year").values_list(
+        "institution_id",
+        "institution__settlement_id",
+        "institution__settlement__path",
+        "year",
+        "design_capacity",
+        "pupils_shift1",
+        "pupils_shift2",
+        "pupils_shift3",
+        "shifts",
+        "condition",
+        "teachers_fte",
+    )
+    return [
+        SchoolPlaces(*r[:10], teachers_fte=float(r[10] or 0))
+        for r in rows.iterator(chunk_size=5000)
+    ]
+
+
+def places_deficit(year: int, *, territory: Territory | None = None) -> int:
+    """The deficit of places of a territory's schools (the whole region without one)."""
+    return sum(s.deficit for s in school_places(year, territory=territory))
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    territory: Territory
+    schools: int
+    pupils: int
+    capacity: int
+    deficit: int
+
+
+def places_by_unit(year: int, parent: Territory) -> list[CapacityRow]:
+    """Schools, pupils, capacity and deficit for each current child unit of ``parent``."""
+    units = list(Territory.objects.filter(parent=parent, valid_to__isnull=True).order_by("kato"))
+    agg: dict[int, list[int]] = {u.pk: [0, 0, 0, 0] for u in units}
+    for s in school_places(year, territory=parent):
+        for u in units:
+            if s.settlement_path.startswith(u.path):
+                a = agg[u.pk]
+                a[0] += 1
+                a[1] += s.pupils
+                a[2] += s.capacity
+                a[3] += s.deficit
+                break
+    return [CapacityRow(u, *agg[u.pk]) for u in units]
 
 
 def enrolment_by_grade(

@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from keleshek.construction.models import Project
+from keleshek.institutions.capacity import places_short
 from keleshek.institutions.models import Institution, InstitutionYear
 from keleshek.partnerships.models import InternationalStudents
 from keleshek.programmes.models import Offering
@@ -110,7 +111,7 @@ def _districts(year: int | None) -> Iterator[Row]:
         a[0] += 1
         a[1] += capacity
         a[2] += pupils
-        a[3] += max(0, pupils - capacity)
+        a[3] += places_short(pupils, capacity)  # the one rule (ADR 0128)
     names = dict(Territory.objects.filter(kato__in=list(acc)).values_list("kato", "name_ru"))
     for kato in sorted(acc):
         schools, capacity, pupils, deficit = acc[kato]

@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from keleshek.construction.models import FundingSource, Project
+from keleshek.institutions.capacity import places_short
 from keleshek.institutions.models import Institution, InstitutionYear, Language
 from keleshek.news.models import Article
 from keleshek.partnerships.models import Agreement, InternationalStudents
@@ -658,7 +659,7 @@ def _live_school_figures(g: Glance) -> None:
         g.schools += 1
         g.pupils += pupils
         g.capacity += iy.design_capacity
-        short = max(0, pupils - iy.design_capacity)
+        short = places_short(pupils, iy.design_capacity)  # the one rule (ADR 0128)
         g.deficit += short
         g.three_shift += iy.condition == Institution.Condition.THREE_SHIFT or iy.shifts >= 3
         g.emergency += iy.condition == Institution.Condition.EMERGENCY

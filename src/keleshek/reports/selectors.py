@@ -41,7 +41,9 @@ from django.db.models import (
 
 from keleshek.construction.models import FundingSource, Project, ProjectFunding
 from keleshek.core.scoping import scope_queryset
+from keleshek.institutions.capacity import places_short
 from keleshek.institutions.models import Institution, InstitutionYear, Laboratory
+from keleshek.institutions.selectors import school_places
 from keleshek.partnerships.models import Agreement, InternationalStudents
 from keleshek.programmes.models import Offering
 from keleshek.territory.models import Territory
@@ -379,23 +381,12 @@ def deficit_by_district(year: int) -> list[DistrictRow]:
     to the schools they relieve (or stay without a place when none is recorded) and
     extensions lose their added places. See ADR 0082."""
     start, end = school_year_window(year)
-    iy = list(
-        InstitutionYear.objects.filter(year=year, institution__kind=Institution.Kind.SCHOOL)
-        .values_list(
-            "institution_id",
-            "design_capacity",
-            "pupils_shift1",
-            "pupils_shift2",
-            "pupils_shift3",
-            "institution__settlement__path",
-        )
-        .order_by("institution_id")
-    )
+    iy = school_places(year)
     if not iy:
         return []
-    cap = {r[0]: r[1] for r in iy}
-    pupils = {r[0]: r[2] + r[3] + r[4] for r in iy}
-    district = {r[0]: _district_kato(r[5]) for r in iy}
+    cap = {s.institution_id: s.capacity for s in iy}
+    pupils = {s.institution_id: s.pupils for s in iy}
+    district = {s.institution_id: _district_kato(s.settlement_path) for s in iy}
 
     new_projects = list(
         Project.objects.filter(
@@ -433,10 +424,10 @@ def deficit_by_district(year: int) -> list[DistrictRow]:
 
     after: dict[str, int] = defaultdict(int)
     before: dict[str, int] = defaultdict(int)
-    for i in cap:
-        after[district[i]] += max(0, pupils[i] - cap[i])
+    for s in iy:  # the records as they are: the one deficit (ADR 0128)
+        after[district[s.institution_id]] += s.deficit
     for i in before_cap:
-        before[district[i]] += max(0, before_pupils[i] - before_cap[i])
+        before[district[i]] += places_short(before_pupils[i], before_cap[i])
     for d, n in homeless.items():
         before[d] += n
     katos = set(after) | set(before)

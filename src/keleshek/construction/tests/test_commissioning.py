@@ -22,6 +22,7 @@ from keleshek.construction.services import (
 from keleshek.core.models import AuditEntry
 from keleshek.demo.loader import DEMO_YEAR
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear
+from keleshek.institutions.selectors import places_by_unit, places_deficit
 from keleshek.territory.models import Territory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
@@ -86,7 +87,7 @@ def test_commissioning_a_new_school_adds_places_relieves_and_is_audited():
     project = Project.objects.get(code="uc-uk-1500")
     relieved = list(project.relieves.order_by("pk"))
     assert len(relieved) == 2
-    deficit_before = selectors.places_deficit(oblast(), DEMO_YEAR)
+    deficit_before = places_deficit(DEMO_YEAR, territory=oblast())
     pupils_before = sum(
         y.pupils for y in InstitutionYear.objects.filter(year=DEMO_YEAR, institution__kind="school")
     )
@@ -137,7 +138,7 @@ def test_commissioning_a_new_school_adds_places_relieves_and_is_audited():
         y.pupils for y in InstitutionYear.objects.filter(year=DEMO_YEAR, institution__kind="school")
     )
     assert pupils_after == pupils_before
-    assert selectors.places_deficit(oblast(), DEMO_YEAR) == deficit_before - moved
+    assert places_deficit(DEMO_YEAR, territory=oblast()) == deficit_before - moved
     # the briefing's figures changed accordingly
     rows = {r.source: (r.count, r.places) for r in selectors.schools_commissioned(DEMO_YEAR)}
     assert rows["keleshek_mektebi"] == (8, 4500)
@@ -155,14 +156,14 @@ def test_commissioning_a_new_school_adds_places_relieves_and_is_audited():
 
 def test_commissioning_without_relief_leaves_the_other_schools_alone():
     project = Project.objects.get(code="uc-uk-1200")
-    deficit = selectors.places_deficit(oblast(), DEMO_YEAR)
+    deficit = places_deficit(DEMO_YEAR, territory=oblast())
     commission_project(
         project=project, date=DAY, relieve=False, maintenance_budget=Decimal("500000000")
     )
     project.refresh_from_db()
     assert project.institution.maintenance_budget == Decimal("500000000.00")
     assert InstitutionYear.objects.get(institution=project.institution, year=DEMO_YEAR).pupils == 0
-    assert selectors.places_deficit(oblast(), DEMO_YEAR) == deficit
+    assert places_deficit(DEMO_YEAR, territory=oblast()) == deficit
 
 
 def test_commissioning_an_extension_enlarges_the_school():
@@ -182,14 +183,14 @@ def test_commissioning_an_extension_enlarges_the_school():
         institution=school,
         name_ru="Пристройка",
     )
-    deficit = selectors.places_deficit(oblast(), DEMO_YEAR)
+    deficit = places_deficit(DEMO_YEAR, territory=oblast())
     # when it is commissioned
     commission_project(project=project, date=DAY)
     # then the school has 200 more places this year and the deficit fell
     worst.refresh_from_db()
     school.refresh_from_db()
     assert worst.design_capacity == school.design_capacity
-    assert selectors.places_deficit(oblast(), DEMO_YEAR) == deficit - min(200, overflow)
+    assert places_deficit(DEMO_YEAR, territory=oblast()) == deficit - min(200, overflow)
     assert Institution.objects.filter(pk=school.pk, design_capacity=worst.design_capacity).exists()
 
 
@@ -268,8 +269,8 @@ def test_progress_moves_forward_only_and_never_commissions():
 
 def test_deficit_by_unit_adds_up(django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
-        rows = selectors.places_deficit_by_unit(DEMO_YEAR, oblast())
-    assert sum(r.deficit for r in rows) == selectors.places_deficit(oblast(), DEMO_YEAR)
+        rows = places_by_unit(DEMO_YEAR, oblast())
+    assert sum(r.deficit for r in rows) == places_deficit(DEMO_YEAR, territory=oblast())
     assert (
         sum(r.schools for r in rows)
         == InstitutionYear.objects.filter(year=DEMO_YEAR, institution__kind="school").count()

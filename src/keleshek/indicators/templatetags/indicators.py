@@ -6,6 +6,7 @@ from django import template
 
 from keleshek.indicators.charts import fmt
 from keleshek.indicators.models import Indicator
+from keleshek.institutions.capacity import places_short
 
 register = template.Library()
 
@@ -48,4 +49,5 @@ def sum_values(values: object) -> float:
 
 @register.filter
 def school_deficit(school: object) -> float:
-    return max(0.0, school.pupils - school.capacity)  # type: ignore[attr-defined]
+    """A planned school's deficit of places: the one rule (ADR 0128)."""
+    return places_short(float(school.pupils), float(school.capacity))  # type: ignore[attr-defined]
