@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from keleshek.construction.models import FundingSource, Project
+from keleshek.core.countries import country_name
 from keleshek.institutions.capacity import places_short
 from keleshek.institutions.models import Institution, InstitutionYear, Language
 from keleshek.news.models import Article
@@ -44,7 +45,6 @@ from keleshek.programmes.models import Industry, Offering, Specialty
 from keleshek.territory.models import Territory
 
 from . import kazakh, translit, trigram
-from .countries import country_name
 from .lexicon import lexicon
 from .models import SearchTerm, SearchVocabulary
 from .search import MIN_PREFIX, is_cyrillic, is_latin, query_words, word_terms

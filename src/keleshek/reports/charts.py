@@ -11,7 +11,8 @@ import base64
 import io
 from typing import Any
 
-from .countries import country_name
+from keleshek.core.countries import country_name
+
 from .numwords import Lang
 from .selectors import Facts
 

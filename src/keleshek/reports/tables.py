@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from keleshek.core.countries import country_name
+
 from .charts import BEFORE_AFTER, PROGRAMME_KINDS, SOURCE_LABELS
-from .countries import country_name
 from .numwords import Lang, digits, percent
 from .selectors import Facts, Trace
 from .text import COMPARED, headline

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from keleshek.core.countries import country_name, partners_phrase
+
 from . import numwords as nw
-from .countries import country_name, partners_phrase
 from .numwords import Lang
 from .selectors import Facts, NamedItem, Trace
 

@@ -9,9 +9,10 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from keleshek.core.countries import country_name
+
 from . import selectors
 from .charts import PROGRAMME_KINDS, SOURCE_LABELS
-from .countries import country_name
 from .numwords import Lang
 from .text import COMPARED, headline
 

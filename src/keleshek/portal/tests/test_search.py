@@ -201,7 +201,7 @@ def test_refresh_rebuilds_only_changed_documents(catalogue):
 
 
 def test_country_names_follow_the_language():
-    from keleshek.portal.countries import country_name
+    from keleshek.core.countries import country_name
 
     assert country_name("CN", "ru") == "Китай"
     assert country_name("cn", "kk") == "Қытай"
