@@ -74,7 +74,8 @@ class IinInfo:
     needs_review: bool
 
 
-_CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
+# IIN digit 7: the birth century (odd digits men, even women); 0: not stated (manual review)
+CENTURY = {1: 1800, 2: 1800, 3: 1900, 4: 1900, 5: 2000, 6: 2000}
 
 
 def parse_iin(value: str) -> IinInfo:
@@ -96,10 +97,10 @@ def parse_iin(value: str) -> IinInfo:
         else:
             raise IdentifierError("IIN", IdError.DATE, value)
         return IinInfo(value, None, None, True)
-    if century_digit not in _CENTURY:
+    if century_digit not in CENTURY:
         raise IdentifierError("IIN", IdError.CENTURY, value)
     try:
-        born = dt.date(_CENTURY[century_digit] + int(value[0:2]), int(value[2:4]), int(value[4:6]))
+        born = dt.date(CENTURY[century_digit] + int(value[0:2]), int(value[2:4]), int(value[4:6]))
     except ValueError:
         raise IdentifierError("IIN", IdError.DATE, value) from None
     return IinInfo(value, born, "M" if century_digit % 2 else "F", False)

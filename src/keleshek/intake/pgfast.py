@@ -42,12 +42,20 @@ from .registry import (
     Integer,
     KatoCode,
     Text,
+    Uuid,
 )
 
 if TYPE_CHECKING:
     from .pipeline import Importer, Outcome
 
-SUPPORTED = (Text, Code, Integer, Float, Date, Choice, Iin, Bin, KatoCode, ChoiceList, Bool)
+SUPPORTED = (Text, Code, Integer, Float, Date, Choice, Iin, Bin, KatoCode, ChoiceList, Bool, Uuid)
+
+
+class SqlColumns(dict[str, str]):
+    """Column key -> its typed SQL value (``t_<key>``); a column the file leaves out is NULL."""
+
+    def __missing__(self, key: str) -> str:
+        return "NULL"
 
 
 class Unavailable(Exception):
@@ -74,10 +82,12 @@ def eligible(imp: Importer, table: Table, mapped: list[tuple[int, Column]], path
         return False
     if path.stat().st_size < min_bytes() or imp.self_refs or imp.m2m_cols:
         return False
-    if reg.row_checks and "sql_checks" not in reg.extra:
+    if reg.row_checks and "sql_problems" not in reg.extra:
         return False
     if reg.derive and "sql_derive" not in reg.extra:
         return False
+    if reg.transitions or imp.absent_inputs:
+        return False  # stored values are read row by row on the streaming path
     if table.encoding is None or table.delimiter is None:
         return False
     for _i, col in mapped:
@@ -228,6 +238,13 @@ def _plan(col: Column, v: str, h: str) -> CellPlan:
         )
     if isinstance(t, KatoCode):
         return CellPlan(value=v, checks=[("kato_format", f"NOT {v} ~ '^[0-9]{{9}}$'")])
+    if isinstance(t, Uuid):
+        x = f"{h}x"
+        return CellPlan(
+            value=f"{x}::uuid",
+            checks=[("uuid", f"NOT {x} ~ '^[0-9a-f]{{32}}$'")],
+            stage2=[(x, f"lower(translate({v}, '{{}}-', ''))")],
+        )
     if isinstance(t, Iin | Bin):
         return _plan_identifier("iin" if isinstance(t, Iin) else "bin", v, h)
     raise Unavailable(type(t).__name__)
@@ -341,27 +358,67 @@ def _validate(
     reg = imp.registry
     child = imp.child.column if imp.child else None
     cur.execute(f"CREATE TEMP TABLE {chk} AS {validation_query(raw, mapped, width, child)}")
-    # cross-field checks, on rows whose cells are all valid
-    for key, code, template in reg.extra.get("sql_checks", []):
-        cond = template.format(**{c.key: f"t_{c.key}" for _i, c in mapped if c.key in template})
+    cols = SqlColumns({c.key: f"t_{c.key}" for _i, c in mapped})
+    # cross-field checks, on rows whose cells are all valid: an SQL text[] of key:code[:param]
+    problems = reg.extra.get("sql_problems")
+    if problems is not None:
         cur.execute(
-            f"UPDATE {chk} SET errs = errs || '{key}:{code}'::text "
-            f"WHERE cardinality(errs) = 0 AND {cond}"
+            f"UPDATE {chk} SET errs = errs || ({problems(cols)}) WHERE cardinality(errs) = 0"
         )
+    if reg.alt_key:
+        _find_keys(imp, cur, chk, mapped)
     # duplicates inside the file (the first valid occurrence wins): only keys seen twice are
     # sorted, found by a hash aggregate first
-    nk = ", ".join(f"t_{k}" for k in reg.natural_key)
-    first_key = reg.natural_key[0]
-    cur.execute(
-        f"UPDATE {chk} c SET errs = errs || ('{first_key}:duplicate:' || d.first)::text "
-        f"FROM (SELECT _row, min(_row) OVER (PARTITION BY {nk}) AS first FROM {chk} "
-        f"WHERE cardinality(errs) = 0 AND ({nk}) IN (SELECT {nk} FROM {chk} "
-        f"WHERE cardinality(errs) = 0 GROUP BY {nk} HAVING count(*) > 1)) d "
-        f"WHERE c._row = d._row AND d.first < d._row"
-    )
+    _duplicates(cur, chk, list(reg.natural_key))
+    if reg.alt_key:
+        _duplicates(cur, chk, [reg.alt_key], where=f"t_{reg.alt_key} IS NOT NULL")
     cur.execute(f"SELECT count(*), count(*) FILTER (WHERE cardinality(errs) > 0) FROM {chk}")
     total, invalid = cur.fetchone()
     out.total, out.invalid = int(total), int(invalid)
+
+
+def _duplicates(cur: Any, chk: str, keys: list[str], where: str = "TRUE") -> None:
+    nk = ", ".join(f"t_{k}" for k in keys)
+    valid = f"cardinality(errs) = 0 AND {where}"
+    cur.execute(
+        f"UPDATE {chk} c SET errs = errs || ('{keys[0]}:duplicate:' || d.first)::text "
+        f"FROM (SELECT _row, min(_row) OVER (PARTITION BY {nk}) AS first FROM {chk} "
+        f"WHERE {valid} AND ({nk}) IN (SELECT {nk} FROM {chk} "
+        f"WHERE {valid} GROUP BY {nk} HAVING count(*) > 1)) d "
+        f"WHERE c._row = d._row AND d.first < d._row"
+    )
+
+
+def _find_keys(imp: Importer, cur: Any, chk: str, mapped: list[tuple[int, Column]]) -> None:
+    """The streaming path's ``_find_key`` as three statements: a blank key is the stored row's
+    with the same alternative key, else a new one; a given key may not take another row's."""
+    reg = imp.registry
+    assert reg.alt_key
+    q = connection.ops.quote_name
+    model = imp.model
+    from .pipeline import _model_field
+
+    nk_field = _model_field(model, reg.column(reg.natural_key[0]).db_attr)
+    alt_field = _model_field(model, reg.column(reg.alt_key).db_attr)
+    nk, alt = f"t_{reg.natural_key[0]}", f"t_{reg.alt_key}"
+    target, nk_col, alt_col = (
+        q(model._meta.db_table),
+        q(str(nk_field.column)),
+        q(str(alt_field.column)),
+    )
+    if reg.natural_key[0] not in {c.key for _i, c in mapped}:
+        cur.execute(f"ALTER TABLE {chk} ADD COLUMN {nk} {nk_field.db_type(connection)}")
+    cur.execute(
+        f"UPDATE {chk} c SET {nk} = t.{nk_col} FROM {target} t "
+        f"WHERE c.{nk} IS NULL AND cardinality(c.errs) = 0 AND t.{alt_col} = c.{alt}"
+    )
+    cur.execute(
+        f"UPDATE {chk} c SET errs = errs || '{reg.alt_key}:key_conflict'::text FROM {target} t "
+        f"WHERE cardinality(c.errs) = 0 AND t.{alt_col} = c.{alt} AND t.{nk_col} <> c.{nk}"
+    )
+    cur.execute(
+        f"UPDATE {chk} SET {nk} = gen_random_uuid() WHERE {nk} IS NULL AND cardinality(errs) = 0"
+    )
 
 
 def validation_query(
@@ -485,23 +542,26 @@ def _params(col: Column | None, code: str, value: str, rest: list[str], reg: Any
     if code == "date_range":
         return {"min": getattr(t, "min", ""), "max": getattr(t, "max", "")}
     if code == "duplicate":
-        return {"row": int(rest[0]) + 1 if rest else "", "key": ", ".join(reg.natural_key)}
+        key = reg.alt_key if col is not None and col.key == reg.alt_key else None
+        return {"row": int(rest[0]) + 1 if rest else "", "key": key or ", ".join(reg.natural_key)}
     if code == "iin_birth_date":
-        return {"iin_date": ""}
+        return {"iin_date": rest[0] if rest else ""}
+    if code == "key_conflict":
+        return {"what": col.header("en") if col else "", "value": value}
     return {}
 
 
 def _stage(imp: Importer, cur: Any, chk: str, mapped: list[tuple[int, Column]]) -> None:
     reg = imp.registry
-    present = {c.key for _i, c in mapped}
+    present = imp.present  # the file's columns, and a key found or made per row
     exprs: list[str] = []
     derive = reg.extra.get("sql_derive", {})
-    subst = {c.key: f"t_{c.key}" for _i, c in mapped}
+    cols = SqlColumns({c.key: f"t_{c.key}" for _i, c in mapped})
     for col in imp.scalar_cols:
         default = "NULL" if col.default is None else _lit(col.default)
         exprs.append(f"coalesce(t_{col.key}, {default})" if col.key in present else default)
     for attr in reg.derived_attrs:
-        exprs.append(derive[attr].format(**subst))
+        exprs.append(derive[attr](cols))
     extra: list[str] = []
     if imp.child:
         extra.append("'1'")

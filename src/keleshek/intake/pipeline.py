@@ -25,6 +25,7 @@ import json
 import secrets
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from keleshek.core.scoping import Scope, scope_for
 
 from . import bulk
 from .readers import FileRejected, Table, open_table
-from .registry import MESSAGES, CellError, Column, Ref, RefInfo, Registry
+from .registry import MESSAGES, CellError, Column, Ref, RefInfo, Registry, Transition, Uuid
 
 # Header of the error column added to error reports; ignored when such a file is re-sent.
 ERROR_HEADERS = {
@@ -152,6 +153,9 @@ def map_header(registry: Registry, header: list[str]) -> list[tuple[int, Column]
     for col in registry.columns:
         if col.required and col.key not in seen:
             raise FileRejected("missing_column", header=col.header("en"))
+    if registry.alt_key and not ({registry.alt_key, *registry.natural_key} & seen):
+        # neither the key nor the column that finds it: every row would be a new record
+        raise FileRejected("missing_column", header=registry.column(registry.alt_key).header("en"))
     return mapped
 
 
@@ -313,6 +317,8 @@ class Importer:
     def _layout(self, mapped: list[tuple[int, Column]]) -> None:
         present = {c.key for _i, c in mapped}
         reg = self.registry
+        if reg.alt_key:
+            present |= set(reg.natural_key)  # a blank or absent key is found or made per row
         self.present = present
         self.scalar_cols = [c for c in reg.scalar_columns if c.key in present]
         self.attrs = [c.db_attr for c in self.scalar_cols] + list(reg.derived_attrs)
@@ -329,6 +335,9 @@ class Importer:
         self.table = self.model._meta.db_table
         self.db_cols = [str(_model_field(self.model, a).column) for a in self.attrs]
         self.nk_cols = [str(_model_field(self.model, a).column) for a in self.nk_attrs]
+        # inputs of the derived fields the file leaves out: read from the stored rows
+        self.absent_inputs = [k for k in reg.derive_inputs if k not in present]
+        self.transits: list[tuple[Transition, Any, dict[str, Any], dict[str, Any] | None]] = []
 
     def _create_staging(self) -> None:
         cols = ", ".join(_q(c) for c in self.db_cols)
@@ -339,7 +348,12 @@ class Importer:
             for extra in self.extra_cols:
                 cur.execute(f"ALTER TABLE {self.stg} ADD COLUMN {extra} TEXT")
             if self.child:
-                cur.execute(f"CREATE TEMP TABLE {self.stg_set} (k TEXT, v TEXT)")
+                # k has the natural key's type: joined with the target's key (a uuid on PostgreSQL)
+                cur.execute(
+                    f"CREATE TEMP TABLE {self.stg_set} AS SELECT {_q(self.nk_cols[0])} AS k "
+                    f"FROM {_q(self.table)} WHERE 1=0"
+                )
+                cur.execute(f"ALTER TABLE {self.stg_set} ADD COLUMN v TEXT")
 
     def _drop_staging(self) -> None:
         try:
@@ -460,6 +474,10 @@ class Importer:
         check_existing = (
             not scope.everything and reg.scope_territory_lookup is not None and len(nk_keys) == 1
         )
+        owner_of = self._owners() if reg.alt_key else {}
+        seen_alt: dict[Any, int] = {}
+        stored_inputs = self._stored(self.absent_inputs) if self.absent_inputs else {}
+        stored_states = [(t, self._stored([t.column, *t.held, *t.frozen])) for t in reg.transitions]
         batch: list[tuple[Any, ...]] = []
         pairs: list[tuple[str, str]] = []
         pending: list[tuple[int, list[Any], Any, tuple[Any, ...], list[tuple[str, str]]]] = []
@@ -641,6 +659,13 @@ class Importer:
                                     params,
                                 )
                             )
+                if reg.alt_key and not errors:
+                    self._find_key(row_no, values, owner_of, errors)
+                transit = None
+                if stored_states and not errors:
+                    transit = self._check_transitions(
+                        row_no, values, resolved, stored_states, errors
+                    )
                 # scope
                 row_path = None
                 if is_territory:
@@ -681,7 +706,12 @@ class Importer:
                             )
                         )
                 # duplicates inside the file
-                key = values[nk_keys[0]] if len(nk_keys) == 1 else tuple(values[k] for k in nk_keys)
+                key = (
+                    values.get(nk_keys[0])
+                    if len(nk_keys) == 1
+                    else tuple(values.get(k) for k in nk_keys)
+                )
+                alt_value = values.get(reg.alt_key) if reg.alt_key else None
                 if not errors:
                     first = seen.get(key)
                     if first is not None:
@@ -695,10 +725,26 @@ class Importer:
                                 {"row": first, "key": ", ".join(nk_keys)},
                             )
                         )
+                    elif alt_value is not None and alt_value in seen_alt:
+                        assert reg.alt_key
+                        errors.append(
+                            RowError(
+                                row_no,
+                                reg.alt_key,
+                                reg.column(reg.alt_key).header("en"),
+                                _cell_text(alt_value),
+                                "duplicate",
+                                {"row": seen_alt[alt_value], "key": reg.alt_key},
+                            )
+                        )
                 if errors:
                     fail(row_no, cells, errors)
                     continue
                 seen[key] = row_no
+                if alt_value is not None:
+                    seen_alt[alt_value] = row_no
+                if transit is not None:
+                    self.transits.append((transit[0], key, dict(values), transit[1]))
                 # the staged row
                 row_values: dict[str, Any] = {}
                 for col in self.scalar_cols:
@@ -707,6 +753,8 @@ class Importer:
                     )
                 if reg.derive:
                     derived = dict(values)
+                    if stored_inputs:
+                        derived.update(stored_inputs.get(key, {}))
                     reg.derive(derived)
                     for a in reg.derived_attrs:
                         row_values[a] = derived[a]
@@ -742,6 +790,116 @@ class Importer:
         if self.progress:
             elapsed = time.monotonic() - rate_t0
             self.progress(out.total, 1.0, out.total / elapsed if elapsed else 0.0)
+
+    def _owners(self) -> dict[Any, Any]:
+        """{alternative key: natural key} of the stored rows (a pupil's IIN -> internal id)."""
+        reg = self.registry
+        assert reg.alt_key
+        alt = reg.column(reg.alt_key).db_attr
+        nk = reg.column(reg.natural_key[0]).db_attr
+        qs = self.model._default_manager.filter(**{f"{alt}__isnull": False})
+        return {a: _as_cell(k) for a, k in qs.values_list(alt, nk).iterator(chunk_size=5000)}
+
+    def _find_key(
+        self, row_no: int, values: dict[str, Any], owner_of: dict[Any, Any], errors: list[RowError]
+    ) -> None:
+        """A blank key is the key of the stored row with the same alternative key, or a new one;
+        a given key must not take another row's alternative key."""
+        reg = self.registry
+        assert reg.alt_key
+        nk, alt = reg.natural_key[0], reg.column(reg.alt_key)
+        mine = values.get(alt.key)
+        owner = owner_of.get(mine) if mine is not None else None
+        if values.get(nk) is None:
+            values[nk] = owner if owner is not None else Uuid.new()
+        elif owner is not None and owner != values[nk]:
+            errors.append(
+                RowError(
+                    row_no,
+                    alt.key,
+                    alt.header("en"),
+                    _cell_text(mine),
+                    "key_conflict",
+                    {"what": alt.header("en"), "value": mine},
+                )
+            )
+
+    def _stored(self, keys: list[str]) -> dict[Any, dict[str, Any]]:
+        """{natural key: {column key: stored value, as a cell converts}} for every stored row
+        (a reference gives its id, and its target's key under ``"<key>:key"``)."""
+        reg = self.registry
+        cols = [reg.column(k) for k in keys]
+        lookups = [reg.column(reg.natural_key[0]).db_attr]
+        for c in cols:
+            lookups.append(c.db_attr)
+            if c.ref:
+                lookups.append(f"{c.key}__{c.ref.key_field}")
+        out: dict[Any, dict[str, Any]] = {}
+        for row in self.model._default_manager.values_list(*lookups).iterator(chunk_size=5000):
+            rest = iter(row[1:])
+            stored: dict[str, Any] = {}
+            for c in cols:
+                stored[c.key] = next(rest) if c.ref else _as_cell(next(rest))
+                if c.ref:
+                    stored[f"{c.key}:key"] = next(rest)
+            out[_as_cell(row[0])] = stored
+        return out
+
+    def _check_transitions(
+        self,
+        row_no: int,
+        values: dict[str, Any],
+        resolved: dict[str, Any],
+        stored_states: list[tuple[Transition, dict[Any, dict[str, Any]]]],
+        errors: list[RowError],
+    ) -> tuple[Transition, dict[str, Any] | None] | None:
+        """Refuse leaving a transition's value or changing its frozen columns; return the
+        transition this row makes, if any (the merge lets the domain's service make it)."""
+        reg = self.registry
+        key = values.get(reg.natural_key[0])
+        made = None
+        for t, states in stored_states:
+            stored = states.get(key)
+            was, now = (stored or {}).get(t.column), values.get(t.column)
+            col = reg.column(t.column)
+            if was == t.value and now != t.value:
+                errors.append(
+                    RowError(
+                        row_no,
+                        t.column,
+                        col.header("en"),
+                        _cell_text(now),
+                        "transition_back",
+                        {"value": t.value},
+                    )
+                )
+            elif was == t.value:
+                assert stored is not None
+                for f in t.frozen:
+                    c = reg.column(f)
+                    mine, theirs = (
+                        (resolved.get(f), stored[f]) if c.ref else (values.get(f), stored[f])
+                    )
+                    if c.ref and mine is None and theirs is not None and not stored[f"{f}:key"]:
+                        # a reference to a record without a key (a school made by the service
+                        # has no BIN yet) cannot be written in a file: it stays as stored
+                        resolved[f] = theirs
+                        continue
+                    if mine != theirs:
+                        shown = stored[f"{f}:key"] if c.ref else theirs
+                        errors.append(
+                            RowError(
+                                row_no,
+                                f,
+                                c.header("en"),
+                                _cell_text(values.get(f)),
+                                "frozen",
+                                {"value": t.value, "stored": _cell_text(shown) or "—"},
+                            )
+                        )
+            elif now == t.value:
+                made = (t, stored)
+        return made
 
     def _existing_out_of_scope(self, keys: list[Any]) -> set[Any]:
         reg = self.registry
@@ -857,6 +1015,7 @@ class Importer:
         )
         try:
             with transaction.atomic():
+                transits = self._hold_transitions()
                 if self.used_bulk:
                     with bulk.indexes_set_aside(self.table), connection.cursor() as cur:
                         self._bulk_write(cur, cols_sql, select_sql, def_params, update_cols)
@@ -878,10 +1037,47 @@ class Importer:
                         self._sync_children(out)
                 elif self.child:
                     self._sync_children(out)
+                self._make_transitions(transits)
                 if self.on_merge:
                     self.on_merge(out)
         except DatabaseError as exc:
             raise FileRejected("database", detail=str(exc).splitlines()[0][:300]) from exc
+
+    def _hold_transitions(self) -> list[tuple[Transition, Any, dict[str, Any]]]:
+        """The staged rows that make a transition are written without it: the column and the
+        held columns as stored (a new row: ``before`` and blank)."""
+        made = []
+        nk = _q(self.nk_cols[0])
+        with connection.cursor() as cur:
+            for t, key, values, stored in self.transits:
+                sets = {t.column: stored[t.column] if stored else t.before}
+                sets.update({h: stored[h] if stored else None for h in t.held})
+                cols = [
+                    str(_model_field(self.model, self.registry.column(k).db_attr).column)
+                    for k in sets
+                ]
+                assignments = ", ".join(f"{_q(c)} = %s" for c in cols)
+                cur.execute(
+                    f"UPDATE {self.stg} SET {assignments} WHERE {nk} = %s", [*sets.values(), key]
+                )
+                if cur.rowcount:
+                    made.append((t, key, values))
+        return made
+
+    def _column_of(self, key: str) -> str:
+        return str(_model_field(self.model, self.registry.column(key).db_attr).column)
+
+    def _make_transitions(self, made: list[tuple[Transition, Any, dict[str, Any]]]) -> None:
+        """The domain's service makes each transition, with its effects (ADR 0126)."""
+        from django.core.exceptions import ValidationError
+
+        nk = self.nk_attrs[0]
+        for t, key, values in made:
+            pk = self.model._default_manager.filter(**{nk: key}).values_list("pk", flat=True).get()
+            try:
+                t.apply(pk, values, self.user)
+            except ValidationError as exc:
+                raise FileRejected("service", key=str(key), detail="; ".join(exc.messages)) from exc
 
     def _bulk_write(
         self,
@@ -977,6 +1173,15 @@ def _own_ref(reg: Registry) -> Ref:
         if c.self_ref and c.ref:
             return c.ref
     raise KeyError(reg.name)
+
+
+def _as_cell(value: Any) -> Any:
+    """A stored value as a converted cell holds it (ids and dates as text)."""
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
 
 
 def _fraction(table: Table) -> float | None:

@@ -43,6 +43,7 @@ REJECTIONS: dict[str, Any] = {
     "too_many_errors": _("more than %(limit)s invalid rows: stopped reading"),
     "too_many_columns": _("too many columns (%(got)s)"),
     "database": _("the database refused the data: %(detail)s"),
+    "service": _("%(key)s: %(detail)s"),
     "forbidden": _("your role may not import this registry"),
 }
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from keleshek.support import derived
 
 from .registry import (
     Bin,
@@ -28,6 +30,8 @@ from .registry import (
     Ref,
     Registry,
     Text,
+    Transition,
+    Uuid,
 )
 
 
@@ -758,7 +762,30 @@ def projects() -> Registry:
         scope_column="settlement",
         scope_territory_lookup="settlement__path",
         row_checks=[_check_project, _check_valid_dates("start_date", "planned_commissioning")],
+        # Commissioning adds places and moves pupils: the construction service does it, not
+        # the merge (ADR 0126); what commissioning fixed cannot change through a file.
+        transitions=[
+            Transition(
+                column="stage",
+                value="commissioned",
+                before="under_construction",
+                apply=_commission,
+                held=("actual_commissioning",),
+                frozen=("kind", "places", "settlement", "institution", "actual_commissioning"),
+            )
+        ],
         description=_("New schools, extensions, reconstructions and other social facilities."),
+    )
+
+
+def _commission(pk: int, values: dict[str, Any], actor: Any) -> None:
+    from keleshek.construction.models import Project
+    from keleshek.construction.services import commission_project
+
+    commission_project(
+        project=Project.objects.get(pk=pk),
+        date=dt.date.fromisoformat(values["actual_commissioning"]),
+        actor=actor,
     )
 
 
@@ -1070,17 +1097,26 @@ def news() -> Registry:
 # --- pupils -------------------------------------------------------------------------------
 
 
-def name_key(last_name: str, first_name: str) -> str:
-    """Normalised "lastname firstname" for the de-duplication's blocking."""
-    text = f"{last_name} {first_name}".casefold().replace("ё", "е")
-    text = unicodedata.normalize("NFKC", text)
-    return " ".join(text.split())
-
-
 def _derive_pupil(values: dict[str, Any]) -> None:
-    values["name_key"] = name_key(values.get("last_name") or "", values.get("first_name") or "")
-    iin = values.get("iin")
-    values["needs_review"] = bool(iin and iin[6] == "0")
+    """The pupil's derived fields: the support module's one definition (ADR 0125)."""
+    values["name_key"] = derived.name_key(
+        values.get("last_name"), values.get("first_name"), values.get("middle_name")
+    )
+    values["needs_review"] = derived.needs_review(values.get("iin"))
+
+
+def _pupil_problems_sql(cols: Mapping[str, str]) -> str:
+    return derived.pupil_problems_sql(
+        iin=cols["iin"], birth_date=cols["birth_date"], sex=cols["sex"], today=_today_iso()
+    )
+
+
+def _pupil_name_key_sql(cols: Mapping[str, str]) -> str:
+    return derived.name_key_sql(cols["last_name"], cols["first_name"], cols["middle_name"])
+
+
+def _pupil_needs_review_sql(cols: Mapping[str, str]) -> str:
+    return derived.needs_review_sql(cols["iin"])
 
 
 def pupils() -> Registry:
@@ -1090,7 +1126,13 @@ def pupils() -> Registry:
         label=_("Pupils"),
         model_label="support.Pupil",
         columns=[
-            Column("iin", H("ИИН", "ЖСН", "IIN"), Iin(), required=True, example="150301500019"),
+            Column(
+                "iin",
+                H("ИИН", "ЖСН", "IIN"),
+                Iin(),
+                example="150301500019",
+                help=_("a pupil without an IIN yet is held for manual review"),
+            ),
             Column(
                 "last_name",
                 H("Фамилия", "Тегі", "Last name"),
@@ -1175,14 +1217,24 @@ def pupils() -> Registry:
                 ChoiceList(choices=_choices("support.PupilCategory", "category")),
                 example="asp;large_family",
             ),
+            Column(
+                "uid",
+                H("Внутренний номер", "Ішкі нөмір", "Internal id"),
+                Uuid(),
+                help=_("written by the export; leave it empty for a new pupil"),
+            ),
         ],
-        natural_key=("iin",),
+        # The internal id: a pupil without an IIN has no other identity. A row without it is
+        # the stored pupil with its IIN, or a new pupil.
+        natural_key=("uid",),
+        alt_key="iin",
         scope_column="school",
         scope_territory_lookup="school__settlement__path",
         scope_institution_lookup="school_id",
         row_checks=[_check_pupil],
         derive=_derive_pupil,
         derived_attrs=("name_key", "needs_review"),
+        derive_inputs=("last_name", "first_name", "middle_name", "iin"),
         child_set=ChildSet(
             column="categories",
             model="support.PupilCategory",
@@ -1194,29 +1246,12 @@ def pupils() -> Registry:
         personal=True,
         description=_("Pupils with IIN, school, grade, home and support categories."),
         extra={
-            # The same checks and derived values in SQL, for the PostgreSQL fast path.
-            "sql_checks": [
-                (
-                    "birth_date",
-                    "iin_birth_date",
-                    "{iin} IS NOT NULL AND {birth_date} IS NOT NULL AND "
-                    "(substr({iin},1,6) <> to_char({birth_date}, 'YYMMDD') OR "
-                    "(substr({iin},7,1) <> '0' AND "
-                    "((ascii(substr({iin},7,1)) - 48 + 1) / 2 + 17) <> "
-                    "extract(year from {birth_date})::int / 100))",
-                ),
-                (
-                    "sex",
-                    "iin_sex",
-                    "substr({iin},7,1) <> '0' AND {sex} <> "
-                    "CASE WHEN substr({iin},7,1) IN ('2','4','6') THEN 'F' ELSE 'M' END",
-                ),
-                ("birth_date", "future_date", "{birth_date} > current_date"),
-            ],
+            # The same checks and derived values in SQL for the PostgreSQL fast path, generated
+            # by the support module from the tables its Python functions use.
+            "sql_problems": _pupil_problems_sql,
             "sql_derive": {
-                "name_key": "btrim(regexp_replace(replace(lower(btrim({last_name}) || ' ' || "
-                "btrim({first_name})), 'ё', 'е'), '\\s+', ' ', 'g'))",
-                "needs_review": "substr({iin},7,1) = '0'",
+                "name_key": _pupil_name_key_sql,
+                "needs_review": _pupil_needs_review_sql,
             },
         },
     )
@@ -1269,21 +1304,10 @@ def _check_agreement(v: dict[str, Any]) -> list[Problem]:
 
 
 def _check_pupil(v: dict[str, Any]) -> list[Problem]:
-    # The IIN was validated by its column already: compare its digits directly (hot path).
-    iin, born = v.get("iin"), v.get("birth_date")
-    if not iin or not born:
-        return []
-    out: list[Problem] = []
-    century = iin[6]
-    if iin[:6] != born[2:4] + born[5:7] + born[8:10] or (
-        century != "0" and (int(century) + 1) // 2 + 17 != int(born[:2])
-    ):
-        out.append(("birth_date", "iin_birth_date", {"iin_date": iin[:6]}))
-    elif century != "0" and v.get("sex") != ("F" if century in "246" else "M"):
-        out.append(("sex", "iin_sex", {}))
-    if born > _today_iso():
-        out.append(("birth_date", "future_date", {}))
-    return out
+    """The support module's one cross-check of IIN, birth date and sex (ADR 0125)."""
+    return derived.pupil_problems(
+        iin=v.get("iin"), birth_date=v.get("birth_date"), sex=v.get("sex"), today=_today_iso()
+    )
 
 
 _TODAY: list[tuple[float, str]] = []
@@ -1293,9 +1317,11 @@ def _today_iso() -> str:
     """Today's date as ISO text, refreshed at most once a minute (called once per row)."""
     import time
 
+    from django.utils import timezone
+
     now = time.monotonic()
     if not _TODAY or now - _TODAY[0][0] > 60:
-        _TODAY[:] = [(now, dt.date.today().isoformat())]
+        _TODAY[:] = [(now, timezone.localdate().isoformat())]
     return _TODAY[0][1]
 
 

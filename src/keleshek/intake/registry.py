@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -77,6 +78,10 @@ MESSAGES: dict[str, Any] = {
     "date_not_commissioned": _("has a commissioning date but is not commissioned"),
     "future_date": _("date is in the future"),
     "parent_order": _("the parent %(value)s must exist or come earlier in the file"),
+    "uuid": _("not an internal id: leave it empty for a new record"),
+    "key_conflict": _("%(what)s %(value)s belongs to another record"),
+    "transition_back": _("%(value)s: this stage cannot be left once reached"),
+    "frozen": _("cannot change once the stage is %(value)s (stored: %(stored)s)"),
 }
 
 # Cells starting with these are neutralised on export with a leading apostrophe (formula
@@ -401,6 +406,28 @@ class Iin(ColType):
 
 
 @dataclass(frozen=True)
+class Uuid(ColType):
+    """A record's internal id (a UUID): written by the export so that records without a
+    natural identifier (a pupil without an IIN) come back to themselves."""
+
+    name: str = "internal id"
+
+    def convert(self, raw: Any) -> Any:
+        # 32 hexadecimal digits; case, hyphens and braces do not matter (as the fast path)
+        text = re.sub(r"[{}-]", "", _text_of(raw)).lower()
+        if not re.fullmatch(r"[0-9a-f]{32}", text):
+            raise CellError("uuid")
+        return text
+
+    def export(self, value: Any) -> Any:
+        return "" if value is None else str(uuid.UUID(str(value)))
+
+    @staticmethod
+    def new() -> str:
+        return uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
 class Bin(ColType):
     name: str = "BIN"
 
@@ -502,6 +529,23 @@ RowCheck = Callable[[dict[str, Any]], list[tuple[str, str, dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
+class Transition:
+    """A change that carries meaning in the domain — a project becoming commissioned — so the
+    generic merge does not write it: a row that reaches ``value`` in ``column`` is written with
+    ``column`` as stored (``before`` for a new row) and the ``held`` columns as stored (blank for
+    a new row); then ``apply(object id, row values, actor)``, the domain's service, makes the
+    change with all its effects in the same transaction. Once reached, ``value`` cannot be left
+    and the ``frozen`` columns cannot change through an import (the row is refused)."""
+
+    column: str
+    value: str
+    before: str
+    apply: Callable[[int, dict[str, Any], Any], None]
+    held: tuple[str, ...] = ()
+    frozen: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ChildSet:
     """A set of codes per row kept in a child table (pupil categories): rows for codes that
     appear are added (valid from today), active rows for codes that disappear are closed."""
@@ -530,6 +574,13 @@ class Registry:
     row_checks: Sequence[RowCheck] = ()
     derive: Callable[[dict[str, Any]], None] | None = None  # computed attrs (path, name_key…)
     derived_attrs: tuple[str, ...] = ()
+    # The columns ``derive`` reads: when the file leaves one out, an existing row's stored
+    # value is used (so a derived field never disagrees with the row it is stored in).
+    derive_inputs: tuple[str, ...] = ()
+    # A unique column that finds an existing row when the natural key's cell is blank (a
+    # pupil's IIN for its internal id); a row found by neither gets a new key (``Uuid.new``).
+    alt_key: str | None = None
+    transitions: Sequence[Transition] = ()
     child_set: ChildSet | None = None
     # (territory lookup, institution lookup) for ``scope_queryset`` on export; None: reference
     # data any staff member may export.

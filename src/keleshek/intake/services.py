@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from keleshek.core import audit, hooks
@@ -222,7 +223,7 @@ def import_confirm(*, run: ImportRun, user: Any, progress: Progress | None = Non
 
 
 def export_queryset(reg: Registry, user: Any | None) -> Any:
-    qs = reg.model._default_manager.all()
+    qs = reg.model._default_manager.filter(_identifiable(reg))
     if user is None or reg.export_scope is None:
         return qs
     territory, institution = reg.export_scope
@@ -234,6 +235,17 @@ def export_queryset(reg: Registry, user: Any | None) -> Any:
             return qs.filter(path__startswith=scope.territory_path)
         return qs.none()
     return scope_queryset(qs, user, territory=territory, institution=institution)
+
+
+def _identifiable(reg: Registry) -> Q:
+    """Rows a file can carry: their key and required references have a value (a school the
+    commissioning service made has no BIN until it is registered; its import would be refused,
+    so the export leaves it out — ADR 0127)."""
+    q = Q()
+    for c in reg.columns:
+        if not c.m2m and (c.key in reg.natural_key or (c.required and c.ref)):
+            q &= Q(**{f"{c.lookup}__isnull": False})
+    return q
 
 
 @dataclass

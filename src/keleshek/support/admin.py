@@ -6,14 +6,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
 from keleshek.accounts.roles import sees_personal_data
 from keleshek.core import audit
 from keleshek.core.admin import KeleshekAdmin
 
+from . import services
 from .models import DuplicateCandidate, Membership, Programme, Pupil, PupilCategory
+
+
+class PupilForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            services.check_iin(
+                iin=data.get("iin") or None, birth_date=data.get("birth_date"), sex=data.get("sex")
+            )
+        except ValidationError as exc:
+            field = {"iin_birth_date": "birth_date", "iin_sex": "sex", "future_date": "birth_date"}
+            self.add_error(field.get(exc.code or "", "iin"), exc)
+        return data
 
 
 class PupilCategoryInline(admin.TabularInline):
@@ -31,8 +47,13 @@ class PupilAdmin(KeleshekAdmin):
     list_filter = ("grade", "sex", "is_synthetic", "needs_review")
     search_fields = ("iin", "last_name", "first_name")
     raw_id_fields = ("school", "home_settlement", "household")
-    readonly_fields = ("uid", "name_key")
+    readonly_fields = ("uid", "name_key", "needs_review")
     inlines = [PupilCategoryInline]
+    form = PupilForm
+
+    def service_save(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> Any:
+        """The support service: the IIN checked, the name key and review flag derived."""
+        return services.pupil_save(pupil=obj, user=request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return sees_personal_data(request.user) and super().has_module_permission(request)

@@ -17,7 +17,6 @@ next ``window`` records in name order) so that no block can make the work quadra
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,29 +25,13 @@ from datetime import date
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
-_FOLD = str.maketrans(
-    {
-        "ё": "е",
-        "ә": "а",
-        "ғ": "г",
-        "қ": "к",
-        "ң": "н",
-        "ө": "о",
-        "ұ": "у",
-        "ү": "у",
-        "һ": "х",
-        "і": "и",
-        "й": "и",
-        "ъ": "",
-        "ь": "",
-    }
-)
-_NON_LETTERS = re.compile(r"[^a-zа-я]+")
+from .derived import key_part
 
 
 def normalise(name: str) -> str:
-    """Lower case, Kazakh letters folded to their Russian look-alikes, no spaces or signs."""
-    return _NON_LETTERS.sub("", (name or "").lower().translate(_FOLD))
+    """Lower case, Kazakh letters folded to their Russian look-alikes, no spaces or signs: one
+    part of the name key, defined once in ``derived``."""
+    return key_part(name)
 
 
 @dataclass(frozen=True)

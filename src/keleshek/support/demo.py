@@ -31,7 +31,7 @@ from keleshek.core.ids import make_iin
 from keleshek.institutions.models import Enrolment, Institution
 from keleshek.territory.models import Territory
 
-from . import rules, selectors
+from . import derived, rules, selectors
 from .models import (
     CategoryCode,
     Delivery,
@@ -44,7 +44,7 @@ from .models import (
     Pupil,
     PupilCategory,
 )
-from .services import duplicates_detect, name_key
+from .services import duplicates_detect
 
 SEED = 2025
 UNIFORM_RECIPIENTS = 19_000  # B5
@@ -481,8 +481,9 @@ def _load(year: int) -> None:
                 is_synthetic=True,
             )
         )
-    for p in pupils:
-        p.name_key = name_key(p.last_name, p.first_name, p.middle_name)
+    for p in pupils:  # the derived fields, as every write path computes them (ADR 0125)
+        p.name_key = derived.name_key(p.last_name, p.first_name, p.middle_name)
+        p.needs_review = derived.needs_review(p.iin)
     as_of = selectors.as_of_for(year)
     cats = _households(rng, pupils[: len(pupils) - len(originals)], year, as_of)
     _insert(Pupil, pupils)

@@ -90,10 +90,10 @@ def pupil_search(user: Any, query: str, *, limit: int = 50) -> list[Pupil]:
     if query.isdigit():
         qs = qs.filter(iin=query) if len(query) == 12 else qs.filter(iin__startswith=query)
     else:
-        from .dedup import normalise
+        from .derived import key_part
 
         for part in query.split(" ")[:3]:
-            key = normalise(part)
+            key = key_part(part)
             qs = qs.filter(
                 Q(last_name__istartswith=part)
                 | Q(first_name__istartswith=part)

@@ -17,7 +17,7 @@ from keleshek.core.ids import IdentifierError, parse_iin
 from keleshek.institutions.models import Institution
 from keleshek.territory.models import Territory
 
-from . import dedup, rules, selectors
+from . import dedup, derived, rules, selectors
 from .models import (
     DuplicateCandidate,
     Membership,
@@ -44,28 +44,37 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def check_iin(*, iin: str, birth_date: dt.date | None, sex: str | None) -> bool:
-    """Validate an IIN against the stated birth date and sex. Returns ``needs_review``
-    (digit 7 = 0: century unknown); raises ValidationError with a clear message otherwise."""
-    try:
-        info = parse_iin(iin)
-    except IdentifierError as exc:
-        raise ValidationError(
-            _("IIN %(iin)s is not valid: %(reason)s")
-            % {"iin": iin, "reason": str(exc).split(": ", 1)[-1]},
-            code=f"iin_{exc.code}",
-        ) from exc
-    if info.needs_review:
-        return True
-    if birth_date and info.birth_date != birth_date:
-        raise ValidationError(
-            _("IIN %(iin)s encodes birth date %(d)s, not %(b)s")
-            % {"iin": iin, "d": info.birth_date, "b": birth_date},
-            code="iin_birth_date",
-        )
-    if sex and info.sex != sex:
-        raise ValidationError(_("IIN %(iin)s encodes the other sex") % {"iin": iin}, code="iin_sex")
-    return False
+def check_iin(*, iin: str | None, birth_date: dt.date | None, sex: str | None) -> bool:
+    """Validate a pupil's IIN on its own and against the stated birth date and sex (the one
+    cross-check, ``derived.pupil_problems``). Returns ``needs_review`` (no IIN, or digit 7 = 0:
+    century unknown); raises ValidationError with a clear message otherwise."""
+    info = None
+    if iin:
+        try:
+            info = parse_iin(iin)
+        except IdentifierError as exc:
+            raise ValidationError(
+                _("IIN %(iin)s is not valid: %(reason)s")
+                % {"iin": iin, "reason": str(exc).split(": ", 1)[-1]},
+                code=f"iin_{exc.code}",
+            ) from exc
+    for _field, code, _params in derived.pupil_problems(
+        iin=iin, birth_date=birth_date, sex=sex, today=timezone.localdate()
+    ):
+        if code == "iin_birth_date":
+            raise ValidationError(
+                _("IIN %(iin)s encodes birth date %(d)s, not %(b)s")
+                % {
+                    "iin": iin,
+                    "d": (info and info.birth_date) or _params["iin_date"],
+                    "b": birth_date,
+                },
+                code=code,
+            )
+        if code == "iin_sex":
+            raise ValidationError(_("IIN %(iin)s encodes the other sex") % {"iin": iin}, code=code)
+        raise ValidationError(_("the birth date is in the future"), code=code)
+    return derived.needs_review(iin)
 
 
 def pupil_register(
@@ -83,7 +92,7 @@ def pupil_register(
     home_lon: float | None = None,
     home_address: str = "",
 ) -> Pupil:
-    needs_review = check_iin(iin=iin, birth_date=birth_date, sex=sex) if iin else False
+    needs_review = check_iin(iin=iin, birth_date=birth_date, sex=sex)
     with transaction.atomic():
         pupil = Pupil(
             iin=iin or None,
@@ -99,7 +108,7 @@ def pupil_register(
             home_lon=home_lon,
             home_address=home_address,
             needs_review=needs_review,
-            name_key=name_key(last_name, first_name, middle_name),
+            name_key=derived.name_key(last_name, first_name, middle_name),
         )
         pupil.full_clean()
         pupil.save()
@@ -110,9 +119,34 @@ def pupil_register(
 def name_key(last_name: str, first_name: str, middle_name: str = "") -> str:
     """The normalised "last first middle" that search and de-duplication use (lower case,
     Kazakh letters folded): SQLite compares only ASCII case-insensitively, so searching
-    Cyrillic names needs it."""
-    parts = (dedup.normalise(last_name), dedup.normalise(first_name), dedup.normalise(middle_name))
-    return " ".join(p for p in parts if p)[:200]
+    Cyrillic names needs it. Defined once, in ``derived``."""
+    return derived.name_key(last_name, first_name, middle_name)
+
+
+def pupil_save(*, pupil: Pupil, user: Any = None) -> Pupil:
+    """Save a pupil edited as a whole (the admin form): the IIN cross-checked against the
+    birth date and sex, the derived fields recomputed, the change audited."""
+    pupil.needs_review = check_iin(
+        iin=pupil.iin or None, birth_date=pupil.birth_date, sex=pupil.sex
+    )
+    pupil.iin = pupil.iin or None
+    pupil.name_key = derived.name_key(pupil.last_name, pupil.first_name, pupil.middle_name)
+    with transaction.atomic():
+        before = audit.snapshot(Pupil.objects.get(pk=pupil.pk)) if pupil.pk is not None else None
+        pupil.full_clean()
+        pupil.save()
+        after = audit.snapshot(pupil)
+        if before is None:
+            audit.record("create", pupil, summary="pupil registered", changes=after, user=user)
+        else:
+            audit.record(
+                "update",
+                pupil,
+                summary="pupil record changed",
+                changes=audit.diff(before, after),
+                user=user,
+            )
+    return pupil
 
 
 def pupil_read_record(*, pupil: Pupil, user: Any, what: str = "pupil page") -> None:

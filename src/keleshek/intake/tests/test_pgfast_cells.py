@@ -31,6 +31,7 @@ from keleshek.intake.registry import (
     Integer,
     KatoCode,
     Text,
+    Uuid,
 )
 
 pytestmark = [
@@ -77,6 +78,16 @@ def _dates(rng: random.Random) -> list[str]:
     return fixed + out
 
 
+def _uuids(rng: random.Random) -> list[str]:
+    import uuid
+
+    out = []
+    for _ in range(300):
+        u = uuid.UUID(int=rng.getrandbits(128))
+        out += [str(u), u.hex, str(u).upper(), "{" + str(u) + "}", str(u)[:-1], u.hex + "0"]
+    return [*out, *_random(rng, 300, 36), "urn:uuid:" + str(uuid.UUID(int=1)), "g" * 32]
+
+
 CASES: list[tuple[ColType, Any]] = [
     (Iin(), _iins),
     (Bin(), _bins),
@@ -91,6 +102,7 @@ CASES: list[tuple[ColType, Any]] = [
     (KatoCode(), lambda r: [*_random(r, 500, 10), "634000000", "63400000", "6340000000"]),
     (Text(max_length=5), lambda r: ["'=1+2", "'-x", "''", "'a", "abcdef", "'abcde", "@x"]),
     (Code(max_length=8), lambda r: ["01140100", "a.b-c_d", "a b", "a/b", "x" * 9, "Ab9"]),
+    (Uuid(), _uuids),
 ]
 
 
@@ -122,6 +134,8 @@ def _same_value(t: ColType, py: Any, sql: Any) -> bool:
         return str(py) == sql.isoformat()
     if isinstance(t, IntChoice):
         return int(py) == sql
+    if isinstance(t, Uuid):
+        return bool(py == sql.hex)
     return py == sql
 
 

@@ -14,8 +14,8 @@ from keleshek.core.ids import make_bin, make_iin
 from keleshek.institutions.models import Enrolment, Institution
 from keleshek.territory.models import Territory
 
+from .. import derived
 from ..models import Programme, Pupil
-from ..services import name_key
 
 _serial = itertools.count(9000)  # above the demo loader's serials
 
@@ -68,7 +68,8 @@ def pupil(school_: Institution, grade: int, *, home: Territory | None = None, **
         last_name=last,
         first_name=first,
         middle_name=middle,
-        name_key=name_key(last, first, middle),
+        name_key=derived.name_key(last, first, middle),
+        needs_review=kw.pop("needs_review", derived.needs_review(iin)),
         birth_date=born,
         sex=sex,
         school=school_,
