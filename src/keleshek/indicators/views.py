@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from keleshek.core import audit
+from keleshek.core import audit, charts
 from keleshek.core.scoping import Scope, scope_for
 from keleshek.territory.models import Territory
 
-from . import charts, planning, selectors
+from . import planning, selectors
 from .models import Indicator
 
 DEFAULT_INDICATOR = "places_deficit"

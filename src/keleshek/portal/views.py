@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from keleshek.construction.models import FundingSource
+from keleshek.core import charts
 
-from . import charts, opendata, selectors, services
+from . import opendata, selectors, services
 from .selectors import CatalogueFilters, lang
 
 

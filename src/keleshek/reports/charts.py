@@ -1,4 +1,5 @@
-"""The briefing's charts, drawn offline with matplotlib (Agg) as SVG.
+"""The briefing's charts: which figures, titled and labelled in the briefing's language, drawn
+by the product's one chart writer (``core.charts``, ADR 0128) as SVG.
 
 Each function takes exact numbers from ``selectors.Facts`` and returns an SVG document (text) or
 None when there is nothing to draw. The SVG is embedded in the HTML and the PDF as a data URI;
@@ -7,13 +8,14 @@ every chart also has its numbers in a table (the annex), which is its text alter
 
 from __future__ import annotations
 
-import base64
-import io
+from decimal import Decimal
 from typing import Any
 
+from keleshek.core import charts
+from keleshek.core.charts import data_uri
 from keleshek.core.countries import country_name
 
-from .numwords import Lang
+from .numwords import Lang, digits
 from .selectors import Facts
 
 SOURCE_LABELS: dict[str, dict[Lang, str]] = {
@@ -74,36 +76,15 @@ PROGRAMME_KINDS: dict[str, dict[Lang, str]] = {
     "transport": {"ru": "Подвоз", "kk": "Тасымал", "en": "Transport"},
     "transit": {"ru": "Проезд", "kk": "Жол жүру", "en": "Transit"},
 }
-COLOURS = ["#1f5f8b", "#e07b39", "#4c9a2a", "#8e5ea2", "#c0392b", "#7f8c8d"]
 
 
-def _plt() -> Any:
-    import matplotlib
+def _number(lang: Lang) -> charts.Number:
+    """Digits as the briefing's text writes them in ``lang``."""
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    def number(v: float | None, places: int = 0) -> str:
+        return "—" if v is None else digits(Decimal(str(v)), lang, places)
 
-    plt.rcParams.update(
-        {
-            "font.family": "DejaVu Sans",
-            "font.size": 9,
-            "svg.hashsalt": "keleshek",  # deterministic ids: same data, same SVG
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
-    )
-    return plt
-
-
-def _svg(fig: Any) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    _plt().close(fig)
-    return buf.getvalue()
-
-
-def data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return number
 
 
 def _district_name(row: Any, lang: Lang) -> str:
@@ -114,52 +95,34 @@ def places_by_year(f: Facts, lang: Lang) -> str | None:
     data = f.construction.places_by_year
     if not data:
         return None
-    plt = _plt()
     years = sorted(data)
     sources = [s for s in SOURCE_LABELS if any(s in data[y] for y in years)]
-    fig, ax = plt.subplots(figsize=(7, 3.2))
-    bottom = [0] * len(years)
-    labels = [f"{y}/{str(y + 1)[-2:]}" for y in years]
-    for i, s in enumerate(sources):
-        vals = [data[y].get(s, 0) for y in years]
-        ax.bar(labels, vals, bottom=bottom, label=SOURCE_LABELS[s][lang], color=COLOURS[i])
-        bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
-    for x, total in enumerate(bottom):
-        ax.annotate(f"{total:,}".replace(",", " "), (x, total), ha="center", va="bottom")
-    ax.set_title(CHART_TITLES["places"][lang])
-    ax.legend(frameon=False, fontsize=8)
-    return _svg(fig)
+    return str(
+        charts.stacked_column_chart(
+            [f"{y}/{str(y + 1)[-2:]}" for y in years],
+            [(SOURCE_LABELS[s][lang], [data[y].get(s, 0) for y in years]) for s in sources],
+            title=CHART_TITLES["places"][lang],
+            number=_number(lang),
+        )
+    )
 
 
 def deficit(f: Facts, lang: Lang) -> str | None:
     rows = [r for r in f.construction.deficit if r.values["before"] or r.values["after"]]
     if not rows:
         return None
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2))
-    names = [_district_name(r, lang) for r in rows]
-    ys = range(len(rows))
-    h = 0.4
     b_label, a_label = BEFORE_AFTER[lang]
-    ax.barh(
-        [y + h / 2 for y in ys],
-        [r.values["before"] for r in rows],
-        h,
-        label=b_label,
-        color=COLOURS[1],
+    return str(
+        charts.grouped_bar_chart(
+            [_district_name(r, lang) for r in rows],
+            [
+                (b_label, [r.values["before"] for r in rows]),
+                (a_label, [r.values["after"] for r in rows]),
+            ],
+            title=CHART_TITLES["deficit"][lang],
+            number=_number(lang),
+        )
     )
-    ax.barh(
-        [y - h / 2 for y in ys],
-        [r.values["after"] for r in rows],
-        h,
-        label=a_label,
-        color=COLOURS[0],
-    )
-    ax.set_yticks(list(ys), names)
-    ax.invert_yaxis()
-    ax.set_title(CHART_TITLES["deficit"][lang])
-    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=2)
-    return _svg(fig)
 
 
 def support_coverage(f: Facts, lang: Lang) -> str | None:
@@ -167,46 +130,36 @@ def support_coverage(f: Facts, lang: Lang) -> str | None:
     if not f.support.available or not rows:
         return None
     kinds = [k for k in PROGRAMME_KINDS if any(k in r.values for r in rows)]
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(rows) + 1.2))
-    names = [_district_name(r, lang) for r in rows]
-    h = 0.8 / max(1, len(kinds))
-    for i, k in enumerate(kinds):
+    series = []
+    for k in kinds:
         vals = []
         for r in rows:
             covered, eligible = r.values.get(k, (0, 0))
             vals.append(100 * covered / eligible if eligible else 0)
-        ax.barh(
-            [y - 0.4 + h * (i + 0.5) for y in range(len(rows))],
-            vals,
-            h,
-            label=PROGRAMME_KINDS[k][lang],
-            color=COLOURS[i],
+        series.append((PROGRAMME_KINDS[k][lang], vals))
+    return str(
+        charts.grouped_bar_chart(
+            [_district_name(r, lang) for r in rows],
+            series,
+            title=CHART_TITLES["support"][lang],
+            axis_max=100,
+            number=_number(lang),
+            values_on_bars=False,
         )
-    ax.set_yticks(list(range(len(rows))), names)
-    ax.set_xlim(0, 100)
-    ax.invert_yaxis()
-    ax.set_title(CHART_TITLES["support"][lang])
-    ax.legend(
-        frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=len(kinds)
     )
-    return _svg(fig)
 
 
 def students_by_country(f: Facts, lang: Lang) -> str | None:
     rows = f.partnerships.students_by_country
     if not rows:
         return None
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2))
-    ax.barh([country_name(c, lang) for c, _ in rows], [n for _, n in rows], color=COLOURS[0])
-    for y, (_, n) in enumerate(rows):
-        ax.annotate(
-            str(n), (n, y), va="center", ha="left", xytext=(3, 0), textcoords="offset points"
+    return str(
+        charts.bar_chart(
+            [(country_name(c, lang), n) for c, n in rows],
+            title=CHART_TITLES["students"][lang],
+            number=_number(lang),
         )
-    ax.invert_yaxis()
-    ax.set_title(CHART_TITLES["students"][lang])
-    return _svg(fig)
+    )
 
 
 def all_charts(f: Facts, lang: Lang) -> list[dict[str, str]]:
