@@ -301,8 +301,12 @@ def plan_afternoon(
     seed: int = 0,
     workers: int = 1,
     progress: Progress | None = None,
+    iterations: int | None = None,
 ) -> Plan:
-    """``morning`` with the runs home of every school that has a dismissal time added."""
+    """``morning`` with the runs home of every school that has a dismissal time added.
+
+    The runs that are routed again search for ``seconds`` in all or, with ``iterations``,
+    that many PyVRP iterations each (``seconds`` ignored; see ``solver.solve``)."""
 
     def report(fraction: float, what: str) -> None:
         if progress is not None:
@@ -395,7 +399,16 @@ def plan_afternoon(
             own_school(visits)
             continue
         found = _route_school(
-            back, a, visits, budget * len(visits) / total, seed, workers, rules.max_ride_s, False, b
+            back,
+            a,
+            visits,
+            budget * len(visits) / total,
+            seed,
+            workers,
+            rules.max_ride_s,
+            False,
+            b,
+            iterations,
         )
         for route in found:
             if route.then is not None and _home_timing(problem, route) is None:
@@ -407,7 +420,16 @@ def plan_afternoon(
         # The leg after the last drop-off stays free (as before ADR 0010's addendum): the bus
         # may go on to another run rather than back to the depot.
         found = _route_school(
-            back, k, visits, budget * len(visits) / total, seed, workers, rules.max_ride_s, False
+            back,
+            k,
+            visits,
+            budget * len(visits) / total,
+            seed,
+            workers,
+            rules.max_ride_s,
+            False,
+            None,
+            iterations,
         )
         routes.extend((route, brought_in(route)) for route in found)
         why = []

@@ -21,7 +21,7 @@ import numpy as np
 import pyvrp
 import vrplib
 from pyvrp.IteratedLocalSearch import IteratedLocalSearchParams
-from pyvrp.stop import MaxRuntime
+from pyvrp.stop import MaxIterations, MaxRuntime, StoppingCriterion
 
 # Conventions of the literature: the CMT (Christofides-Mingozzi-Toth) set is scored with
 # unrounded Euclidean distances although the files say EUC_2D; everything else is TSPLIB
@@ -177,10 +177,15 @@ def _search(
     seed: int,
     start: list[list[int]] | None,
     history: int | None = None,
+    iterations: int | None = None,
 ) -> tuple[list[list[int]], float, int]:
     """One PyVRP run; returns (routes as client indices, cost or inf, iterations).
-    ``history`` is the late-acceptance history length (None: PyVRP's default)."""
+    ``history`` is the late-acceptance history length (None: PyVRP's default). With
+    ``iterations`` the run stops after that many iterations and ``seconds`` is ignored."""
     initial = pyvrp.Solution(data, start) if start else None
+    stop: StoppingCriterion = (
+        MaxRuntime(max(seconds, 0.05)) if iterations is None else MaxIterations(iterations)
+    )
     params = pyvrp.SolveParams()
     if history is not None:
         params = pyvrp.SolveParams(ils=IteratedLocalSearchParams(history_length=history))
@@ -190,7 +195,7 @@ def _search(
         warnings.simplefilter("ignore")
         result = pyvrp.solve(
             data,
-            MaxRuntime(max(seconds, 0.05)),
+            stop,
             seed=seed,
             collect_stats=False,
             params=params,
@@ -202,7 +207,9 @@ def _search(
     return routes, cost, result.num_iterations
 
 
-def _search_in_worker(args: tuple[float, int, list[list[int]] | None, int | None]) -> Any:
+def _search_in_worker(
+    args: tuple[float, int, list[list[int]] | None, int | None, int | None],
+) -> Any:
     assert _WORKER_DATA is not None
     return _search(_WORKER_DATA, *args)
 
@@ -232,11 +239,15 @@ def parallel_search(
     progress: ProgressCallback | None = None,
     start: list[list[int]] | None = None,
     history: int | None = None,
+    iterations: int | None = None,
 ) -> tuple[list[list[int]], float, int]:
     """Run PyVRP on ``workers`` cores for ``seconds`` wall-clock seconds.
 
     Independent seeds diversify the search; every epoch the workers restart from the best
     solution found so far, so a lucky core's progress is shared instead of wasted.
+    With ``iterations`` the search is bounded by work, not by the clock: each worker runs
+    that many PyVRP iterations in all, spread evenly over the epochs, and ``seconds`` is
+    ignored, so the same seed gives the same routes on any machine.
     Returns (routes as PyVRP client indices, cost, total iterations).
     """
     workers = default_workers() if workers is None else max(1, workers)
@@ -244,7 +255,7 @@ def parallel_search(
     deadline = began + seconds
     best_routes: list[list[int]] | None = start
     best_cost = math.inf
-    iterations = 0
+    done = 0  # iterations made, all workers together
     pool = None
     if workers > 1:
         # fork: the child inherits the imported modules, so no budget is lost re-importing.
@@ -256,16 +267,19 @@ def parallel_search(
             remaining = deadline - time.monotonic()
             # Inter-process overhead is a few ms; keep a margin so the total stays in budget.
             share = (remaining - 0.05) / (epochs - epoch)
-            if share <= 0.05 and best_routes is not None:
+            limit = None
+            if iterations is not None:
+                limit = max(1, iterations * (epoch + 1) // epochs - iterations * epoch // epochs)
+            elif share <= 0.05 and best_routes is not None:
                 break
             seeds = [seed * 1000 + epoch * workers + w for w in range(workers)]
             if pool is None:
-                outcomes = [_search(data, share, seeds[0], best_routes, history)]
+                outcomes = [_search(data, share, seeds[0], best_routes, history, limit)]
             else:
-                jobs = [(share, s, best_routes, history) for s in seeds]
+                jobs = [(share, s, best_routes, history, limit) for s in seeds]
                 outcomes = pool.map(_search_in_worker, jobs)
             for routes, cost, its in outcomes:
-                iterations += its
+                done += its
                 if cost < best_cost or best_routes is None:
                     best_routes, best_cost = routes, cost
             if progress is not None:
@@ -275,7 +289,7 @@ def parallel_search(
             pool.close()
             pool.join()
     assert best_routes is not None
-    return [r for r in best_routes if r], best_cost, iterations
+    return [r for r in best_routes if r], best_cost, done
 
 
 def solve_cvrp(
@@ -286,11 +300,14 @@ def solve_cvrp(
     epochs: int = 3,
     progress: ProgressCallback | None = None,
     history: int | None = CVRP_HISTORY,
+    iterations: int | None = None,
 ) -> CvrpSolution:
+    """Solve a CVRPLIB instance in ``seconds`` of wall-clock time, or, with ``iterations``,
+    in that many PyVRP iterations per worker (``seconds`` ignored; see ``parallel_search``)."""
     data = to_problem_data(inst)
-    routes, _, iterations = parallel_search(
-        data, seconds, seed, workers, epochs, progress, history=history
+    routes, _, done = parallel_search(
+        data, seconds, seed, workers, epochs, progress, history=history, iterations=iterations
     )
     # PyVRP client index i is node i + 1 of the file, which is customer number i + 1 in a .sol.
     numbered = [[c + 1 for c in route] for route in routes]
-    return CvrpSolution(numbered, route_cost(inst, numbered), iterations)
+    return CvrpSolution(numbered, route_cost(inst, numbered), done)

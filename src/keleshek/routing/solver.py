@@ -280,8 +280,10 @@ def _route_school(
     cap: int,
     start_from_depot: bool,
     then: int | None = None,
+    iterations: int | None = None,
 ) -> list[_Route]:
-    """Routes for one school, none longer than ``cap`` seconds (at most the ride limit).
+    """Routes for one school, none longer than ``cap`` seconds (at most the ride limit),
+    searched for ``seconds`` or, with ``iterations``, that many PyVRP iterations.
 
     With ``then``, the visits are of two schools and the routes end at ``school_index`` and
     go on to ``then`` (ADR 0066): the cap leaves room for that last hop for every pupil, and
@@ -295,7 +297,12 @@ def _route_school(
         return [_Route(school_index, (v,)) for v in visits]
     data = _school_data(problem, school_index, visits, cap, start_from_depot)
     routes, _, _ = parallel_search(
-        data, seconds, seed=seed, workers=workers, epochs=1 if workers == 1 else 2
+        data,
+        seconds,
+        seed=seed,
+        workers=workers,
+        epochs=1 if workers == 1 else 2,
+        iterations=iterations,
     )
     out: list[_Route] = []
     for r in routes:
@@ -323,14 +330,14 @@ _Job = tuple[int, int | None, list[_Visit]]  # (school, the shared trips' second
 
 
 def _route_school_job(
-    args: tuple[int, int | None, list[_Visit], float, int, int, bool],
+    args: tuple[int, int | None, list[_Visit], float, int, int, bool, int | None],
 ) -> list[_Route]:
     # The problem reaches the workers once, through the pool's initializer: pickling its
     # matrices with every school's job cost more than the routing itself on 2,000 stops.
     assert _JOB_PROBLEM is not None
-    school_index, then, visits, seconds, seed, cap, from_depot = args
+    school_index, then, visits, seconds, seed, cap, from_depot, iterations = args
     return _route_school(
-        _JOB_PROBLEM, school_index, visits, seconds, seed, 1, cap, from_depot, then
+        _JOB_PROBLEM, school_index, visits, seconds, seed, 1, cap, from_depot, then, iterations
     )
 
 
@@ -637,6 +644,7 @@ def _route_all(
     seed: int,
     workers: int,
     report: Callable[[float, str], None],
+    iterations: int | None = None,
 ) -> list[list[_Route]]:
     """The routes of every job, in the order of ``jobs``."""
     total_visits = sum(len(v) for _, _, v in jobs) or 1
@@ -646,7 +654,9 @@ def _route_all(
         for k, then, visits in jobs:
             share = budget * len(visits) / total_visits
             out.append(
-                _route_school(problem, k, visits, share, seed, workers, cap, from_depot, then)
+                _route_school(
+                    problem, k, visits, share, seed, workers, cap, from_depot, then, iterations
+                )
             )
             done += len(visits)
             report(done / total_visits, f"routes for school {problem.schools[k].id}")
@@ -654,7 +664,16 @@ def _route_all(
         # Many schools: the cores share the schools, each school a one-core PyVRP run with a
         # budget in proportion to its stops (the cores run in parallel, hence x workers).
         args = [
-            (k, then, visits, budget * workers * len(visits) / total_visits, seed, cap, from_depot)
+            (
+                k,
+                then,
+                visits,
+                budget * workers * len(visits) / total_visits,
+                seed,
+                cap,
+                from_depot,
+                iterations,
+            )
             for k, then, visits in jobs
         ]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -716,6 +735,7 @@ def solve(
     progress: Progress | None = None,
     ride_caps: Sequence[float] = (1.0, 0.75, 0.5),
     shared_trips: bool = True,
+    iterations: int | None = None,
 ) -> Plan:
     """Plan the morning: every pupil on a bus or listed in ``Plan.unserved`` with a reason;
     then, for the schools with a dismissal time, the runs home (``afternoon.py``): every pupil
@@ -727,6 +747,13 @@ def solve(
 
     With ``shared_trips`` pupils of two nearby schools may ride one bus, dropped at both
     (ADR 0066); without, every trip serves one school.
+
+    The search runs for ``seconds`` of wall-clock time (production). With ``iterations`` it is
+    bounded by work instead and ``seconds`` is ignored: every PyVRP search (each school, each
+    route-length variant, each pair of schools, each re-routing of the runs home) stops after
+    that many iterations per worker, and the choice of variants and shared trips runs until
+    it improves no more. The same problem, seed, workers and iterations then give the same
+    plan on any machine (tests, the demo).
     """
     began = time.monotonic()
     home_runs = any(s.dismissal is not None for s in problem.schools)
@@ -734,6 +761,10 @@ def solve(
     # the ride limit when the morning trips are driven backwards.
     deadline = began + (seconds * 0.9 if home_runs else seconds)
     workers = default_workers() if workers is None else max(1, workers)
+
+    def out_of_time() -> bool:
+        return iterations is None and time.monotonic() >= deadline
+
     caps = sorted({max(1, round(problem.rules.max_ride_s * c)) for c in ride_caps if c > 0})[::-1]
     caps = caps or [problem.rules.max_ride_s]
 
@@ -777,8 +808,10 @@ def solve(
         # A PyVRP run costs some JOB_OVERHEAD_S whatever its budget: when the pairs would
         # overrun the routing time (a short budget, many schools) they are left out, so the
         # selection keeps its time.
-        if stage_jobs is pairs and (
-            time.monotonic() + JOB_OVERHEAD_S * len(pairs) / workers > routing_end
+        if (
+            stage_jobs is pairs
+            and iterations is None
+            and (time.monotonic() + JOB_OVERHEAD_S * len(pairs) / workers > routing_end)
         ):
             pairs = []
             break
@@ -787,7 +820,9 @@ def solve(
         def sub(f: float, what: str, base: float = base, weight: float = weight) -> None:
             report(base + 0.8 * f * weight / sum(weights), what)
 
-        found.append(_route_all(problem, stage_jobs, cap, from_depot, budget, seed, workers, sub))
+        found.append(
+            _route_all(problem, stage_jobs, cap, from_depot, budget, seed, workers, sub, iterations)
+        )
         done_weight += weight
     keys = [k for k, _ in jobs]
     variants = [dict(zip(keys, routes, strict=True)) for routes in found[: len(recipe)]]
@@ -812,7 +847,7 @@ def solve(
     # when the budget is short.
     thorough = sum(len(r) for r in variants[0].values()) <= 300
     for v in range(1, len(variants)):  # every school on the same variant
-        if time.monotonic() >= deadline:
+        if out_of_time():
             break
         trial = _chain_best(problem, assemble(dict.fromkeys(choice, v)), thorough)
         if trial[0] < best[0]:
@@ -823,12 +858,12 @@ def solve(
     # that saves a bus (or km); stop when a round changes nothing. Pairs come second in a
     # round, so they are weighed against the schools' best variants, not instead of them.
     improved = len(variants) > 1 or bool(pairs)
-    while improved and time.monotonic() < deadline:
+    while improved and not out_of_time():
         improved = False
         covered = paired(shared)
         for k, _ in sorted(jobs, key=lambda j: -len(j[1])):
             for v in range(len(variants)):
-                if k in covered or v == choice[k] or time.monotonic() >= deadline:
+                if k in covered or v == choice[k] or out_of_time():
                     continue
                 sel = {**choice, k: v}
                 trial = _chain_best(problem, assemble(sel), thorough=False)
@@ -837,7 +872,7 @@ def solve(
                     if not shared:
                         plain = best
         for p, (a, b, _) in enumerate(pairs):
-            if time.monotonic() >= deadline:
+            if out_of_time():
                 break
             if p in shared:
                 on = [q for q in shared if q != p]
@@ -880,6 +915,7 @@ def solve(
             seed=seed,
             workers=workers,
             progress=lambda f, what: report(0.95 + 0.05 * f, what),
+            iterations=iterations,
         )
 
     if not (home_runs and shared):

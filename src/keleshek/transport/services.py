@@ -695,10 +695,15 @@ def _place_in_district(territory: Territory, place: str) -> bool:
 
 
 def optimise(plan: Plan, progress: Any = None) -> Plan:
-    """Build, solve, check and store a plan (the body of the background job)."""
+    """Build, solve, check and store a plan (the body of the background job).
+
+    The plan's ``params`` bound the search: ``seconds`` of wall-clock time (default 10), or
+    ``iterations`` PyVRP iterations per search when given (the same plan on every machine;
+    ``routing.solver.solve``)."""
     Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.RUNNING)
     built = build(plan.territory, plan.params)
     seconds = float(plan.params.get("seconds", 10))
+    iterations = plan.params.get("iterations")
 
     def report(fraction: float, what: str) -> None:
         if progress is not None:
@@ -711,6 +716,7 @@ def optimise(plan: Plan, progress: Any = None) -> Plan:
         workers=1,
         progress=report,
         shared_trips=bool(plan.params.get("shared_trips", True)),
+        iterations=None if iterations is None else int(iterations),
     )
     problems = check_plan(built.problem, result)
     _store(plan, built, result, problems)
