@@ -11,7 +11,7 @@ mirror of the morning (boarding at the stop counts, unloading at the school does
 stays within ``Rules.max_ride_s``.
 
 A reversed trip that breaks the ride limit is not output: its visits are routed again with
-the morning's engine (``solver._route_school``) on the transposed matrix, where a morning route
+the morning's engine (``morning.route_school``) on the transposed matrix, where a morning route
 from its first stop to the school *is* the afternoon run read backwards. A visit too heavy for
 the way home is divided first, by the rule of ``split.py`` on the same transposed problem.
 
@@ -50,7 +50,8 @@ from keleshek.routing.model import (
     StopVisit,
     Unserved,
 )
-from keleshek.routing.solver import _feasible_route, _riders, _Route, _route_school, _Visit
+from keleshek.routing.morning import route_school
+from keleshek.routing.routes import Route, Visit, feasible_route, riders
 from keleshek.routing.split import visit_limit
 
 Progress = Callable[[float, str], None]
@@ -80,20 +81,20 @@ class _Day:
     depot_loc: int
     legs: list[_Leg]
     morning: BusPlan | None
-    runs: list[tuple[_Route, int]]  # (route in morning order, boarding time)
+    runs: list[tuple[Route, int]]  # (route in morning order, boarding time)
 
 
-def _school_loc(problem: Problem, route: _Route) -> int:
+def _school_loc(problem: Problem, route: Route) -> int:
     """Where the run home starts: the school, or for a shared run the school the morning
     trip ended at (``route.end``); the run then calls at ``route.school_index``."""
     return len(problem.depots) + route.end
 
 
-def _stop_loc(problem: Problem, visit: _Visit) -> int:
+def _stop_loc(problem: Problem, visit: Visit) -> int:
     return len(problem.depots) + len(problem.schools) + visit.stop_index
 
 
-def _home_window(problem: Problem, route: _Route, n_start: int) -> tuple[int, int] | None:
+def _home_window(problem: Problem, route: Route, n_start: int) -> tuple[int, int] | None:
     """(earliest, latest) boarding at ``route.then`` for a shared run home that reaches
     ``route.school_index`` inside its window with nobody waiting aboard, ``n_start`` pupils
     boarding first; None when the windows do not allow it or a school has no dismissal."""
@@ -112,7 +113,7 @@ def _home_window(problem: Problem, route: _Route, n_start: int) -> tuple[int, in
     return (opens, closes) if opens <= closes else None
 
 
-def _home_timing(problem: Problem, route: _Route) -> tuple[int, int, int, int] | None:
+def _home_timing(problem: Problem, route: Route) -> tuple[int, int, int, int] | None:
     """(earliest and latest boarding at the first school, load, seconds from that boarding to
     the last stop's alighting done) of the run home of ``route``, or None when no boarding
     time works. A shared run (``route.then``) boards at ``route.then``, drives to
@@ -133,7 +134,7 @@ def _home_timing(problem: Problem, route: _Route) -> tuple[int, int, int, int] |
         at = loc
     if route.then is None:
         return call.dismissal, call.dismissal + call.dismissal_window_s, load, rules.dwell(load) + t
-    n_start = _riders(problem, route.visits, route.then)
+    n_start = riders(problem, route.visits, route.then)
     window = _home_window(problem, route, n_start)
     drive = int(dur[n_dep + route.then, n_dep + route.school_index])
     # The starting school's pupils also ride to the second school and wait while it boards.
@@ -148,14 +149,14 @@ def _home_timing(problem: Problem, route: _Route) -> tuple[int, int, int, int] |
     return window[0], window[1], load, length
 
 
-def _run(problem: Problem, route: _Route, boarding: int) -> AfternoonTrip:
+def _run(problem: Problem, route: Route, boarding: int) -> AfternoonTrip:
     """The afternoon trip of ``route`` (visits in morning order) boarding at ``boarding``; a
     shared run boards at ``route.then`` first and calls at ``route.school_index``."""
     dur, dist, rules = problem.matrix.duration_s, problem.matrix.distance_m, problem.rules
     n_dep = len(problem.depots)
     load = sum(v.pupils for v in route.visits)
     first = problem.schools[route.end]
-    n_first = load if route.then is None else _riders(problem, route.visits, route.then)
+    n_first = load if route.then is None else riders(problem, route.visits, route.then)
     departure = boarding + rules.dwell(n_first)
     t, at, km = departure, n_dep + route.end, 0
     pickups: tuple[SchoolPickup, ...] = ()
@@ -187,10 +188,10 @@ def _run(problem: Problem, route: _Route, boarding: int) -> AfternoonTrip:
 def _may_share_home(problem: Problem, first: int, last: int) -> bool:
     """Whether a run home could board at ``last`` and then at ``first`` (the morning's order
     reversed) inside both schools' windows, with one pupil boarding at each."""
-    return _home_window(problem, _Route(first, (), last), 1) is not None
+    return _home_window(problem, Route(first, (), last), 1) is not None
 
 
-def _too_far(problem: Problem, visit: _Visit) -> Unserved:
+def _too_far(problem: Problem, visit: Visit) -> Unserved:
     stop = problem.stops[visit.stop_index]
     home = problem.rules.dwell(1) + int(
         problem.matrix.duration_s[problem.school_index(stop.school_id), problem.stop_index(stop.id)]
@@ -209,7 +210,7 @@ def _too_far(problem: Problem, visit: _Visit) -> Unserved:
     )
 
 
-def _no_bus(problem: Problem, visit: _Visit) -> Unserved:
+def _no_bus(problem: Problem, visit: Visit) -> Unserved:
     stop = problem.stops[visit.stop_index]
     school = problem.school(stop.school_id)
     assert school is not None
@@ -251,7 +252,7 @@ def _before_arrival(school: School, arrival: int, visit: StopVisit) -> Unserved:
     )
 
 
-def _shares(back: Problem, visit: _Visit) -> list[_Visit]:
+def _shares(back: Problem, visit: Visit) -> list[Visit]:
     """The visit as it is when one afternoon visit can drop all its pupils within the ride
     limit, else divided (``split.visit_limit`` on the transposed problem); [] if nobody fits."""
     limit = visit_limit(back, back.stops[visit.stop_index])
@@ -261,7 +262,7 @@ def _shares(back: Problem, visit: _Visit) -> list[_Visit]:
         return [visit]
     ids = visit.pupil_ids
     return [
-        _Visit(
+        Visit(
             visit.stop_index,
             min(limit, visit.pupils - start),
             ids[start : start + limit] if ids else (),
@@ -319,13 +320,13 @@ def plan_afternoon(
     school_pos = {s.id: k for k, s in enumerate(problem.schools)}
     unserved: list[Unserved] = []
     notes: list[str] = []
-    routes: list[tuple[_Route, str]] = []  # (route, the bus that brought its pupils)
-    broken: dict[int, list[_Visit]] = defaultdict(list)
+    routes: list[tuple[Route, str]] = []  # (route, the bus that brought its pupils)
+    broken: dict[int, list[Visit]] = defaultdict(list)
     brought_by: dict[int, str] = {}  # id(visit) -> the morning bus, for re-routed visits
     reversed_broken: Counter[int] = Counter()
     # The pupils of shared morning trips, per pair (first school, last school): they go home
     # on shared runs routed again for the pair (step 2), or with the rest of their school.
-    pairs: dict[tuple[int, int], list[_Visit]] = defaultdict(list)
+    pairs: dict[tuple[int, int], list[Visit]] = defaultdict(list)
     # A school of a pair (kept in the morning, ADR 0066) sends all its pupils to the pair's
     # routing, the plain trips' too: the morning routed the two schools together.
     pair_of: dict[int, tuple[int, int]] = {}
@@ -348,10 +349,10 @@ def plan_afternoon(
                 school = problem.schools[k]
                 unserved.extend(_before_arrival(school, arrival, v) for v in part)
                 continue
-            visits: list[_Visit] = []
+            visits: list[Visit] = []
             whole = True
             for v in part:
-                visit = _Visit(stop_pos[v.stop_id], v.boarded, v.pupil_ids)
+                visit = Visit(stop_pos[v.stop_id], v.boarded, v.pupil_ids)
                 shares = _shares(back, visit)
                 if not shares:
                     unserved.append(_too_far(problem, visit))
@@ -364,8 +365,8 @@ def plan_afternoon(
                 for visit in visits:
                     brought_by[id(visit)] = bus.bus_id
                 continue
-            if whole and _feasible_route(back, k, visits):
-                routes.append((_Route(k, tuple(visits)), bus.bus_id))
+            if whole and feasible_route(back, k, visits):
+                routes.append((Route(k, tuple(visits)), bus.bus_id))
                 continue
             reversed_broken[k] += 1
             for visit in visits:
@@ -380,15 +381,15 @@ def plan_afternoon(
     shared_runs = 0
     unshared: Counter[int] = Counter()  # visits of shared mornings going home per school
 
-    def brought_in(route: _Route) -> str:
-        """The morning bus that brought most of the route's pupils (``_route_school`` hands
+    def brought_in(route: Route) -> str:
+        """The morning bus that brought most of the route's pupils (``route_school`` hands
         back the visits it was given, so they are known by identity)."""
         votes: Counter[str] = Counter()
         for share in route.visits:
             votes[brought_by[id(share)]] += share.pupils
         return votes.most_common(1)[0][0]
 
-    def own_school(visits: Sequence[_Visit]) -> None:
+    def own_school(visits: Sequence[Visit]) -> None:
         for visit in visits:
             k = school_pos[problem.stops[visit.stop_index].school_id]
             broken[k].append(visit)
@@ -398,7 +399,7 @@ def plan_afternoon(
         if not _may_share_home(problem, a, b):
             own_school(visits)
             continue
-        found = _route_school(
+        found = route_school(
             back,
             a,
             visits,
@@ -419,7 +420,7 @@ def plan_afternoon(
     for k, visits in sorted(broken.items()):
         # The leg after the last drop-off stays free (as before ADR 0010's addendum): the bus
         # may go on to another run rather than back to the depot.
-        found = _route_school(
+        found = route_school(
             back,
             k,
             visits,
@@ -478,7 +479,7 @@ def plan_afternoon(
 
     timing: dict[int, tuple[int, int, int, int, int]] = {}
 
-    def info(route: _Route) -> tuple[int, int, int, int, int]:
+    def info(route: Route) -> tuple[int, int, int, int, int]:
         """(boarding opens, window width, load, length, starting school) of a run home."""
         if id(route) not in timing:
             found = _home_timing(problem, route)
@@ -491,7 +492,7 @@ def plan_afternoon(
     # placed early does not take the slot another run needs on its own morning bus; then the
     # rest on the nearest free bus or a bus not used yet.
     ordered = sorted(routes, key=lambda r: (info(r[0])[0], -info(r[0])[3]))
-    pending: list[tuple[_Route, str]] = []
+    pending: list[tuple[Route, str]] = []
     own = {day.bus_id: day for day in days}
     for route, origin in ordered:
         opens, width, _, length, _ = info(route)
