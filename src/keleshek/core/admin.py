@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from . import audit
 from .models import AuditEntry
 from .scoping import scope_queryset
+from .services import save_audited
 
 admin.site.site_header = _("Keleshek administration")
 admin.site.site_title = _("Keleshek")
@@ -74,11 +75,8 @@ class KeleshekAdmin(admin.ModelAdmin):
         }
 
     def service_save(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> Any:
-        """Write through the registries' audited upsert (``save_audited``, the helper every
-        registry's services use). Admins with a dedicated service override this."""
-        # Imported here: core is below the registries; the helper lives in the lowest one.
-        from keleshek.territory.services import save_audited
-
+        """Write through the registries' audited upsert (``core.services.save_audited``, the
+        helper every registry's services use). Admins with a dedicated service override this."""
         values = self.editable_values(obj)
         if change:
             lookup: dict[str, Any] = {"pk": obj.pk}

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from keleshek.core.ids import IdentifierError, parse_bin
+from keleshek.core.services import save_audited
 from keleshek.territory.models import Territory
-from keleshek.territory.services import save_audited
 
 from .models import Enrolment, Institution, InstitutionYear, Laboratory
 

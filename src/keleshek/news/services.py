@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from keleshek.territory.services import save_audited
+from keleshek.core.services import save_audited
 
 from .models import Article
 

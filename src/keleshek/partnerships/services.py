@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from keleshek.core.services import save_audited
 from keleshek.institutions.models import Institution
-from keleshek.territory.services import save_audited
 
 from .models import Agreement, InternationalStudents, Partner
 

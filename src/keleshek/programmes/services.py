@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from keleshek.core.services import save_audited
 from keleshek.institutions.models import Institution
 from keleshek.territory.models import Territory
-from keleshek.territory.services import save_audited
 
 from .models import Industry, LabourDemand, Offering, Specialty
 

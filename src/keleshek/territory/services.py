@@ -1,62 +1,18 @@
-"""Writes to the KATO tree and population: typed, transactional, audited.
-
-``save_audited`` is the small upsert-with-audit helper the other registries' services reuse
-(territory is the lowest layer, so every registry may import it).
-"""
+"""Writes to the KATO tree and population: typed, transactional, audited."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from keleshek.core import audit
 from keleshek.core.ids import IdentifierError, parse_kato
-from keleshek.core.models import AuditEntry
+from keleshek.core.services import save_audited
 
 from .models import PopulationRecord, Territory
-
-M = TypeVar("M", bound=models.Model)
-
-
-def save_audited(
-    model: type[M],
-    *,
-    lookup: Mapping[str, Any],
-    values: Mapping[str, Any],
-    actor: Any = None,
-    exclude_validation: tuple[str, ...] = (),
-) -> tuple[M, bool]:
-    """Create or update one row by its natural key, validate it, audit what changed.
-
-    Returns ``(obj, created)``. Nothing is written (and nothing audited) when the values equal
-    what is stored. Call inside the caller's transaction.
-    """
-    obj = model._default_manager.select_for_update().filter(**lookup).first()
-    created = obj is None
-    if obj is None:
-        obj = model(**lookup)
-    before = {} if created else audit.snapshot(obj)
-    for key, value in values.items():
-        setattr(obj, key, value)
-    obj.full_clean(exclude=list(exclude_validation) or None, validate_unique=created)
-    after = audit.snapshot(obj)
-    changes = audit.diff(before, after)
-    if not created and not changes:
-        return obj, False
-    obj.save()
-    audit.record(
-        AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
-        obj,
-        summary=f"{'created' if created else 'updated'} {obj._meta.verbose_name} {obj}",
-        changes=audit.diff(before, audit.snapshot(obj)),
-        user=actor,
-    )
-    return obj, created
 
 
 def _validate_kato(kato: str) -> str:
