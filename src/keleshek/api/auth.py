@@ -6,6 +6,9 @@ Two policies (ADR 0030):
   Authorization header must send a valid token (a wrong token is a 401, never silently ignored).
 * ``token_auth`` — restricted registries: a valid, unrevoked token of an active user is required;
   rows are then scoped with ``keleshek.core.scoping.scope_queryset`` for the token's owner.
+
+``staff_auth`` (a token, or the session of a logged-in user with CSRF checked) is what the
+staff-only routers of the domain apps (support, transport) are mounted with in ``main``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import AuthenticationError
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from .models import ApiToken
 from .services import hash_token
@@ -69,3 +72,4 @@ class PublicAuth(TokenAuth):
 
 token_auth = TokenAuth()
 public_auth = PublicAuth()
+staff_auth = [token_auth, SessionAuth(csrf=True)]

@@ -1,28 +1,24 @@
 """The REST API (django-ninja) under ``/api/v1/``: read-only registries (ADR 0030).
 
-Other apps plug their routers in through ``OPTIONAL_ROUTERS`` ("module:attribute"); a router
-is mounted at ``/api/v1/<app>/`` when its module exists. A module that exists but fails to
-import is an error, not a silent omission.
+The registries' routers live here (``routers/``); the workflow and indicator apps write their
+own (``support.api``, ``transport.api``, ``indicators.api``) with the shared pieces of
+``keleshek.core.api``, and this module, the last layer but the demo, imports and mounts them
+at ``/api/v1/<app>/`` with their authentication: staff only, or public.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Any
 
-from ninja import NinjaAPI, Router, Swagger
+from ninja import NinjaAPI, Swagger
 from pydantic.errors import PydanticUserError
 
-from .auth import PublicAuth, TokenAuth
-from .routers import construction, institutions, news, partnerships, programmes, territory
+from keleshek.indicators import api as indicators_api
+from keleshek.support import api as support_api
+from keleshek.transport import api as transport_api
 
-OPTIONAL_ROUTERS = [
-    "keleshek.support.api:router",
-    "keleshek.transport.api:router",
-    "keleshek.indicators.api:router",
-    "keleshek.intake.api:router",
-]
+from .auth import PublicAuth, TokenAuth, public_auth, staff_auth
+from .routers import construction, institutions, news, partnerships, programmes, territory
 
 TOKEN_SCHEME = TokenAuth.__name__
 PUBLIC_SCHEME = PublicAuth.__name__
@@ -124,22 +120,6 @@ api = KeleshekAPI(
 
 for _module in (territory, institutions, programmes, construction, partnerships, news):
     api.add_router("/", _module.router)
-
-
-def _optional_router(spec: str) -> tuple[str, Router] | None:
-    module_name, _, attribute = spec.partition(":")
-    try:
-        found = importlib.util.find_spec(module_name)
-    except ModuleNotFoundError:
-        found = None
-    if found is None:
-        return None
-    module = importlib.import_module(module_name)
-    app = module_name.split(".")[-2]
-    return app, getattr(module, attribute)
-
-
-for _spec in OPTIONAL_ROUTERS:
-    _found = _optional_router(_spec)
-    if _found is not None:
-        api.add_router(f"/{_found[0]}/", _found[1])
+api.add_router("/support/", support_api.router, auth=staff_auth)
+api.add_router("/transport/", transport_api.router, auth=staff_auth)
+api.add_router("/indicators/", indicators_api.router, auth=public_auth)

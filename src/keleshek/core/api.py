@@ -1,4 +1,6 @@
-"""Shared pieces of the API: pagination with a maximum, bounded parameter types, scoping."""
+"""What every router of the REST API shares (ADR 0030): pagination with a maximum, bounded
+parameter types, scoping, the error body. It lives in core so that the domain apps can write
+their routers without importing the `api` app, which mounts them (api.main)."""
 
 from __future__ import annotations
 

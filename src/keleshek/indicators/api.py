@@ -10,13 +10,14 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from keleshek.api.auth import public_auth
-from keleshek.api.routers.common import Page
+from keleshek.core.api import Page
 
 from .models import Indicator, IndicatorValue
 from .selectors import suppress
 
-router = Router(tags=["indicators"], auth=public_auth)
+# Public: ``keleshek.api.main`` mounts this router with ``public_auth`` (anonymous callers are
+# served; a token, when sent, must be valid).
+router = Router(tags=["indicators"])
 
 
 class IndicatorOut(Schema):

@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from ninja.security import SessionAuth
 
 from keleshek.accounts.roles import (
     STAFF_ROLES,
@@ -24,15 +23,16 @@ from keleshek.accounts.roles import (
     sees_address,
     sees_personal_data,
 )
-from keleshek.api.auth import token_auth
-from keleshek.api.routers.common import ErrorOut, Page
 from keleshek.core import audit
+from keleshek.core.api import ErrorOut, Page
 from keleshek.demo.loader import DEMO_YEAR
 
 from . import selectors
 from .models import Membership, Programme, Pupil, PupilCategory
 
-router = Router(tags=["support"], auth=[token_auth, SessionAuth(csrf=True)])
+# Authentication is the mount's: ``keleshek.api.main`` mounts this router with ``staff_auth``
+# (a bearer token or a session); ``_user`` below refuses anyone without a staff role.
+router = Router(tags=["support"])
 
 
 def _user(request: HttpRequest) -> Any:

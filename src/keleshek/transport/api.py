@@ -18,15 +18,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
-from ninja.security import SessionAuth
 
-from keleshek.api.auth import token_auth
-from keleshek.api.routers.common import Kato, ObjectId, Page
+from keleshek.core.api import Kato, ObjectId, Page
 
 from . import selectors
 from .models import Plan, Route
 
-router = Router(tags=["transport"], auth=[token_auth, SessionAuth(csrf=True)])
+# Authentication is the mount's: ``keleshek.api.main`` mounts this router with ``staff_auth``
+# (a bearer token or a session); ``_user`` below refuses anyone without a transport role.
+router = Router(tags=["transport"])
 
 
 def _user(request: HttpRequest) -> Any:

@@ -11,10 +11,10 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from keleshek.construction.models import FundingSource, Project
+from keleshek.core.api import Code, ErrorOut, Kato, Page, Year, choices
 from keleshek.institutions.models import Institution
 
 from ..auth import public_auth
-from .common import Code, ErrorOut, Kato, Page, Year, choices
 
 router = Router(tags=["construction"], auth=public_auth)
 

@@ -10,10 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from keleshek.institutions.models import Enrolment, Institution, InstitutionYear, Laboratory
-
-from ..auth import public_auth, token_auth
-from .common import (
+from keleshek.core.api import (
     Bin,
     ErrorOut,
     Kato,
@@ -26,6 +23,9 @@ from .common import (
     choices,
     scoped,
 )
+from keleshek.institutions.models import Enrolment, Institution, InstitutionYear, Laboratory
+
+from ..auth import public_auth, token_auth
 
 router = Router(tags=["institutions"], auth=public_auth)
 

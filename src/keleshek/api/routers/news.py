@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
+from keleshek.core.api import Code, ErrorOut, Language, Page, choices
 from keleshek.news.models import Article
 
 from ..auth import public_auth
-from .common import Code, ErrorOut, Language, Page, choices
 
 router = Router(tags=["news"], auth=public_auth)
 

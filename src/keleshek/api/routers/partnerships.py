@@ -10,11 +10,22 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
+from keleshek.core.api import (
+    Code,
+    Country,
+    ErrorOut,
+    Kato,
+    ObjectId,
+    Page,
+    Search,
+    Year,
+    choices,
+    scoped,
+)
 from keleshek.institutions.models import Institution
 from keleshek.partnerships.models import Agreement, InternationalStudents, Partner
 
 from ..auth import public_auth, token_auth
-from .common import Code, Country, ErrorOut, Kato, ObjectId, Page, Search, Year, choices, scoped
 
 router = Router(tags=["partnerships"], auth=public_auth)
 

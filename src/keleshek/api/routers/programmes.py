@@ -8,10 +8,21 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
+from keleshek.core.api import (
+    Code,
+    ErrorOut,
+    Kato,
+    Language,
+    ObjectId,
+    Page,
+    Search,
+    Year,
+    choices,
+    scoped,
+)
 from keleshek.programmes.models import Industry, LabourDemand, Offering, Specialty
 
 from ..auth import public_auth, token_auth
-from .common import Code, ErrorOut, Kato, Language, ObjectId, Page, Search, Year, choices, scoped
 
 router = Router(tags=["programmes"], auth=public_auth)
 

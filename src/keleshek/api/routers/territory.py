@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
+from keleshek.core.api import ErrorOut, Kato, Page, Search, SmallInt, Year, choices
 from keleshek.territory.models import PopulationRecord, Territory
 
 from ..auth import public_auth
-from .common import ErrorOut, Kato, Page, Search, SmallInt, Year, choices
 
 router = Router(tags=["territory"], auth=public_auth)
 
