@@ -1,7 +1,8 @@
 """Reads for the construction registry: the briefing's questions answered from records.
 
-"This year" is a school year (1 September to 31 August, by its starting calendar year), so
-``schools_commissioned(2025)`` counts projects commissioned from 2025-09-01 to 2026-08-31.
+"This year" is a school year (``keleshek.core.schoolyear``: 1 July to 30 June, by its starting
+calendar year), so ``schools_commissioned(2025)`` counts projects commissioned from 2025-07-01
+to 2026-06-30.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
+from keleshek.core import schoolyear
+
 from .models import FundingSource, Project, ProjectFunding
-from .services import school_year_bounds
 
 SCHOOL_KINDS = (Project.Kind.NEW_SCHOOL,)
 SOCIAL_KINDS = (
@@ -60,7 +62,7 @@ def _by_source(projects: list[Project]) -> list[SourceRow]:
 
 
 def commissioned_projects(year: int, kinds: tuple[str, ...] = SCHOOL_KINDS) -> list[Project]:
-    start, end = school_year_bounds(year)
+    start, end = schoolyear.span(year)
     return list(
         _with_funding(
             Project.objects.filter(
@@ -97,7 +99,7 @@ class UnderConstruction:
 def schools_under_construction(year: int, include_corporate: bool = True) -> UnderConstruction:
     """B3 / B4: schools under construction that started by the end of the school year.
     ``include_corporate=False`` gives "7 besides the Kazzinc school", True "8 including it"."""
-    _start, end = school_year_bounds(year)
+    _start, end = schoolyear.span(year)
     projects = [
         p
         for p in under_construction(include_corporate=include_corporate)
@@ -134,7 +136,7 @@ class KindRow:
 def social_facilities_commissioned(year: int) -> list[KindRow]:
     """B17: sports and children's grounds, health facilities, public spaces in a school year."""
     labels = dict(Project.Kind.choices)
-    start, end = school_year_bounds(year)
+    start, end = schoolyear.span(year)
     rows = (
         Project.objects.filter(
             kind__in=SOCIAL_KINDS,

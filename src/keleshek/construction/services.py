@@ -19,21 +19,11 @@ from django.utils.translation import gettext as _
 
 from keleshek.core import audit, hooks
 from keleshek.core.models import AuditEntry
+from keleshek.core.schoolyear import school_year_of
+from keleshek.core.services import save_audited
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear
-from keleshek.territory.services import save_audited
 
 from .models import FundingSource, Project, ProjectFunding
-
-SCHOOL_YEAR_START_MONTH = 9
-
-
-def school_year_of(day: dt.date) -> int:
-    """The school year (by its starting calendar year) a date falls in: 1 September onwards."""
-    return day.year if day.month >= SCHOOL_YEAR_START_MONTH else day.year - 1
-
-
-def school_year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, SCHOOL_YEAR_START_MONTH, 1), dt.date(year + 1, 8, 31)
 
 
 @transaction.atomic

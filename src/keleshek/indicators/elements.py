@@ -7,8 +7,9 @@ numerator and denominator, so adding an indicator is adding a record, not code.
 
 Conventions
 - ``year`` is the school year by its starting calendar year.
-- A date falls in school year ``d.year`` from July on, otherwise ``d.year - 1`` (a school
-  commissioned in August 2025 adds places for 2025/26; one commissioned in February 2026 too).
+- A date falls in its school year by ``keleshek.core.schoolyear`` (``d.year`` from July on,
+  otherwise ``d.year - 1``: a school commissioned in August 2025 adds places for 2025/26; one
+  commissioned in February 2026 too).
 - Official school ages (completed years on 1 September): primary (grades 1–4) 6–9, lower
   secondary (5–9) 10–14, upper secondary (10–11) 15–16.
 - Population records are expected at the lowest level held (settlements); the roll-up sums
@@ -17,7 +18,6 @@ Conventions
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,15 +38,13 @@ from django.db.models import (
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from keleshek.core.schoolyear import lessons_begin, school_year_of
+
 # (institution_id or None, territory_id, year, dims, measures)
 Fact = tuple[int | None, int, int, dict[str, str], dict[str, float]]
 
 LEVEL_GRADES = {"primary": (1, 4), "lower": (5, 9), "upper": (10, 11)}
 LEVEL_AGES = {"primary": (6, 9), "lower": (10, 14), "upper": (15, 16)}
-
-
-def school_year_of(d: dt.date) -> int:
-    return d.year if d.month >= 7 else d.year - 1
 
 
 def level_of_grade(grade: int) -> str | None:
@@ -172,17 +170,15 @@ def _school_enrolment(ctx: Context) -> Iterator[Fact]:
 def _pupils_by_age(ctx: Context) -> Iterator[Fact]:
     """Individual pupils (support registry) by school, grade and age on 1 September: the
     numerators of the net enrolment ratios. Pupils are the current year's."""
-    try:
-        from keleshek.support.models import Pupil
-    except ImportError:  # the support registry is optional
-        return
+    from keleshek.support.models import Pupil
+
     year = ctx.current_year
     if not ctx.wants(year):
         return
     # Age in completed years on 1 September of ``year`` by plain date comparisons (no
     # per-row date functions): born after 1 Sep of ``year - a - 1`` means younger than a + 1.
     age_case = Case(
-        *[When(birth_date__gt=dt.date(year - a - 1, 9, 1), then=Value(a)) for a in range(0, 26)],
+        *[When(birth_date__gt=lessons_begin(year - a - 1), then=Value(a)) for a in range(0, 26)],
         default=Value(99),
         output_field=IntegerField(),
     )
@@ -445,10 +441,8 @@ def _donations(ctx: Context) -> Iterator[Fact]:
 
 @source("support", institution_level=True)
 def _support(ctx: Context) -> Iterator[Fact]:
-    try:
-        from keleshek.support.models import Delivery, Membership
-    except ImportError:
-        return
+    from keleshek.support.models import Delivery, Membership
+
     eligible_states = ("enrolled", "paused")
     qs = Membership.objects.annotate(
         delivered=Exists(Delivery.objects.filter(membership=OuterRef("pk")))

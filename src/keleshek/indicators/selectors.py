@@ -421,7 +421,7 @@ def capacity_plan(
         .prefetch_related("relieves")
         .order_by("planned_commissioning", "code")
     )
-    from .elements import school_year_of
+    from keleshek.core.schoolyear import school_year_of
 
     projects: list[Any] = []
     stage: dict[str, str] = {}

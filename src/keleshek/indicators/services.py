@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import time
 from collections import defaultdict
@@ -21,7 +20,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .elements import REGISTRY, SOURCES, Context, facts, school_year_of
+from keleshek.institutions.selectors import current_school_year
+
+from .elements import REGISTRY, SOURCES, Context, facts
 from .models import Indicator, IndicatorValue, RefreshRun
 
 Key = tuple[int, int, str, str]  # (territory or institution id, year, dimension, category)
@@ -36,18 +37,6 @@ def sync_definitions() -> int:
     new = [Indicator(**d) for d in DEFAULTS if d["code"] not in existing]
     Indicator.objects.bulk_create(new)
     return len(new)
-
-
-def current_year() -> int:
-    """The school year of snapshot figures (the construction pipeline): the setting
-    ``KELESHEK["CURRENT_YEAR"]`` if set, else the latest year with school data, else today's."""
-    from keleshek.institutions.models import InstitutionYear
-
-    configured = settings.KELESHEK.get("CURRENT_YEAR")
-    if configured:
-        return int(str(configured))
-    latest = InstitutionYear.objects.order_by("-year").values_list("year", flat=True).first()
-    return int(latest) if latest else school_year_of(dt.date.today())
 
 
 # Dimensions with many categories (a specialty, a country, a programme) are materialised for
@@ -205,7 +194,9 @@ def refresh_indicators(*, years: Iterable[int] | None = None, trigger: str = "")
     with transaction.atomic():
         sync_definitions()
         tree = _tree()
-        ctx = Context(current_year=current_year(), root_territory_id=tree.root_id, years=year_set)
+        ctx = Context(
+            current_year=current_school_year(), root_territory_id=tree.root_id, years=year_set
+        )
         indicators = [i for i in Indicator.objects.all() if i.numerator in REGISTRY]
         element_dims: dict[str, set[str]] = defaultdict(set)
         for ind in indicators:

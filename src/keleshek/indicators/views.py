@@ -7,7 +7,6 @@ import csv
 import io
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from keleshek.core import audit, charts
 from keleshek.core.scoping import Scope, scope_for
+from keleshek.institutions.selectors import current_school_year
 from keleshek.territory.models import Territory
 
 from . import planning, selectors
@@ -74,9 +74,7 @@ def _territory_or_404(kato: str) -> Territory:
 
 def _year(request: HttpRequest) -> tuple[int, Any]:
     run = selectors.last_refresh()
-    default = (run.current_year if run and run.current_year else None) or int(
-        str(settings.KELESHEK.get("CURRENT_YEAR") or 2025)
-    )
+    default = (run.current_year if run and run.current_year else None) or current_school_year()
     try:
         year = int(request.GET.get("year", default))
     except ValueError:

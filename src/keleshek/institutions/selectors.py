@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet, Sum
 
+from keleshek.core.schoolyear import school_year_of
 from keleshek.core.scoping import scope_queryset
 from keleshek.territory.models import Territory
 
 from .capacity import places_short
 from .models import Enrolment, Institution, InstitutionYear
+
+
+def current_school_year(today: dt.date | None = None) -> int:
+    """The school year pages and services take when none is asked for: the setting
+    ``KELESHEK["CURRENT_YEAR"]`` if set, else the latest year with school records (the year
+    the region is working in: its data are filed), else the school year of ``today``
+    (``keleshek.core.schoolyear``)."""
+    configured = settings.KELESHEK.get("CURRENT_YEAR")
+    if configured:
+        return int(str(configured))
+    latest = InstitutionYear.objects.order_by("-year").values_list("year", flat=True).first()
+    return int(latest) if latest else school_year_of(today or dt.date.today())
 
 
 def institutions(

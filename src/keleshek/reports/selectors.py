@@ -6,8 +6,9 @@ staff list of the records behind it (``trace_rows``), which filters by the user'
 
 Conventions (shared with ``keleshek.indicators.elements``):
 - ``year`` is the school year by its starting calendar year;
-- a project commissioned on date *d* adds places in school year ``d.year`` from July on,
-  otherwise ``d.year - 1`` (a school commissioned in August 2025 serves 2025/26);
+- a project commissioned on date *d* adds places in its school year
+  (``keleshek.core.schoolyear``: ``d.year`` from July on, otherwise ``d.year - 1``; a school
+  commissioned in August 2025 serves 2025/26);
 - "the national project" is every funding source in ``NATIONAL_PROJECT_SOURCES``; a project
   counts under its main funding source (the largest share).
 
@@ -17,7 +18,6 @@ national-scale dataset costs about as much as rendering its template (benchmarks
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,6 +40,7 @@ from django.db.models import (
 )
 
 from keleshek.construction.models import FundingSource, Project, ProjectFunding
+from keleshek.core import schoolyear
 from keleshek.core.scoping import scope_queryset
 from keleshek.institutions.capacity import places_short
 from keleshek.institutions.models import Institution, InstitutionYear, Laboratory
@@ -51,15 +52,6 @@ from keleshek.territory.models import Territory
 SCHOOL_KINDS = tuple(str(k) for k in Project.SCHOOL_KINDS)
 LOW_INCOME_CATEGORIES = ("asp", "below_subsistence")
 PRIMARY_GRADES = (1, 4)
-
-
-def school_year_of(d: dt.date) -> int:
-    return d.year if d.month >= 7 else d.year - 1
-
-
-def school_year_window(year: int) -> tuple[dt.date, dt.date]:
-    """The commissioning dates that add places in school year ``year``."""
-    return dt.date(year, 7, 1), dt.date(year + 1, 6, 30)
 
 
 # --- the facts tree ------------------------------------------------------------------------
@@ -281,7 +273,7 @@ def _main_sources(project_ids: list[int]) -> dict[int, str]:
 
 
 def construction_facts(year: int) -> Construction:
-    start, end = school_year_window(year)
+    start, end = schoolyear.span(year)
     schools = Project.objects.filter(kind__in=SCHOOL_KINDS)
     rows = list(
         schools.filter(stage__in=[Project.Stage.COMMISSIONED, Project.Stage.UNDER_CONSTRUCTION])
@@ -299,7 +291,7 @@ def construction_facts(year: int) -> Construction:
     for pid, stage, places, when, path, _partner in rows:
         source = sources.get(pid, FundingSource.LOCAL_BUDGET)
         if stage == Project.Stage.COMMISSIONED and when:
-            y = school_year_of(when)
+            y = schoolyear.school_year_of(when)
             places_by_year[y][source] += places
             if start <= when <= end:
                 per_source[source][0] += 1
@@ -380,7 +372,7 @@ def deficit_by_district(year: int) -> list[DistrictRow]:
     commissioning (the records as they are) and before it: the new schools' pupils go back
     to the schools they relieve (or stay without a place when none is recorded) and
     extensions lose their added places. See ADR 0082."""
-    start, end = school_year_window(year)
+    start, end = schoolyear.span(year)
     iy = school_places(year)
     if not iy:
         return []
@@ -454,16 +446,14 @@ def support_facts(year: int) -> Support:
     """Support figures in four grouped queries: memberships of the year by district,
     programme kind, state, primary grade, low income and "has a delivery"; the two
     denominators (primary pupils, low-income pupils); the transit programmes."""
-    try:
-        from keleshek.support.models import Delivery, Membership, Programme, Pupil, PupilCategory
-    except ImportError:  # the support module is optional for the report
-        return Support(available=False)
+    from keleshek.support.models import Delivery, Membership, Programme, Pupil, PupilCategory
+    from keleshek.support.selectors import as_of_for
+
     memberships = Membership.objects.filter(year=year).exclude(state="duplicated")
     if not memberships.exists():
         return Support(available=False)
     lo, hi = PRIMARY_GRADES
-    # eligibility is judged on one date of the school year, as the support module does
-    as_of = dt.date(year, 10, 1)
+    as_of = as_of_for(year)  # eligibility is judged on the support module's date
     low_income_ids = PupilCategory.objects.filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=as_of),
         category__in=LOW_INCOME_CATEGORIES,
@@ -659,7 +649,7 @@ def _countries_of(agreement: Agreement) -> list[str]:
 
 
 def partnership_facts(year: int) -> Partnerships:
-    active = Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 7, 1))
+    active = Q(valid_to__isnull=True) | Q(valid_to__gte=schoolyear.span(year)[0])
     consortia = []
     for a in (
         Agreement.objects.filter(active, kind=Agreement.Kind.CONSORTIUM)
@@ -813,7 +803,7 @@ def trace_queryset(kind: str, params: dict[str, str], user: Any) -> QuerySet[Any
         if "stage" in p:
             qs = qs.filter(stage=p["stage"])
         if year is not None and p.get("stage") == "commissioned":
-            start, end = school_year_window(year)
+            start, end = schoolyear.span(year)
             qs = qs.filter(actual_commissioning__gte=start, actual_commissioning__lte=end)
         if "source" in p:
             ids = list(qs.values_list("id", flat=True))
@@ -883,10 +873,8 @@ def trace_queryset(kind: str, params: dict[str, str], user: Any) -> QuerySet[Any
             institution="institution",
         )
     if kind == "support":
-        try:
-            from keleshek.support.models import Membership
-        except ImportError:
-            return None
+        from keleshek.support.models import Membership
+
         qs = Membership.objects.filter(state="enrolled")
         if year is not None:
             qs = qs.filter(year=year)

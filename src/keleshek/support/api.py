@@ -25,7 +25,7 @@ from keleshek.accounts.roles import (
 )
 from keleshek.core import audit
 from keleshek.core.api import ErrorOut, Page
-from keleshek.demo.loader import DEMO_YEAR
+from keleshek.institutions.selectors import current_school_year
 
 from . import selectors
 from .models import Membership, Programme, Pupil, PupilCategory
@@ -163,8 +163,10 @@ class PupilDetailOut(Schema):
 
 
 @router.get("/pupils/{uid}", response=PupilDetailOut, summary="One pupil and why they qualify")
-def pupil_detail(request: HttpRequest, uid: UUID, year: int = DEMO_YEAR) -> Any:
+def pupil_detail(request: HttpRequest, uid: UUID, year: int | None = None) -> Any:
+    """The programmes are judged for the school year `year`, the current one by default."""
     user = _user(request)
+    year = current_school_year() if year is None else year
     if not 2000 <= year <= 2100:
         raise HttpError(422, "year out of range")
     p = selectors.pupils_for(user).select_related("home_settlement").filter(uid=uid).first()
@@ -256,10 +258,11 @@ class CoverageOut(Schema):
 def coverage_view(
     request: HttpRequest,
     programme: str = Query(..., pattern=r"^[a-z0-9-]{1,50}$"),
-    year: int = Query(DEMO_YEAR, ge=2000, le=2100),
+    year: int | None = Query(None, ge=2000, le=2100, description="the current one by default"),
     by: str = Query("district", pattern=r"^(district|school|category|grade|sex)$"),
 ) -> Any:
     user = _user(request)
+    year = current_school_year() if year is None else year
     prog = Programme.objects.filter(code=programme).first()
     if prog is None:
         raise HttpError(404, "no such programme")

@@ -26,7 +26,7 @@ from keleshek.accounts.roles import (
     sees_personal_data,
 )
 from keleshek.core import audit
-from keleshek.demo.loader import DEMO_YEAR
+from keleshek.institutions.selectors import current_school_year
 
 from . import rules, selectors, services
 from .models import CategoryCode, DuplicateCandidate, MembershipState, Programme, Pupil
@@ -34,9 +34,9 @@ from .models import CategoryCode, DuplicateCandidate, MembershipState, Programme
 
 def _year(request: HttpRequest) -> int:
     try:
-        return int(request.GET.get("year") or request.POST.get("year") or DEMO_YEAR)
+        return int(request.GET.get("year") or request.POST.get("year") or current_school_year())
     except ValueError:
-        return DEMO_YEAR
+        return current_school_year()
 
 
 def _pupil(request: HttpRequest, uid: str) -> Pupil:

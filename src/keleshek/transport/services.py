@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from keleshek.core import audit, hooks
+from keleshek.core import audit, hooks, schoolyear
 from keleshek.institutions.models import Institution
 from keleshek.routing import explain as route_explain
 from keleshek.routing.check import check_plan, walking_distance_m
@@ -909,7 +909,7 @@ def _record_assignments(plan: Plan, result: RoutePlan) -> int:
         if pupil_id not in latest:
             continue
         membership_id, year = latest[pupil_id]
-        start, end = dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
+        start, end = schoolyear.span(year)
         rows.append(
             Delivery(
                 membership_id=membership_id,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from keleshek.core import audit
 from keleshek.institutions.models import Institution
+from keleshek.institutions.selectors import current_school_year
 from keleshek.territory.models import Territory
 
 from . import selectors, services
@@ -100,9 +101,8 @@ def riders(request: HttpRequest, kato: str) -> HttpResponse:
 def assess(request: HttpRequest, kato: str) -> HttpResponse:
     d = _district(request, kato)
     _require_change(request)
-    from keleshek.demo.loader import DEMO_YEAR
-
-    n = services.assess_riders(territory=d, year=int(request.POST.get("year") or DEMO_YEAR))
+    year = int(request.POST.get("year") or current_school_year())
+    n = services.assess_riders(territory=d, year=year)
     messages.success(request, _("%(n)s pupils need transport") % {"n": n})
     return redirect("transport:district", kato=kato)
 

@@ -17,7 +17,6 @@ from keleshek.construction.services import (
     commission_project,
     project_set_funding,
     project_update_progress,
-    school_year_of,
 )
 from keleshek.core.models import AuditEntry
 from keleshek.demo.loader import DEMO_YEAR
@@ -59,12 +58,6 @@ def state() -> tuple:
         Enrolment.objects.aggregate(n=Sum("count"))["n"],
         AuditEntry.objects.count(),
     )
-
-
-def test_school_year_starts_in_september():
-    assert school_year_of(dt.date(2025, 8, 31)) == 2024
-    assert school_year_of(dt.date(2025, 9, 1)) == 2025
-    assert school_year_of(dt.date(2026, 2, 20)) == 2025
 
 
 def test_demo_answers_the_briefing():
