@@ -82,7 +82,6 @@ class Stack:
             KELESHEK_STATIC_ROOT=str(root / "static"),
             KELESHEK_BIND=f"127.0.0.1:{self.port}",
             KELESHEK_WEB_WORKERS="2",
-            KELESHEK_JOB_MODULES="tests.production.fault_jobs",
             KELESHEK_JOB_STALE_SECONDS="3",
             PYTHONPATH=str(ROOT),
         )
@@ -135,7 +134,7 @@ class Stack:
     def start_worker(self) -> None:
         log = self._log("worker.log")
         self.worker = subprocess.Popen(
-            [sys.executable, "-m", "keleshek.cli", "run_huey", "--workers", "1"],
+            [sys.executable, "-m", "tests.production.worker", "--workers", "1"],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,

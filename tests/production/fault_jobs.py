@@ -1,5 +1,5 @@
 """A job used by the fault tests: it writes many rows in one transaction, slowly, so that a
-worker can be killed in the middle of it. Loaded by the worker through KELESHEK_JOB_MODULES."""
+worker can be killed in the middle of it. Imported by the fault tests' worker (``worker.py``)."""
 
 from __future__ import annotations
 

@@ -86,6 +86,7 @@ def test_a_worker_killed_mid_job_leaves_nothing_half_written_and_the_job_is_retr
     code = (
         "from django.db import transaction\n"
         "from keleshek.jobs.services import enqueue\n"
+        "from tests.production import fault_jobs  # registers fault_slow_write\n"
         "with transaction.atomic():\n"
         f"    job = enqueue(kind='fault_slow_write', params={{'rows': 60, 'delay': 0.25,"
         f" 'prefix': '{prefix}'}})\n"

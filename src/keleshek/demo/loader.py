@@ -9,26 +9,28 @@ marked ``is_synthetic=True``. See docs/adr/0020-demo-data.md.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import TextIO
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from keleshek.construction.models import Project, ProjectFunding
 from keleshek.core.ids import make_bin
+from keleshek.indicators import demo as indicators_demo
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear, Laboratory
 from keleshek.news.models import Article
 from keleshek.partnerships.models import Agreement, InternationalStudents, Partner
 from keleshek.programmes.models import Industry, LabourDemand, Offering, Specialty
+from keleshek.support import demo as support_demo
 from keleshek.territory.models import PopulationRecord, Territory
+from keleshek.transport import demo as transport_demo
 
 from . import facts, geography
 from .geography import OBLAST_KATO, UNITS, UST_KAMENOGORSK
@@ -38,7 +40,13 @@ SEED = "keleshek-demo-v1"
 POPULATION_YEARS = tuple(range(DEMO_YEAR - 5, DEMO_YEAR + 1))
 SCHOOL_YEARS = (DEMO_YEAR - 1, DEMO_YEAR)
 DEMAND_YEARS = tuple(range(DEMO_YEAR, DEMO_YEAR + 6))
-EXTENSION_HOOKS = ("keleshek.support.demo", "keleshek.transport.demo", "keleshek.indicators.demo")
+# The workflow apps' demo data, after the registries and in this order: the support registry's
+# pupils (transport assesses who rides), the transport plans, then every indicator over all.
+EXTENSIONS: tuple[Callable[..., None], ...] = (
+    support_demo.load,
+    transport_demo.load,
+    indicators_demo.load,
+)
 MAX_AGE = 100
 
 
@@ -51,7 +59,7 @@ def _rng(section: str) -> random.Random:
 class DemoSummary:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
-    hooks: list[str] = field(default_factory=list)
+    extensions: list[str] = field(default_factory=list)  # the workflow apps' loaders run
 
 
 def _upsert(
@@ -1229,22 +1237,12 @@ def load_core(summary: DemoSummary) -> None:
         load_users()
 
 
-def _run_hooks(summary: DemoSummary, stdout: TextIO | None) -> None:
-    for name in EXTENSION_HOOKS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            # the hook module (or its package) does not exist: skip; a missing dependency
-            # inside an existing hook is a real error
-            if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
-                continue
-            raise
-        loader: Any = getattr(module, "load", None)
-        if loader is None:
-            continue
+def _run_extensions(summary: DemoSummary, stdout: TextIO | None) -> None:
+    for load in EXTENSIONS:
+        name = load.__module__
         started = time.monotonic()
-        loader(year=DEMO_YEAR)
-        summary.hooks.append(name)
+        load(year=DEMO_YEAR)
+        summary.extensions.append(name)
         if stdout is not None:
             stdout.write(f"  {name}: {time.monotonic() - started:.1f} s\n")
 
@@ -1258,6 +1256,6 @@ def load_demo(stdout: TextIO | None = None, *, extensions: bool = True) -> DemoS
     if stdout is not None:
         stdout.write(f"Core demo data loaded in {time.monotonic() - started:.1f} s\n")
     if extensions:
-        _run_hooks(summary, stdout)
+        _run_extensions(summary, stdout)
     summary.seconds = time.monotonic() - started
     return summary

@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "huey.contrib.djhuey",
     "ninja",  # its templates and static files: the API docs work offline, nothing from a CDN
-    # reference data -> registries -> workflows -> indicators -> portal, reports, API
+    # The layers of docs/architecture.md, in order (checked by `make lint`, import-linter)
     "keleshek.core",
     "keleshek.territory",
     "keleshek.institutions",
@@ -42,11 +42,11 @@ INSTALLED_APPS = [
     "keleshek.construction",
     "keleshek.news",
     "keleshek.accounts",
+    "keleshek.jobs",
     "keleshek.support",
     "keleshek.transport",
     "keleshek.indicators",
     "keleshek.intake",
-    "keleshek.jobs",
     "keleshek.portal",
     "keleshek.reports",
     "keleshek.api",
@@ -169,8 +169,6 @@ KELESHEK: dict[str, Any] = {
     "FORECAST_GROWTH_BOUND": 0.05,  # the Ministry bounds growth at +-5 %/year
     "PUBLIC_SUPPRESS_BELOW": 5,
     "CNY_KZT_RATE_DEFAULT": 70.0,
-    # Extra modules with job handlers (plugins, fault tests), comma-separated.
-    "JOB_MODULES": [m for m in os.environ.get("KELESHEK_JOB_MODULES", "").split(",") if m],
     # A running job without a heartbeat for this long is presumed dead and re-queued.
     "JOB_STALE_SECONDS": int(os.environ.get("KELESHEK_JOB_STALE_SECONDS", "300")),
 }

@@ -313,41 +313,29 @@ def test_operator_runs_one_school_in_the_district():
     assert user.institution.settlement.path.startswith("/630000000/634000000/")
 
 
-def test_extension_hooks_run_in_order_and_missing_modules_are_skipped(monkeypatch):
-    import sys
-    import types
+def test_the_extensions_are_the_workflow_apps_demo_data_imported_directly():
+    from keleshek.demo import loader
 
+    assert [load.__module__ for load in loader.EXTENSIONS] == [
+        "keleshek.support.demo",
+        "keleshek.transport.demo",
+        "keleshek.indicators.demo",
+    ]
+
+
+def test_the_extensions_run_in_order_for_the_demo_year(monkeypatch):
     from keleshek.demo import loader
 
     calls = []
-    first = types.ModuleType("kel_test_first")
-    first.load = lambda year: calls.append(("first", year))  # type: ignore[attr-defined]
-    second = types.ModuleType("kel_test_second")
-    second.load = lambda year: calls.append(("second", year))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "kel_test_first", first)
-    monkeypatch.setitem(sys.modules, "kel_test_second", second)
-    monkeypatch.setattr(
-        loader, "EXTENSION_HOOKS", ("kel_test_first", "kel_test_missing", "kel_test_second")
-    )
+
+    def first(*, year):
+        calls.append(("first", year))
+
+    def second(*, year):
+        calls.append(("second", year))
+
+    monkeypatch.setattr(loader, "EXTENSIONS", (first, second))
     summary = loader.DemoSummary()
-    loader._run_hooks(summary, None)
+    loader._run_extensions(summary, None)
     assert calls == [("first", DEMO_YEAR), ("second", DEMO_YEAR)]
-    assert summary.hooks == ["kel_test_first", "kel_test_second"]
-
-
-def test_a_hook_that_fails_to_import_a_dependency_is_not_skipped(monkeypatch):
-    import sys
-    import types
-
-    from keleshek.demo import loader
-
-    broken = types.ModuleType("kel_test_broken")
-
-    def load(year):
-        raise ModuleNotFoundError("No module named 'nope'", name="nope")
-
-    broken.load = load  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "kel_test_broken", broken)
-    monkeypatch.setattr(loader, "EXTENSION_HOOKS", ("kel_test_broken",))
-    with pytest.raises(ModuleNotFoundError):
-        loader._run_hooks(loader.DemoSummary(), None)
+    assert summary.extensions == [__name__, __name__]
