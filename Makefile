@@ -28,9 +28,12 @@ run: $(STAMP)
 	$(BIN)/keleshek demo
 	$(BIN)/keleshek serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
+# lint-imports checks the contracts of pyproject.toml: the layers of docs/architecture.md, a
+# routing core without Django, and no circle inside it.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
