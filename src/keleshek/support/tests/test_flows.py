@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from keleshek.core.models import AuditEntry
+from keleshek.institutions.models import InstitutionYear
 from keleshek.support import rules, selectors, services
 from keleshek.support.models import Delivery, Membership, MembershipChange, Programme
 
@@ -240,6 +241,8 @@ def test_officer_records_a_category_with_evidence_and_the_child_qualifies(
     reg: f.Region, progs: dict[str, Programme]
 ) -> None:
     child = f.pupil(reg.village_school, 8)
+    # The region's school records are of 2025/26: the pages' current school year (ADR 0110).
+    InstitutionYear.objects.create(institution=reg.village_school, year=YEAR, design_capacity=100)
     officer = f.user("support_officer", territory_=reg.district)
     c = client_for(officer)
     # a category without its document is refused and nothing is written
