@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from keleshek.core import schoolyear
 from keleshek.institutions.models import Institution
 
 from .models import Agreement, InternationalStudents
@@ -52,7 +53,7 @@ def donations(year: int | None = None) -> list[DonationRow]:
     """Equipment donations with their amount, currency and KZT value at the rate's date (B15)."""
     qs = Agreement.objects.filter(kind=Agreement.Kind.EQUIPMENT_DONATION, amount__isnull=False)
     if year is not None:
-        qs = qs.filter(signed_on__range=(f"{year}-09-01", f"{year + 1}-08-31"))
+        qs = qs.filter(signed_on__range=schoolyear.span(year))
     qs = (
         qs.select_related("institution").prefetch_related("partners").order_by("-signed_on", "code")
     )

@@ -36,7 +36,11 @@ def test_no_other_module_computes_the_school_year_of_a_date() -> None:
     """The copies that disagreed (1 September in construction, 1 July in indicators and
     reports) are gone: product code compares no months and builds no July/September bounds."""
     src = Path(__file__).resolve().parents[2]
-    month_rule = re.compile(r"\.month\s*[<>]=?\s*\d|date\([^)]*,\s*(7|9)\s*,\s*1\)")
+    month_rule = re.compile(
+        r"\.month\s*[<>]=?\s*\d"  # d.month >= 7
+        r"|date\([^)]*,\s*(7|9)\s*,\s*1\)"  # dt.date(year, 9, 1)
+        r"|\}-0[6-9]-(01|30|31)"  # f"{year}-09-01"
+    )
     found = []
     for path in src.rglob("*.py"):
         rel = path.relative_to(src).as_posix()
