@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Job
 
@@ -10,5 +11,5 @@ class JobAdmin(admin.ModelAdmin):
     list_select_related = ("created_by",)
     readonly_fields = [f.name for f in Job._meta.fields]
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Job | None = None) -> bool:
         return False

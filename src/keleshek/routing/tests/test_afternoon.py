@@ -80,7 +80,7 @@ def pupils_in(plan: Plan) -> Counter[str]:
 
 def test_one_bus_does_both_shifts_there_and_back_in_time_order() -> None:
     problem = two_shifts()
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     (bus,) = plan.buses
     assert [t.school_id for t in bus.trips] == ["A1", "A2"]
@@ -100,7 +100,7 @@ def test_one_bus_does_both_shifts_there_and_back_in_time_order() -> None:
 
 def test_a_reversed_trip_that_breaks_the_ride_limit_is_routed_again() -> None:
     problem = one_way_street()
-    plan = solve(problem, seconds=1.0, workers=1)
+    plan = solve(problem, iterations=600, workers=1)
     assert check_plan(problem, plan) == []
     assert plan.unserved == ()
     assert plan.afternoon_unserved == ()
@@ -159,7 +159,7 @@ def test_no_bus_does_two_trips_at_once_and_the_morning_bus_takes_its_pupils_home
     problem = build_problem(
         [YARD], [VehicleType("bus", 20, 10, "yard")], schools, stops, RULES, PROVIDER
     )
-    plan = solve(problem, seconds=1.5, workers=1)
+    plan = solve(problem, iterations=900, workers=1)
     assert check_plan(problem, plan) == []
     assert pupils_home(plan) == pupils_in(plan)
     for bus in plan.buses:
@@ -189,7 +189,7 @@ def test_schools_without_a_dismissal_time_get_no_afternoon() -> None:
     morning_only = dataclasses.replace(
         problem, schools=tuple(dataclasses.replace(s, dismissal=None) for s in problem.schools)
     )
-    plan = solve(morning_only, seconds=0.5, workers=1)
+    plan = solve(morning_only, iterations=300, workers=1)
     assert check_plan(morning_only, plan) == []
     assert plan.afternoon_trips == []
     assert plan.pupils_home == 0
@@ -197,7 +197,7 @@ def test_schools_without_a_dismissal_time_get_no_afternoon() -> None:
 
 def test_the_checker_rejects_a_tampered_afternoon() -> None:
     problem = two_shifts()
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     (bus,) = plan.buses
     home = bus.afternoon[0]
     early = dataclasses.replace(home, boarding=home.boarding - 600)
@@ -240,7 +240,7 @@ def test_a_dismissal_before_the_pupils_arrive_is_explained_not_planned() -> None
     problem = two_shifts()
     wrong = dataclasses.replace(problem.schools[1], dismissal=12 * H)  # before the 13:10 arrival
     problem = dataclasses.replace(problem, schools=(problem.schools[0], wrong))
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     assert [t.school_id for t in plan.afternoon_trips] == ["A1"]
     (left,) = plan.afternoon_unserved

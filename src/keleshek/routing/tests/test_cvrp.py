@@ -31,7 +31,7 @@ def parse_sol(text: str) -> tuple[list[list[int]], str]:
 
 
 def test_solve_vrp_a_n32_k5(capsys: pytest.CaptureFixture[str]) -> None:
-    status = main([str(DATA / "A-n32-k5.vrp"), "--seconds", "2", "--seed", "3"])
+    status = main([str(DATA / "A-n32-k5.vrp"), "--iterations", "3000", "--seed", "3"])
     out = capsys.readouterr().out
     assert status == 0
     routes, cost = parse_sol(out)
@@ -41,7 +41,8 @@ def test_solve_vrp_a_n32_k5(capsys: pytest.CaptureFixture[str]) -> None:
     for r in routes:
         assert sum(int(inst.demands[c]) for c in r) <= 100
     assert cost == str(round(route_cost(inst, routes)))
-    # 784 is optimal; two seconds on this small instance lands within 2 %.
+    # 784 is optimal; 3,000 iterations on this small instance land within 2 % (the same
+    # routes on any machine).
     assert 784 <= int(cost) <= 800
 
 

@@ -47,7 +47,7 @@ def village(
 
 
 def shared_plan(problem: Problem) -> Plan:
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     return plan
 
@@ -79,7 +79,7 @@ def test_one_shared_trip_brings_both_schools() -> None:
 def test_without_shared_trips_one_school_is_left_out() -> None:
     # The same instance with shared trips switched off: the one bus brings one school only.
     problem = village()
-    plan = solve(problem, seconds=0.5, workers=1, shared_trips=False)
+    plan = solve(problem, iterations=300, workers=1, shared_trips=False)
     assert check_plan(problem, plan) == []
     assert plan.pupils_served == 10
     assert sum(u.pupils for u in plan.unserved) == 10
@@ -241,7 +241,7 @@ def test_random_villages_give_plans_the_check_accepts(seed: int) -> None:
         for c in rnd.choice([[30], [20, 40]])
     ]
     problem = build_problem([Depot("yard", 0, 0)], fleet, schools, stops, rules, PROVIDER)
-    plan = solve(problem, seconds=0.3, workers=1, seed=seed)
+    plan = solve(problem, iterations=200, workers=1, seed=seed)
     assert check_plan(problem, plan) == []
     brought = {p for t in plan.trips for v in t.visits for p in v.pupil_ids}
     left = {p for u in plan.unserved for p in u.pupil_ids}
@@ -279,7 +279,7 @@ def test_the_day_without_shared_trips_is_kept_when_the_way_home_costs_more(
 
     monkeypatch.setattr(afternoon, "plan_afternoon", no_shared_home)
     problem = village(dismissal=14 * H)
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     assert not any(t.drops for t in plan.trips)
     assert plan.pupils_served == 10

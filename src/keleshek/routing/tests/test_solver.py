@@ -53,7 +53,7 @@ def two_schools(overrides: tuple[DistanceOverride, ...] = ()) -> Problem:
 def test_one_bus_serves_both_schools_one_after_the_other() -> None:
     problem = two_schools()
     calls: list[tuple[float, str]] = []
-    plan = solve(problem, seconds=0.5, workers=1, progress=lambda f, what: calls.append((f, what)))
+    plan = solve(problem, iterations=300, workers=1, progress=lambda f, what: calls.append((f, what)))
     assert check_plan(problem, plan) == []
     assert plan.buses_used == 1
     (bus,) = plan.buses
@@ -75,7 +75,7 @@ def test_one_bus_serves_both_schools_one_after_the_other() -> None:
 def test_a_closed_road_lengthens_the_empty_run() -> None:
     closed = DistanceOverride("school:A", "stop:b1", distance_m=40_000, duration_s=4_000)
     problem = two_schools((closed,))
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     (bus,) = plan.buses
     assert bus.distance_m == 66_000
@@ -95,7 +95,7 @@ def test_too_few_buses_leaves_named_pupils_with_the_reason() -> None:
         RULES,
         PROVIDER,
     )
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     assert plan.pupils_served == 15
     (left,) = plan.unserved
@@ -125,7 +125,7 @@ def test_infeasible_input_is_explained_per_stop_and_pupil() -> None:
         PROVIDER,
         [DistanceOverride("stop:island", "school:A", UNREACHABLE, UNREACHABLE)],
     )
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     reasons = {u.stop_id: u.code for u in plan.unserved}
     assert reasons == {
@@ -156,7 +156,7 @@ def test_a_crowded_stop_is_split_between_buses_when_allowed() -> None:
         RULES,
         PROVIDER,
     )
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     assert sorted(t.load for t in plan.trips) == [10, 40]
     assert plan.unserved == ()
@@ -180,7 +180,7 @@ def test_heterogeneous_fleet_puts_the_big_stop_on_the_big_bus() -> None:
         RULES,
         PROVIDER,
     )
-    plan = solve(problem, seconds=1.0, workers=1)
+    plan = solve(problem, iterations=600, workers=1)
     assert check_plan(problem, plan) == []
     assert plan.unserved == ()
     assert plan.pupils_served == 56
@@ -201,14 +201,14 @@ def test_many_schools_in_parallel_give_a_feasible_plan() -> None:
     problem = build_problem(
         [YARD], [VehicleType("bus", 30, 10, "yard")], schools, stops, RULES, PROVIDER
     )
-    plan = solve(problem, seconds=1.5, workers=2)
+    plan = solve(problem, iterations=900, workers=2)
     assert check_plan(problem, plan) == []
     assert plan.pupils_served == sum(s.pupils for s in stops)
 
 
 def test_the_checker_rejects_a_tampered_plan() -> None:
     problem = two_schools()
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     bus = plan.buses[0]
     first = bus.trips[0]
     late = dataclasses.replace(first, school_arrival=SCHOOL_A.latest_arrival + 60)
@@ -252,7 +252,7 @@ def test_a_trip_starts_where_the_bus_comes_from() -> None:
         RULES,
         PROVIDER,
     )
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     (bus,) = plan.buses
     (trip,) = bus.trips

@@ -87,7 +87,7 @@ def test_the_issue_example_46_pupils_beyond_the_hour_are_carried_in_two_visits()
     problem = build_problem([YARD], fleet(2), [SCHOOL_A], [stop], hour, PROVIDER, [drive])
     assert hour.dwell(46) + 3_412 > 3_600 >= hour.dwell(31) + 3_412
     assert explain_stop(problem, stop) is None  # before: too_far_for_ride_limit, all 46
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     assert sorted(t.load for t in plan.trips) == [15, 31]
     assert plan.pupils_served == 46
@@ -109,7 +109,7 @@ def test_a_stop_too_heavy_for_the_ride_limit_is_partly_carried_and_the_rest_expl
         Stop("beyond", 10_000, BEYOND_Y, "A", 3, ids("b", 3)),
     ]
     problem = problem_with(stops, buses=1)
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     assert plan.pupils_served == 34
     (trip,) = plan.trips
@@ -132,7 +132,7 @@ def test_a_stop_too_heavy_for_the_ride_limit_is_partly_carried_and_the_rest_expl
 def test_with_a_second_bus_the_heavy_stop_is_carried_whole() -> None:
     stops = [Stop("heavy", 10_000, HEAVY_Y, "A", 38, ids("h", 38))]
     problem = problem_with(stops, buses=2)
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     assert plan.unserved == ()
     assert plan.pupils_served == 38
@@ -150,7 +150,7 @@ def test_a_stop_beyond_the_largest_bus_and_the_ride_limit_takes_several_visits()
         Stop("crowd", 9_000, 1_000, "A", 100, ids("c", 100)),
     ]
     problem = problem_with(stops, buses=8)
-    plan = solve(problem, seconds=1.0, workers=1)
+    plan = solve(problem, iterations=600, workers=1)
     assert check_plan(problem, plan) == []
     assert plan.unserved == ()
     assert plan.pupils_served == 195
@@ -173,7 +173,7 @@ def test_switched_off_the_heavy_stop_is_dropped_whole_as_before() -> None:
     stops = [Stop("heavy", 10_000, HEAVY_Y, "A", 38, ids("h", 38))]
     rules = dataclasses.replace(RULES, split_large_stops=False)
     problem = problem_with(stops, buses=2, rules=rules)
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     assert check_plan(problem, plan) == []
     assert plan.pupils_served == 0
     (left,) = plan.unserved
@@ -185,7 +185,7 @@ def test_the_checker_still_counts_a_split_stop_across_visits() -> None:
     # Dropping one visit of a split stop leaves its pupils unaccounted for.
     stops = [Stop("heavy", 10_000, HEAVY_Y, "A", 38, ids("h", 38))]
     problem = problem_with(stops, buses=2)
-    plan = solve(problem, seconds=0.5, workers=1)
+    plan = solve(problem, iterations=300, workers=1)
     short = Plan(plan.buses[:1], plan.unserved, plan.pupils_total)
     kept = plan.buses[0].trips[0].load
     assert f"stop heavy: 38 pupils, {kept} accounted for" in check_plan(problem, short)
