@@ -53,7 +53,9 @@ def two_schools(overrides: tuple[DistanceOverride, ...] = ()) -> Problem:
 def test_one_bus_serves_both_schools_one_after_the_other() -> None:
     problem = two_schools()
     calls: list[tuple[float, str]] = []
-    plan = solve(problem, iterations=300, workers=1, progress=lambda f, what: calls.append((f, what)))
+    plan = solve(
+        problem, iterations=300, workers=1, progress=lambda f, what: calls.append((f, what))
+    )
     assert check_plan(problem, plan) == []
     assert plan.buses_used == 1
     (bus,) = plan.buses
