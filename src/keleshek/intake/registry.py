@@ -21,6 +21,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keleshek.core import spreadsheets
 from keleshek.core.ids import IdentifierError, parse_bin, parse_iin, parse_kato
 
 
@@ -86,7 +87,10 @@ MESSAGES: dict[str, Any] = {
 
 # Cells starting with these are neutralised on export with a leading apostrophe (formula
 # injection); the import strips that apostrophe again so that export -> import is a round trip.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# One rule for every spreadsheet the product writes: ``core.spreadsheets`` (ADR 0130).
+FORMULA_PREFIXES = spreadsheets.FORMULA_PREFIXES
+neutralise = spreadsheets.neutralise
+unneutralise = spreadsheets.unneutralise
 
 
 def _text_of(raw: Any) -> str:
@@ -101,18 +105,6 @@ def _text_of(raw: Any) -> str:
     if isinstance(raw, dt.date):
         return raw.isoformat()
     return str(raw).strip()
-
-
-def unneutralise(text: str) -> str:
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
-        return text[1:]
-    return text
-
-
-def neutralise(text: str) -> str:
-    if text and text[0] in FORMULA_PREFIXES:
-        return "'" + text
-    return text
 
 
 # --- column types -------------------------------------------------------------------------

@@ -2,13 +2,13 @@
 
 Exports iterate the database in chunks (``values_list(...).iterator()``) and write rows as they
 come: a CSV goes straight to the response or file; an XLSX is written by openpyxl's write-only
-mode, which keeps only the current row in memory. Text cells that begin with ``= + - @`` are
-neutralised with a leading apostrophe (the import removes it again).
+mode, which keeps only the current row in memory. Both are written by the one spreadsheet writer,
+``core.spreadsheets``: text a spreadsheet would read as a formula is neutralised with a leading
+apostrophe (the import removes it again).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
+
+from keleshek.core import spreadsheets
 
 from .pipeline import read_bad_rows
 from .registry import Column, Registry
@@ -97,80 +99,32 @@ def _emit(
         yield out
 
 
-# --- CSV ----------------------------------------------------------------------------------
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+# --- CSV and XLSX: the one spreadsheet writer (core.spreadsheets, ADR 0130) ---------------
 
 
 def csv_stream(header: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
     """UTF-8 with BOM (Excel opens it correctly), semicolon-separated, streamed."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield ("\ufeff" + writer.writerow(header)).encode("utf-8")
-    chunk: list[str] = []
-    for row in rows:
-        chunk.append(writer.writerow(["" if v is None else v for v in row]))
-        if len(chunk) >= 1000:
-            yield "".join(chunk).encode("utf-8")
-            chunk = []
-    if chunk:
-        yield "".join(chunk).encode("utf-8")
-
-
-# --- XLSX ---------------------------------------------------------------------------------
+    return spreadsheets.csv_stream(header, rows)
 
 
 def write_xlsx(
-    path: Path,
-    header: list[str],
-    rows: Iterable[list[Any]],
-    *,
-    title: str = "data",
-    marks: Iterable[tuple[int, set[int], str]] | None = None,
+    path: Path, header: list[str], rows: Iterable[list[Any]], *, title: str = "data"
 ) -> None:
     """Write-only XLSX. Every cell is text (so codes and identifiers keep leading zeros)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
-    bold = Font(bold=True)
-    head = []
-    for h in header:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = bold
-        head.append(cell)
-    ws.append(head)
-    for row in rows:
-        ws.append(["" if v is None else str(v) for v in row])
-    if marks is not None:  # pragma: no cover - error reports use write_error_report
-        pass
-    wb.save(path)
-    del PatternFill
+    spreadsheets.write_xlsx(path, header, rows, title=title, text=True)
 
 
 def write_error_report(path: Path, header: list[str], bad_rows_path: Path) -> int:
     """XLSX of the refused rows: original cells, bad cells filled red, an “Errors” column.
     Fix the rows and send this very file again: the Errors column is ignored on import."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-
-    col_index = {}
     from .pipeline import _norm_header
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(gettext("Errors")[:31])
-    red = PatternFill("solid", fgColor="FFC7CE")
-    bold = Font(bold=True)
+    red = "FFC7CE"
+    book = spreadsheets.Book()
+    ws = book.sheet(gettext("Errors"))
     out_header = [*header, gettext("Errors"), gettext("Row in the sent file")]
-    ws.append([_bold(ws, h, bold) for h in out_header])
-    for i, h in enumerate(header):
-        col_index[_norm_header(h)] = i
+    ws.append(out_header, bold=True)
+    col_index = {_norm_header(h): i for i, h in enumerate(header)}
     count = 0
     for row_no, cells, errors in read_bad_rows(bad_rows_path):
         count += 1
@@ -182,31 +136,19 @@ def write_error_report(path: Path, header: list[str], bad_rows_path: Path) -> in
             if idx is not None:
                 bad_cols.setdefault(idx, []).append(e.message())
         padded = list(cells) + [""] * (len(header) - len(cells))
-        row = []
+        row: list[Any] = []
         for i, v in enumerate(padded[: max(len(header), len(cells))]):
-            cell = WriteOnlyCell(ws, value=v)
             if i in bad_cols:
-                cell.fill = red
-                cell.comment = Comment("; ".join(bad_cols[i]), "Keleshek")
-            row.append(cell)
+                row.append(spreadsheets.Cell(v, fill=red, comment="; ".join(bad_cols[i])))
+            else:
+                row.append(v)
         msg = "; ".join(
             f"{e.header or gettext('row')}: {e.message()}" if e.header else e.message()
             for e in errors
         )
-        err = WriteOnlyCell(ws, value=msg)
-        err.fill = red
-        row = [*row[: len(header)], err, WriteOnlyCell(ws, value=row_no)]
-        ws.append(row)
-    wb.save(path)
+        ws.append([*row[: len(header)], spreadsheets.Cell(msg, fill=red), row_no])
+    book.save(path)
     return count
-
-
-def _bold(ws: Any, value: str, font: Any) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=value)
-    cell.font = font
-    return cell
 
 
 def _find_col(header: list[str], key: str) -> int | None:
