@@ -64,6 +64,8 @@ MESSAGES: dict[str, Any] = {
     "duplicate": _("duplicate of row %(row)s (same %(key)s)"),
     "out_of_scope": _("outside your area of responsibility"),
     "not_in_scope_existing": _("this record belongs to another area; you may not change it"),
+    # what a user with a scope reads for both of the above and for an unknown reference
+    "not_found_in_scope": _("%(value)s: not found in your area of responsibility"),
     "formula": _("a formula, not a value: paste values only"),
     "ragged": _("the row has %(got)s cells, the header has %(expected)s"),
     "encoding": _("the row is not valid text in the file's encoding"),
