@@ -500,6 +500,9 @@ class Column:
     example: Any = ""
     export_lookup: str | None = None  # ORM lookup for export (default: attr, or ref path)
     help: Any = ""
+    # the personal field this column carries (``accounts.privacy.Field``): exports show it in
+    # clear, masked or not at all as the policy says for the exporting user (ADR 0132)
+    personal: str | None = None
 
     @property
     def db_attr(self) -> str:

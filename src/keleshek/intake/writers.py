@@ -33,8 +33,54 @@ def example_row(registry: Registry) -> list[Any]:
     return [c.example for c in registry.columns]
 
 
-def export_rows(registry: Registry, qs: QuerySet) -> Iterator[list[Any]]:
-    """The registry's rows as cell values (template columns), streamed in chunks."""
+def export_rows(registry: Registry, qs: QuerySet, user: Any = None) -> Iterator[list[Any]]:
+    """The registry's rows as cell values (template columns), streamed in chunks; personal
+    columns as the privacy policy shows them to ``user`` (``None``: the operator at the server,
+    in clear)."""
+    rows = _export_rows(registry, qs)
+    if user is None or not any(c.personal for c in registry.columns):
+        return rows
+    return _masked(registry, rows, user)
+
+
+def _masked(registry: Registry, rows: Iterator[list[Any]], user: Any) -> Iterator[list[Any]]:
+    from keleshek.accounts import privacy
+
+    shows = [
+        privacy.show(user, privacy.Field(c.personal)) if c.personal else privacy.Show.CLEAR
+        for c in registry.columns
+    ]
+    if all(s is privacy.Show.CLEAR for s in shows):
+        yield from rows
+        return
+    keys = [c.key for c in registry.columns]
+    for row in rows:
+        out = list(row)
+        for i, s in enumerate(shows):
+            if s is privacy.Show.CLEAR:
+                continue
+            out[i] = "" if s is privacy.Show.ABSENT else _mask(keys[i], out[i])
+        yield out
+
+
+def _mask(key: str, value: Any) -> Any:
+    """A masked cell: the IIN's first and last two digits, the first name's initial, the birth
+    year; the middle name and anything else not at all."""
+    from keleshek.accounts import privacy
+
+    text = "" if value is None else str(value)
+    if key == "iin":
+        return privacy.mask_iin(text)
+    if key == "last_name":
+        return text
+    if key == "first_name":
+        return privacy.mask_first_name(text)
+    if key == "birth_date":
+        return text[:4]
+    return ""
+
+
+def _export_rows(registry: Registry, qs: QuerySet) -> Iterator[list[Any]]:
     scalar = [c for c in registry.columns if not c.m2m and not _is_child(registry, c)]
     lookups = ["pk", *(c.lookup for c in scalar)]
     m2m = [c for c in registry.columns if c.m2m]
