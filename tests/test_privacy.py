@@ -146,6 +146,23 @@ def world(db: None, settings: Any, tmp_path: Any) -> dict[str, Any]:
     admin.is_superuser = True
     admin.is_staff = True
     admin.save()
+    # the administrator's import with the child's row refused: the run page, its error
+    # workbook and its job are the uploader's (and the administrator's) only
+    from keleshek.intake.services import import_file
+    from keleshek.jobs.models import Job
+
+    sent = tmp_path / "pupils.csv"
+    sent.write_text(
+        "iin,last_name,first_name,middle_name,birth_date,sex,school,grade,home_settlement\n"
+        f"{child.iin},{child.last_name},{child.first_name},{child.middle_name},2016-03-17,F,"
+        f"{reg.village_school.bin},99,{home.kato}\n",
+        encoding="utf-8",
+    )
+    run = import_file(registry="pupils", path=sent, user=admin, dry_run=True)
+    assert run.error_file
+    job = Job.objects.create(
+        kind="intake.apply", params={"run": run.pk}, created_by=admin, result={"run": run.pk}
+    )
     return {
         "reg": reg,
         "child": child,
@@ -153,6 +170,8 @@ def world(db: None, settings: Any, tmp_path: Any) -> dict[str, Any]:
         "users": users,
         "plan": plan,
         "progs": progs,
+        "run": run,
+        "job": job,
     }
 
 
@@ -237,6 +256,10 @@ def _urls(world: dict[str, Any]) -> list[tuple[str, str]]:
         def sub(mt: re.Match[str], key: str = key) -> str:
             conv, n = mt.group("conv") or "str", mt.group("name")
             if n == "pk":
+                if key.startswith("intake:"):
+                    return str(world["run"].pk)
+                if key.startswith("jobs:"):
+                    return str(world["job"].pk)
                 return str(world["plan"].pk if key == "transport:plan" else m.pk)
             if n == "object_id":
                 return str(child.pk)
@@ -316,6 +339,8 @@ def test_the_clear_roles_do_see_the_child(world: dict[str, Any]) -> None:
     """The markers are real: the roles the policy shows everything to find them."""
     child = world["child"]
     c = Client()
+    c.force_login(world["users"]["regional_admin"])
+    assert child.middle_name in _text(c.get(f"/en/intake/runs/{world['run'].pk}/errors.xlsx"))
     c.force_login(world["users"]["support_officer"])
     text = _text(c.get(f"/api/v1/support/pupils/{child.uid}"))
     assert child.iin in text
@@ -341,3 +366,18 @@ def test_a_personal_export_is_audited_with_its_row_count(world: dict[str, Any]) 
     assert entry.changes["rows"] == 1
     assert entry.changes["personal"] is True
     assert entry.changes["clear"] == []
+
+
+def test_the_cli_exports_as_a_user_with_their_policy(world: dict[str, Any], tmp_path: Any) -> None:
+    from django.core.management import call_command
+
+    child = world["child"]
+    for username, clear in (("p-district_officer", False), (None, True)):
+        dest = tmp_path / f"{username}.csv"
+        args = ["export", "pupils", str(dest)] + (["--user", username] if username else [])
+        call_command(*args)
+        text = dest.read_text(encoding="utf-8-sig")
+        assert child.last_name in text
+        assert (child.iin in text) is clear
+        assert ("Потаённая" in text) is clear
+        assert (child.middle_name in text) is clear

@@ -302,6 +302,8 @@ def _coverage_csv(
         object_id=report.programme.code,
         summary=f"coverage CSV {report.programme.code} {report.year}"
         + (f" with {len(names)} named child(ren)" if personal else " (counts only)"),
+        # every export of personal data with its row count (ADR 0132)
+        changes={"rows": len(rows), "personal": bool(personal and names), "named": len(names)},
     )
     return resp
 
