@@ -85,6 +85,6 @@ def role_required(roles: Iterable[str]) -> Callable[[F], F]:
 
 
 def mask_iin(iin: str | None) -> str:
-    if not iin:
-        return ""
-    return iin[:2] + "•" * 8 + iin[-2:]
+    from .privacy import mask_iin as mask
+
+    return mask(iin)

@@ -3,8 +3,6 @@ selectors, charts, template. Every page reads the materialised indicator values 
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from keleshek.core import audit, charts
+from keleshek.core import audit, charts, spreadsheets
 from keleshek.core.scoping import Scope, scope_for
 from keleshek.institutions.selectors import current_school_year
 from keleshek.territory.models import Territory
@@ -315,26 +313,13 @@ def export(request: HttpRequest, code: str, kato: str, fmt: str) -> HttpResponse
         user=request.user,
     )
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(header)
-        w.writerows(rows)
-        resp = HttpResponse(buf.getvalue().encode("utf-8-sig"), content_type="text/csv")
-    else:
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        assert ws is not None
-        ws.title = ind.code[:31]
-        ws.append(header)
-        for r in rows:
-            ws.append(r)
-        out = io.BytesIO()
-        wb.save(out)
         resp = HttpResponse(
-            out.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            spreadsheets.csv_bytes(header, rows, delimiter=","), content_type="text/csv"
+        )
+    else:
+        resp = HttpResponse(
+            spreadsheets.xlsx_bytes(header, rows, title=ind.code),
+            content_type=spreadsheets.XLSX_TYPE,
         )
     resp["Content-Disposition"] = f'attachment; filename="{filename}"'
     return resp

@@ -96,6 +96,20 @@ class RowError:
         return cls(d["row"], d["column"], d["header"], d["value"], d["code"], d.get("params", {}))
 
 
+# A user with a scope learns nothing about records outside it from a refused row: "not yours"
+# and "does not exist" read the same, code and message (issue 14 point 8, ADR 0131).
+UNSEEN_CODES = frozenset({"unknown_ref", "out_of_scope", "not_in_scope_existing"})
+
+
+def _unseen(error: RowError) -> RowError:
+    if error.code not in UNSEEN_CODES:
+        return error
+    value = str(error.params.get("value", error.value))
+    return RowError(
+        error.row, error.column, error.header, error.value, "not_found_in_scope", {"value": value}
+    )
+
+
 @dataclass
 class Outcome:
     status: str  # "written", "partial", "dry_run", "refused", "rejected"
@@ -489,6 +503,8 @@ class Importer:
             bad = csv.writer(bad_fh)
 
             def fail(row_no: int, cells: list[Any], errors: list[RowError]) -> None:
+                if not scope.everything:
+                    errors = [_unseen(e) for e in errors]
                 out.invalid += 1
                 if len(out.errors) < MAX_ERRORS_KEPT:
                     out.errors.extend(errors[: MAX_ERRORS_KEPT - len(out.errors)])

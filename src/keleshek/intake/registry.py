@@ -21,6 +21,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keleshek.core import spreadsheets
 from keleshek.core.ids import IdentifierError, parse_bin, parse_iin, parse_kato
 
 
@@ -63,6 +64,8 @@ MESSAGES: dict[str, Any] = {
     "duplicate": _("duplicate of row %(row)s (same %(key)s)"),
     "out_of_scope": _("outside your area of responsibility"),
     "not_in_scope_existing": _("this record belongs to another area; you may not change it"),
+    # what a user with a scope reads for both of the above and for an unknown reference
+    "not_found_in_scope": _("%(value)s: not found in your area of responsibility"),
     "formula": _("a formula, not a value: paste values only"),
     "ragged": _("the row has %(got)s cells, the header has %(expected)s"),
     "encoding": _("the row is not valid text in the file's encoding"),
@@ -86,7 +89,10 @@ MESSAGES: dict[str, Any] = {
 
 # Cells starting with these are neutralised on export with a leading apostrophe (formula
 # injection); the import strips that apostrophe again so that export -> import is a round trip.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# One rule for every spreadsheet the product writes: ``core.spreadsheets`` (ADR 0130).
+FORMULA_PREFIXES = spreadsheets.FORMULA_PREFIXES
+neutralise = spreadsheets.neutralise
+unneutralise = spreadsheets.unneutralise
 
 
 def _text_of(raw: Any) -> str:
@@ -101,18 +107,6 @@ def _text_of(raw: Any) -> str:
     if isinstance(raw, dt.date):
         return raw.isoformat()
     return str(raw).strip()
-
-
-def unneutralise(text: str) -> str:
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
-        return text[1:]
-    return text
-
-
-def neutralise(text: str) -> str:
-    if text and text[0] in FORMULA_PREFIXES:
-        return "'" + text
-    return text
 
 
 # --- column types -------------------------------------------------------------------------
@@ -506,6 +500,9 @@ class Column:
     example: Any = ""
     export_lookup: str | None = None  # ORM lookup for export (default: attr, or ref path)
     help: Any = ""
+    # the personal field this column carries (``accounts.privacy.Field``): exports show it in
+    # clear, masked or not at all as the policy says for the exporting user (ADR 0132)
+    personal: str | None = None
 
     @property
     def db_attr(self) -> str:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 
+from keleshek.accounts import privacy
 from keleshek.core import audit, hooks
 from keleshek.core.scoping import scope_for, scope_queryset
 
@@ -264,21 +265,31 @@ def export_registry(
     qs = export_queryset(reg, user)
     head = headers(reg, language)
     stamp = timezone.localdate().isoformat()
+    personal = [c.personal for c in reg.columns if c.personal]
+    clear = sorted({p for p in personal if user is None or privacy.clear(user, privacy.Field(p))})
     audit.record(
         "export",
         object_type=reg.model._meta.label_lower,
         summary=f"export {reg.name} ({fmt})",
-        changes={"registry": reg.name, "format": fmt, "language": language},
+        changes={
+            "registry": reg.name,
+            "format": fmt,
+            "language": language,
+            # every export of personal data is audited with its row count (ADR 0132)
+            "rows": qs.count(),
+            "personal": bool(personal),
+            "clear": clear,
+        },
         user=user,
     )
     if fmt == "csv":
         return ExportFile(
             f"{reg.name}-{stamp}.csv",
             "text/csv; charset=utf-8",
-            stream=csv_stream(head, export_rows(reg, qs)),
+            stream=csv_stream(head, export_rows(reg, qs, user)),
         )
     out = intake_dir("exports") / f"{reg.name}-{stamp}-{secrets.token_hex(4)}.xlsx"
-    write_xlsx(out, head, export_rows(reg, qs), title=reg.name)
+    write_xlsx(out, head, export_rows(reg, qs, user), title=reg.name)
     return ExportFile(
         f"{reg.name}-{stamp}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -2,13 +2,13 @@
 
 Exports iterate the database in chunks (``values_list(...).iterator()``) and write rows as they
 come: a CSV goes straight to the response or file; an XLSX is written by openpyxl's write-only
-mode, which keeps only the current row in memory. Text cells that begin with ``= + - @`` are
-neutralised with a leading apostrophe (the import removes it again).
+mode, which keeps only the current row in memory. Both are written by the one spreadsheet writer,
+``core.spreadsheets``: text a spreadsheet would read as a formula is neutralised with a leading
+apostrophe (the import removes it again).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
+
+from keleshek.core import spreadsheets
 
 from .pipeline import read_bad_rows
 from .registry import Column, Registry
@@ -31,8 +33,54 @@ def example_row(registry: Registry) -> list[Any]:
     return [c.example for c in registry.columns]
 
 
-def export_rows(registry: Registry, qs: QuerySet) -> Iterator[list[Any]]:
-    """The registry's rows as cell values (template columns), streamed in chunks."""
+def export_rows(registry: Registry, qs: QuerySet, user: Any = None) -> Iterator[list[Any]]:
+    """The registry's rows as cell values (template columns), streamed in chunks; personal
+    columns as the privacy policy shows them to ``user`` (``None``: the operator at the server,
+    in clear)."""
+    rows = _export_rows(registry, qs)
+    if user is None or not any(c.personal for c in registry.columns):
+        return rows
+    return _masked(registry, rows, user)
+
+
+def _masked(registry: Registry, rows: Iterator[list[Any]], user: Any) -> Iterator[list[Any]]:
+    from keleshek.accounts import privacy
+
+    shows = [
+        privacy.show(user, privacy.Field(c.personal)) if c.personal else privacy.Show.CLEAR
+        for c in registry.columns
+    ]
+    if all(s is privacy.Show.CLEAR for s in shows):
+        yield from rows
+        return
+    keys = [c.key for c in registry.columns]
+    for row in rows:
+        out = list(row)
+        for i, s in enumerate(shows):
+            if s is privacy.Show.CLEAR:
+                continue
+            out[i] = "" if s is privacy.Show.ABSENT else _mask(keys[i], out[i])
+        yield out
+
+
+def _mask(key: str, value: Any) -> Any:
+    """A masked cell: the IIN's first and last two digits, the first name's initial, the birth
+    year; the middle name and anything else not at all."""
+    from keleshek.accounts import privacy
+
+    text = "" if value is None else str(value)
+    if key == "iin":
+        return privacy.mask_iin(text)
+    if key == "last_name":
+        return text
+    if key == "first_name":
+        return privacy.mask_first_name(text)
+    if key == "birth_date":
+        return text[:4]
+    return ""
+
+
+def _export_rows(registry: Registry, qs: QuerySet) -> Iterator[list[Any]]:
     scalar = [c for c in registry.columns if not c.m2m and not _is_child(registry, c)]
     lookups = ["pk", *(c.lookup for c in scalar)]
     m2m = [c for c in registry.columns if c.m2m]
@@ -97,80 +145,32 @@ def _emit(
         yield out
 
 
-# --- CSV ----------------------------------------------------------------------------------
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+# --- CSV and XLSX: the one spreadsheet writer (core.spreadsheets, ADR 0130) ---------------
 
 
 def csv_stream(header: list[str], rows: Iterable[list[Any]]) -> Iterator[bytes]:
     """UTF-8 with BOM (Excel opens it correctly), semicolon-separated, streamed."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield ("\ufeff" + writer.writerow(header)).encode("utf-8")
-    chunk: list[str] = []
-    for row in rows:
-        chunk.append(writer.writerow(["" if v is None else v for v in row]))
-        if len(chunk) >= 1000:
-            yield "".join(chunk).encode("utf-8")
-            chunk = []
-    if chunk:
-        yield "".join(chunk).encode("utf-8")
-
-
-# --- XLSX ---------------------------------------------------------------------------------
+    return spreadsheets.csv_stream(header, rows)
 
 
 def write_xlsx(
-    path: Path,
-    header: list[str],
-    rows: Iterable[list[Any]],
-    *,
-    title: str = "data",
-    marks: Iterable[tuple[int, set[int], str]] | None = None,
+    path: Path, header: list[str], rows: Iterable[list[Any]], *, title: str = "data"
 ) -> None:
     """Write-only XLSX. Every cell is text (so codes and identifiers keep leading zeros)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title[:31])
-    bold = Font(bold=True)
-    head = []
-    for h in header:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = bold
-        head.append(cell)
-    ws.append(head)
-    for row in rows:
-        ws.append(["" if v is None else str(v) for v in row])
-    if marks is not None:  # pragma: no cover - error reports use write_error_report
-        pass
-    wb.save(path)
-    del PatternFill
+    spreadsheets.write_xlsx(path, header, rows, title=title, text=True)
 
 
 def write_error_report(path: Path, header: list[str], bad_rows_path: Path) -> int:
     """XLSX of the refused rows: original cells, bad cells filled red, an “Errors” column.
     Fix the rows and send this very file again: the Errors column is ignored on import."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-
-    col_index = {}
     from .pipeline import _norm_header
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(gettext("Errors")[:31])
-    red = PatternFill("solid", fgColor="FFC7CE")
-    bold = Font(bold=True)
+    red = "FFC7CE"
+    book = spreadsheets.Book()
+    ws = book.sheet(gettext("Errors"))
     out_header = [*header, gettext("Errors"), gettext("Row in the sent file")]
-    ws.append([_bold(ws, h, bold) for h in out_header])
-    for i, h in enumerate(header):
-        col_index[_norm_header(h)] = i
+    ws.append(out_header, bold=True)
+    col_index = {_norm_header(h): i for i, h in enumerate(header)}
     count = 0
     for row_no, cells, errors in read_bad_rows(bad_rows_path):
         count += 1
@@ -182,31 +182,19 @@ def write_error_report(path: Path, header: list[str], bad_rows_path: Path) -> in
             if idx is not None:
                 bad_cols.setdefault(idx, []).append(e.message())
         padded = list(cells) + [""] * (len(header) - len(cells))
-        row = []
+        row: list[Any] = []
         for i, v in enumerate(padded[: max(len(header), len(cells))]):
-            cell = WriteOnlyCell(ws, value=v)
             if i in bad_cols:
-                cell.fill = red
-                cell.comment = Comment("; ".join(bad_cols[i]), "Keleshek")
-            row.append(cell)
+                row.append(spreadsheets.Cell(v, fill=red, comment="; ".join(bad_cols[i])))
+            else:
+                row.append(v)
         msg = "; ".join(
             f"{e.header or gettext('row')}: {e.message()}" if e.header else e.message()
             for e in errors
         )
-        err = WriteOnlyCell(ws, value=msg)
-        err.fill = red
-        row = [*row[: len(header)], err, WriteOnlyCell(ws, value=row_no)]
-        ws.append(row)
-    wb.save(path)
+        ws.append([*row[: len(header)], spreadsheets.Cell(msg, fill=red), row_no])
+    book.save(path)
     return count
-
-
-def _bold(ws: Any, value: str, font: Any) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=value)
-    cell.font = font
-    return cell
 
 
 def _find_col(header: list[str], key: str) -> int | None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import json
-from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from keleshek.construction.models import FundingSource
-from keleshek.core import charts
+from keleshek.core import charts, spreadsheets
 
 from . import opendata, selectors, services
 from .selectors import CatalogueFilters, lang
@@ -176,11 +174,6 @@ def open_data(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_safe
 def open_data_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
     dataset = opendata.DATASETS.get(slug)
@@ -189,14 +182,9 @@ def open_data_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBas
     year = _int(request.GET.get("year")) or opendata.latest_year()
     name = f"keleshek-{slug}-{year}"
     if fmt == "csv":
-        writer = csv.DictWriter(_Echo(), fieldnames=dataset.columns, lineterminator="\n")
-
-        def lines() -> Any:
-            yield "\ufeff" + str(writer.writeheader())
-            for row in dataset.records(year):
-                yield writer.writerow({k: "" if v is None else v for k, v in row.items()})
-
-        stream = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        rows = ([row.get(k) for k in dataset.columns] for row in dataset.records(year))
+        lines = spreadsheets.csv_stream(dataset.columns, rows, delimiter=",", lineterminator="\n")
+        stream = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         stream["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return stream
     body = {

@@ -4,12 +4,9 @@ briefing's headline figures."""
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from keleshek.core import spreadsheets
 from keleshek.core.countries import country_name
+from keleshek.core.spreadsheets import Cell
 
 from . import selectors
 from .charts import PROGRAMME_KINDS, SOURCE_LABELS
@@ -93,35 +90,27 @@ def _heading(family: str, column: str, lang: Lang) -> str:
 def ministry_pack(*, year: int, lang: Lang = "ru") -> bytes:
     families, names = selectors.district_families(year)
     facts = selectors.briefing_facts(year=year)
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEETS["summary"][lang]
-    ws.append([facts.region.name(lang), f"{year}/{year + 1}"])
-    ws["A1"].font = Font(bold=True)
+    book = spreadsheets.Book()
+    ws = book.sheet(SHEETS["summary"][lang])
+    ws.width("A", 45)
+    ws.append([Cell(facts.region.name(lang), bold=True), f"{year}/{year + 1}"])
     now = headline(facts)
     before = headline(facts.previous) if facts.previous else {}
     for key, label in COMPARED:
         ws.append([label[lang].capitalize(), now[key], before.get(key)])
-    ws.column_dimensions["A"].width = 45
     for fam in families:
-        sheet = wb.create_sheet(SHEETS[fam.key][lang][:31])
+        sheet = book.sheet(SHEETS[fam.key][lang])
+        sheet.width("B", 34)
+        sheet.freeze("C2")
         sheet.append(
-            [KATO[lang], DISTRICT[lang], *(_heading(fam.key, c, lang) for c in fam.columns)]
+            [KATO[lang], DISTRICT[lang], *(_heading(fam.key, c, lang) for c in fam.columns)],
+            bold=True,
         )
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
         totals = [0] * len(fam.columns)
         for kato in sorted(fam.rows):
             values = fam.rows[kato]
             name = names[kato].name(lang) if kato in names else kato
             sheet.append([kato, name, *values])
             totals = [t + v for t, v in zip(totals, values, strict=True)]
-        sheet.append(["", TOTAL[lang], *totals])
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-        sheet.column_dimensions["B"].width = 34
-        sheet.freeze_panes = "C2"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        sheet.append(["", TOTAL[lang], *totals], bold=True)
+    return book.bytes()

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from keleshek.accounts import privacy
 from keleshek.accounts.roles import (
     STAFF_ROLES,
     mask_iin,
@@ -52,7 +53,7 @@ class PupilOut(Schema):
     uid: UUID
     iin: str = Field(description="masked (first and last two digits) for roles without access")
     last_name: str
-    first_name: str
+    first_name: str = Field(description="the initial only for roles without access")
     middle_name: str
     birth_year: int
     birth_date: dt.date | None = Field(None, description="only for roles with access")
@@ -73,7 +74,7 @@ def _out(p: Pupil, *, personal: bool, address: bool, cats: dict[int, list[Any]])
         uid=p.uid,
         iin=(p.iin or "") if personal else mask_iin(p.iin),
         last_name=p.last_name,
-        first_name=p.first_name,
+        first_name=p.first_name if personal else privacy.mask_first_name(p.first_name),
         middle_name=p.middle_name if personal else "",
         birth_year=p.birth_date.year,
         birth_date=p.birth_date if personal else None,
@@ -223,6 +224,9 @@ class MembershipFilter(Schema):
 def memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> Any:
     user = _user(request)
     qs = selectors.memberships_for(user).select_related("pupil", "programme").order_by("id")
+    if not privacy.clear(user, privacy.Field.MEMBERSHIP):
+        # membership of a programme for a category reveals the category (ADR 0132)
+        qs = qs.exclude(programme__in=selectors.category_programmes())
     if filters.programme:
         qs = qs.filter(programme__code=filters.programme)
     if filters.year:

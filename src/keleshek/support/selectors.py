@@ -81,6 +81,13 @@ def categories_to_reverify(
     )
 
 
+def category_programmes() -> list[int]:
+    """Programmes whose eligibility rule reads categories: membership reveals a category."""
+    from keleshek.accounts.privacy import category_based
+
+    return [pk for pk, rule in Programme.objects.values_list("pk", "rule") if category_based(rule)]
+
+
 def pupil_search(user: Any, query: str, *, limit: int = 50) -> list[Pupil]:
     """By IIN (exact), or by name parts (each part a prefix of last, first or middle name)."""
     query = " ".join(query.split())
@@ -88,6 +95,10 @@ def pupil_search(user: Any, query: str, *, limit: int = 50) -> list[Pupil]:
         return []
     qs = pupils_for(user).select_related("school", "home_settlement")
     if query.isdigit():
+        from keleshek.accounts.privacy import Field, clear
+
+        if not clear(user, Field.IIN):
+            return []  # an IIN it may not read is no key to find a child by (ADR 0132)
         qs = qs.filter(iin=query) if len(query) == 12 else qs.filter(iin__startswith=query)
     else:
         from .derived import key_part

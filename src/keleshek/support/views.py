@@ -4,7 +4,6 @@ membership changes, the de-duplication queue, budget flags. Thin: selectors read
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
@@ -25,7 +24,7 @@ from keleshek.accounts.roles import (
     role_required,
     sees_personal_data,
 )
-from keleshek.core import audit
+from keleshek.core import audit, spreadsheets
 from keleshek.institutions.selectors import current_school_year
 
 from . import rules, selectors, services
@@ -278,21 +277,33 @@ def _coverage_csv(
     resp["Content-Disposition"] = (
         f'attachment; filename="coverage-{report.programme.code}-{report.year}.csv"'
     )
-    w = csv.writer(resp)
-    w.writerow(["group", "eligible", "enrolled", "delivered", "coverage_pct"])
-    for row in [*report.rows, report.total]:
-        w.writerow([row.label, row.eligible, row.enrolled, row.delivered, row.coverage])
+    rows: list[list[object]] = [
+        [row.label, row.eligible, row.enrolled, row.delivered, row.coverage]
+        for row in [*report.rows, report.total]
+    ]
     if personal:
-        w.writerow([])
-        w.writerow(["uid", "last_name", "first_name", "school", "grade", "reason"])
-        for p, reason in names:
-            w.writerow([p.uid, p.last_name, p.first_name, p.school.name, p.grade, reason])
+        rows.append([])
+        rows.append(["uid", "last_name", "first_name", "school", "grade", "reason"])
+        rows.extend(
+            [p.uid, p.last_name, p.first_name, p.school.name, p.grade, reason]
+            for p, reason in names
+        )
+    resp.write(
+        spreadsheets.csv_bytes(
+            ["group", "eligible", "enrolled", "delivered", "coverage_pct"],
+            rows,
+            delimiter=",",
+            bom=False,
+        )
+    )
     audit.record(
         "export",
         object_type="support.coverage",
         object_id=report.programme.code,
         summary=f"coverage CSV {report.programme.code} {report.year}"
         + (f" with {len(names)} named child(ren)" if personal else " (counts only)"),
+        # every export of personal data with its row count (ADR 0132)
+        changes={"rows": len(rows), "personal": bool(personal and names), "named": len(names)},
     )
     return resp
 

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from keleshek.accounts import privacy
 from keleshek.core import audit
 from keleshek.institutions.models import Institution
 from keleshek.institutions.selectors import current_school_year
@@ -93,7 +94,14 @@ def riders(request: HttpRequest, kato: str) -> HttpResponse:
         object_id=d.kato,
         summary=f"riders list page {page.number} ({len(page.object_list)} pupils)",
     )
-    return render(request, "transport/riders.html", {"district": d, "page": page, "rows": rows})
+    # Home settlement, distance and the reason (which states the distance) are the child's
+    # address: shown only to the roles the privacy policy lets read it (ADR 0132).
+    address = privacy.clear(request.user, privacy.Field.ADDRESS)
+    return render(
+        request,
+        "transport/riders.html",
+        {"district": d, "page": page, "rows": rows, "address": address},
+    )
 
 
 @login_required

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from keleshek.accounts.privacy import Field as PF
 from keleshek.support import derived
 
 from ..registry import (
@@ -65,6 +66,7 @@ def pupils() -> Registry:
                 Iin(),
                 example="150301500019",
                 help=_("a pupil without an IIN yet is held for manual review"),
+                personal=PF.IIN,
             ),
             Column(
                 "last_name",
@@ -72,6 +74,7 @@ def pupils() -> Registry:
                 Text(max_length=100),
                 required=True,
                 example="Ахметов",
+                personal=PF.NAME,
             ),
             Column(
                 "first_name",
@@ -79,6 +82,7 @@ def pupils() -> Registry:
                 Text(max_length=100),
                 required=True,
                 example="Алихан",
+                personal=PF.NAME,
             ),
             Column(
                 "middle_name",
@@ -86,6 +90,7 @@ def pupils() -> Registry:
                 Text(max_length=100),
                 default="",
                 example="Серікұлы",
+                personal=PF.NAME,
             ),
             Column(
                 "birth_date",
@@ -93,6 +98,7 @@ def pupils() -> Registry:
                 Date(min=dt.date(1990, 1, 1)),
                 required=True,
                 example="2015-03-01",
+                personal=PF.NAME,
             ),
             Column(
                 "sex",
@@ -123,22 +129,26 @@ def pupils() -> Registry:
                 required=True,
                 ref=TERRITORY,
                 example="631010000",
+                personal=PF.ADDRESS,
             ),
             Column(
                 "home_address",
                 H("Адрес проживания", "Тұратын мекенжайы", "Home address"),
                 Text(),
                 default="",
+                personal=PF.ADDRESS,
             ),
             Column(
                 "home_lat",
                 H("Широта дома", "Үйдің ендігі", "Home latitude"),
                 Float(min=-90, max=90),
+                personal=PF.HOME,
             ),
             Column(
                 "home_lon",
                 H("Долгота дома", "Үйдің бойлығы", "Home longitude"),
                 Float(min=-180, max=180),
+                personal=PF.HOME,
             ),
             Column(
                 "categories",
@@ -149,6 +159,7 @@ def pupils() -> Registry:
                 ),
                 ChoiceList(choices=choices_of("support.PupilCategory", "category")),
                 example="asp;large_family",
+                personal=PF.CATEGORIES,
             ),
             Column(
                 "uid",
