@@ -173,4 +173,14 @@ KELESHEK: dict[str, Any] = {
     "JOB_STALE_SECONDS": int(os.environ.get("KELESHEK_JOB_STALE_SECONDS", "300")),
 }
 
+# The audit log (ADR 0135): entries are keyed with AUDIT_KEY, a secret kept outside the database
+# (dev/production settings: KELESHEK_AUDIT_KEY, else a key generated once into
+# KELESHEK_AUDIT_KEY_FILE); the head of the chain is checkpointed to AUDIT_CHECKPOINT, a file
+# outside the database (None: no checkpoint). Keep both where a database writer cannot write.
+AUDIT_KEY = os.environ.get("KELESHEK_AUDIT_KEY", "")
+AUDIT_KEY_FILE = Path(os.environ.get("KELESHEK_AUDIT_KEY_FILE", WORK_DIR / "keleshek-audit.key"))
+AUDIT_CHECKPOINT: Path | None = Path(
+    os.environ.get("KELESHEK_AUDIT_CHECKPOINT", WORK_DIR / "keleshek-audit-head.json")
+)
+
 LOGGING = logging_config(os.environ.get("KELESHEK_LOG_LEVEL", "WARNING"))
