@@ -34,6 +34,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
+from .clientip import valid_ip
 from .context import current_actor
 from .models import AuditEntry
 
@@ -117,7 +118,7 @@ def record(
             at=timezone.now(),
             actor=user if getattr(user, "pk", None) else None,
             actor_name=getattr(user, "username", "") or (actor.via if actor else "system"),
-            ip=ip,
+            ip=valid_ip(ip),
             action=action,
             object_type=object_type,
             object_id=object_id,
@@ -278,11 +279,11 @@ def verify_chain() -> list[ChainProblem]:
         count += 1
         if entry.prev_hash != prev:
             problems.append(ChainProblem(entry.id, "previous hash does not match (row removed?)"))
-        if entry.seq != count:
+        elif entry.seq != count:
             problems.append(
                 ChainProblem(entry.id, f"position {entry.seq} where {count} was expected")
             )
-            count = entry.seq  # one report per gap, not one per entry after it
+        count = entry.seq  # one report per gap, not one per entry after it
         if not hmac.compare_digest(_digest(entry, key), entry.hash):
             problems.append(ChainProblem(entry.id, "content does not match its hash (edited?)"))
         if checkpoint is not None and count == checkpoint.count and entry.hash != checkpoint.hash:

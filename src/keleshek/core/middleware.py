@@ -6,16 +6,14 @@ from collections.abc import Callable
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 
+from .clientip import client_ip
 from .context import acting_as
 from .errors import database_unavailable
 
 log = logging.getLogger("keleshek.db")
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    # The reverse proxy sets X-Forwarded-For; REMOTE_ADDR is the proxy itself then.
-    fwd = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return fwd.split(",")[0].strip() if fwd else request.META.get("REMOTE_ADDR")
+__all__ = ["DatabaseUnavailableMiddleware", "RequestContextMiddleware", "client_ip"]
 
 
 class RequestContextMiddleware:

@@ -168,6 +168,9 @@ KELESHEK: dict[str, Any] = {
     "SCHOOL_DAY_MIN": 330,
     "FORECAST_GROWTH_BOUND": 0.05,  # the Ministry bounds growth at +-5 %/year
     "PUBLIC_SUPPRESS_BELOW": 5,
+    # Reverse proxies in front of the application that append to X-Forwarded-For (ADR 0136):
+    # 0 = none, the client address is the connection's; the nginx of deploy/ is 1.
+    "TRUSTED_PROXIES": int(os.environ.get("KELESHEK_TRUSTED_PROXIES", "0") or 0),
     "CNY_KZT_RATE_DEFAULT": 70.0,
     # A running job without a heartbeat for this long is presumed dead and re-queued.
     "JOB_STALE_SECONDS": int(os.environ.get("KELESHEK_JOB_STALE_SECONDS", "300")),
