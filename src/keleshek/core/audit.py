@@ -1,4 +1,14 @@
-"""The audit log: append an entry, and verify that nobody edited the chain.
+"""The audit log: append an entry, checkpoint the head outside the database, verify the chain.
+
+Each entry carries its position in the chain (``seq``, 1, 2, 3, ...) and ``prev_hash``, the
+hash of the entry before it; its ``hash`` is an HMAC-SHA256 over its content keyed with
+``settings.AUDIT_KEY``, a secret kept outside the database (ADR 0135). Someone who can write
+the database but does not hold the key cannot edit an entry and recompute the hashes after it.
+
+After every commit that appended entries, the head of the chain (its length and last hash) is
+written to ``settings.AUDIT_CHECKPOINT``, a file outside the database, so that deleting the
+newest entries (which leaves a shorter, intact chain) is detected as well. The file only moves
+forward: a process that commits an older entry after a newer one was checkpointed leaves it.
 
 Appends are serialised by locking the last row (PostgreSQL) or by SQLite's single writer, so
 each entry's ``prev_hash`` is the hash of the entry before it.
@@ -6,25 +16,45 @@ each entry's ``prev_hash`` is the hash of the entry before it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
+import hmac
 import json
-from collections.abc import Mapping
+import os
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
+from .clientip import valid_ip
 from .context import current_actor
 from .models import AuditEntry
 
 GENESIS = "0" * 64
 
 
-def _digest(entry: AuditEntry) -> str:
-    body = json.dumps(
+def _key() -> bytes:
+    key = getattr(settings, "AUDIT_KEY", "") or ""
+    if not key:
+        raise ImproperlyConfigured(
+            "AUDIT_KEY is not set: the audit log needs a secret kept outside the database "
+            "(KELESHEK_AUDIT_KEY, or the key file in the data folder; ADR 0135)."
+        )
+    return key.encode() if isinstance(key, str) else bytes(key)
+
+
+def _body(entry: AuditEntry) -> bytes:
+    return json.dumps(
         {
+            "seq": entry.seq,
             "at": entry.at.isoformat(),
             "actor": entry.actor_id,
             "actor_name": entry.actor_name,
@@ -39,8 +69,11 @@ def _digest(entry: AuditEntry) -> str:
         sort_keys=True,
         ensure_ascii=False,
         default=str,
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+    ).encode()
+
+
+def _digest(entry: AuditEntry, key: bytes | None = None) -> str:
+    return hmac.new(key if key is not None else _key(), _body(entry), hashlib.sha256).hexdigest()
 
 
 def _jsonable(value: Any) -> Any:
@@ -77,13 +110,15 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
+    key = _key()
     with transaction.atomic():
         last = AuditEntry.objects.select_for_update().order_by("-id").first()
         entry = AuditEntry(
+            seq=(last.seq + 1) if last else 1,
             at=timezone.now(),
             actor=user if getattr(user, "pk", None) else None,
             actor_name=getattr(user, "username", "") or (actor.via if actor else "system"),
-            ip=ip,
+            ip=valid_ip(ip),
             action=action,
             object_type=object_type,
             object_id=object_id,
@@ -91,8 +126,10 @@ def record(
             changes=_jsonable(dict(changes or {})),
             prev_hash=last.hash if last else GENESIS,
         )
-        entry.hash = _digest(entry)
+        entry.hash = _digest(entry, key)
         entry.save()
+        head = Head(entry.seq, entry.hash)
+        transaction.on_commit(lambda: write_checkpoint(head))
     return entry
 
 
@@ -113,6 +150,110 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     }
 
 
+# --- The checkpoint: the head of the chain, kept outside the database -------------------------
+
+
+@dataclass(frozen=True)
+class Head:
+    """The chain's length and the hash of its last entry."""
+
+    count: int
+    hash: str
+
+
+_process_lock = threading.Lock()
+
+
+def _checkpoint_path() -> Path | None:
+    path = getattr(settings, "AUDIT_CHECKPOINT", None)
+    return Path(path) if path else None
+
+
+def _seal(head: Head, key: bytes) -> str:
+    return hmac.new(key, f"head:{head.count}:{head.hash}".encode(), hashlib.sha256).hexdigest()
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        with _process_lock:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+class CheckpointError(Exception):
+    """The checkpoint file exists but cannot be trusted (unreadable, or its seal is wrong)."""
+
+
+def read_checkpoint() -> Head | None:
+    """The head last checkpointed; None when no checkpoint is configured or written yet."""
+    path = _checkpoint_path()
+    if path is None or not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text())
+        head = Head(int(data["count"]), str(data["hash"]))
+        seal = str(data["seal"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CheckpointError(f"{path} is not a readable audit checkpoint: {exc}") from exc
+    if not hmac.compare_digest(seal, _seal(head, _key())):
+        raise CheckpointError(f"{path}: the checkpoint's seal does not match (edited?)")
+    return head
+
+
+def write_checkpoint(head: Head, *, force: bool = False) -> None:
+    """Store ``head`` unless the stored one is further along (``force``: store it anyway)."""
+    path = _checkpoint_path()
+    if path is None:
+        return
+    key = _key()
+    with _locked(path):
+        if not force:
+            with contextlib.suppress(CheckpointError):
+                stored = read_checkpoint()
+                if stored is not None and stored.count >= head.count:
+                    return
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(
+                {
+                    "count": head.count,
+                    "hash": head.hash,
+                    "at": timezone.now().isoformat(),
+                    "seal": _seal(head, key),
+                },
+                f,
+            )
+        os.replace(tmp, path)
+
+
+def current_head() -> Head:
+    last = AuditEntry.objects.order_by("-id").first()
+    return Head(last.seq, last.hash) if last else Head(0, GENESIS)
+
+
+def checkpoint_now() -> Head:
+    """Store the database's head as the checkpoint, even if it is behind the stored one.
+
+    For an administrator after a restore from backup (the restored chain is shorter than the
+    checkpoint on purpose); ``keleshek restore`` calls it and writes an audit entry after it.
+    """
+    head = current_head()
+    write_checkpoint(head, force=True)
+    return head
+
+
+# --- Verification ------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     entry_id: int
@@ -120,13 +261,42 @@ class ChainProblem:
 
 
 def verify_chain() -> list[ChainProblem]:
-    """Recompute every hash in order; return where the chain is broken (empty list = intact)."""
+    """Recompute every hash in order and compare the end with the checkpoint.
+
+    Returns where the chain is broken (empty list = intact). ``entry_id`` is 0 for a problem
+    with the chain as a whole (entries missing at its end, an unreadable checkpoint).
+    """
+    key = _key()
     problems: list[ChainProblem] = []
     prev = GENESIS
+    count = 0
+    try:
+        checkpoint = read_checkpoint()
+    except CheckpointError as exc:
+        problems.append(ChainProblem(0, str(exc)))
+        checkpoint = None
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        count += 1
         if entry.prev_hash != prev:
             problems.append(ChainProblem(entry.id, "previous hash does not match (row removed?)"))
-        if _digest(entry) != entry.hash:
+        elif entry.seq != count:
+            problems.append(
+                ChainProblem(entry.id, f"position {entry.seq} where {count} was expected")
+            )
+        count = entry.seq  # one report per gap, not one per entry after it
+        if not hmac.compare_digest(_digest(entry, key), entry.hash):
             problems.append(ChainProblem(entry.id, "content does not match its hash (edited?)"))
+        if checkpoint is not None and count == checkpoint.count and entry.hash != checkpoint.hash:
+            problems.append(
+                ChainProblem(entry.id, "this entry is not the one checkpointed at this position")
+            )
         prev = entry.hash
+    if checkpoint is not None and count < checkpoint.count:
+        problems.append(
+            ChainProblem(
+                0,
+                f"the checkpoint records {checkpoint.count} entries, the database holds {count} "
+                "(newest entries removed?)",
+            )
+        )
     return problems

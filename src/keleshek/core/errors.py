@@ -103,7 +103,9 @@ def error_response(
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_response(request, 400)
+    # A translated reason given by the code (a lazy string: core.params) is shown.
+    reason = exception.args[0] if exception is not None and exception.args else None
+    return error_response(request, 400, explanation=reason if isinstance(reason, Promise) else None)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

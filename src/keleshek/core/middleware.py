@@ -6,16 +6,42 @@ from collections.abc import Callable
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 
+from .clientip import client_ip
 from .context import acting_as
-from .errors import database_unavailable
+from .errors import bad_request, database_unavailable
 
 log = logging.getLogger("keleshek.db")
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    # The reverse proxy sets X-Forwarded-For; REMOTE_ADDR is the proxy itself then.
-    fwd = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return fwd.split(",")[0].strip() if fwd else request.META.get("REMOTE_ADDR")
+__all__ = [
+    "DatabaseUnavailableMiddleware",
+    "QueryGuardMiddleware",
+    "RequestContextMiddleware",
+    "client_ip",
+]
+
+# Longest query string and path a page reads; far above what any form of the site produces.
+MAX_QUERY = 4096
+
+
+class QueryGuardMiddleware:
+    """Refuses, with a 400, what no page can use and the database cannot store: a NUL in the
+    path or in any query key or value, and an address longer than any the site makes (ADR 0138).
+    Each page then checks its own parameters' types and ranges (``core.params``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if (
+            "\x00" in request.path
+            or len(request.path) > MAX_QUERY
+            or len(query) > MAX_QUERY
+            or any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.GET.lists())
+        ):
+            return bad_request(request)
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:

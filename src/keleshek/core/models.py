@@ -46,9 +46,11 @@ class Synthetic(models.Model):
 
 
 class AuditEntry(models.Model):
-    """One audited event. Rows are only ever appended (see ``core.audit``); each row's hash
-    covers its content and the previous row's hash, so editing or deleting a row breaks the
-    chain and ``keleshek audit-verify`` reports where."""
+    """One audited event. Rows are only ever appended (see ``core.audit``); each row's hash is
+    an HMAC, keyed with a secret outside the database, of its content, its position and the
+    previous row's hash, so editing or deleting a row breaks the chain and ``keleshek
+    audit_verify`` reports where; the head checkpointed outside the database reveals removed
+    newest rows (ADR 0135)."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("create")
@@ -63,6 +65,7 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("login")
         LOGIN_FAILED = "login_failed", _("failed login")
 
+    seq = models.PositiveBigIntegerField(_("position"), default=0)
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

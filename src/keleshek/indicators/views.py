@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from keleshek.core import audit, charts, spreadsheets
+from keleshek.core import audit, charts, params, spreadsheets
 from keleshek.core.scoping import Scope, scope_for
 from keleshek.institutions.selectors import current_school_year
 from keleshek.territory.models import Territory
@@ -73,10 +73,9 @@ def _territory_or_404(kato: str) -> Territory:
 def _year(request: HttpRequest) -> tuple[int, Any]:
     run = selectors.last_refresh()
     default = (run.current_year if run and run.current_year else None) or current_school_year()
-    try:
-        year = int(request.GET.get("year", default))
-    except ValueError:
-        year = default
+    # Years of the materialised values; outside them (or not a year): 400 (core.params).
+    asked = bool(request.GET.get("year"))  # the years are read only when a year is asked for
+    year = params.year(request.GET, default, years=selectors.years_available() if asked else ())
     return year, run
 
 
@@ -118,7 +117,7 @@ def territory_dashboard(request: HttpRequest, kato: str) -> HttpResponse:
     year, run = _year(request)
     definitions = selectors.definitions()
     by_code = {d.code: d for d in definitions}
-    code = request.GET.get("indicator", DEFAULT_INDICATOR)
+    code = params.text(request.GET, "indicator", DEFAULT_INDICATOR, max_length=60)
     ind = by_code.get(code) or by_code.get(DEFAULT_INDICATOR)
     if ind is None:
         return render(request, "indicators/empty.html", {"territory": terr, "run": run}, status=200)
@@ -259,7 +258,9 @@ def export(request: HttpRequest, code: str, kato: str, fmt: str) -> HttpResponse
     except Indicator.DoesNotExist as exc:
         raise Http404 from exc
     year, _run = _year(request)
-    table = request.GET.get("table", "drill")
+    table = params.text(request.GET, "table", "drill", max_length=40)
+    if table != "series" and table.removeprefix("dim:") not in DIMENSION_LABELS:
+        table = "drill"  # also keeps the file name (a header) free of what the address carries
     header = [
         _("level"),
         _("KATO / institution id"),
@@ -339,6 +340,12 @@ def _int_or_none(v: str | None) -> int | None:
         return None
 
 
+# What a what-if may ask: a project moved to a year of this span, a hypothetical school of at
+# most this many places (the largest schools of the region have about 3,000).
+WHATIF_YEARS = 15
+WHATIF_MAX_PLACES = 10_000
+
+
 @login_required
 @require_GET
 def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
@@ -351,13 +358,17 @@ def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
     _check_territory(scope, terr)
     year, run = _year(request)
     overrides: dict[str, int | None] = {}
+    lo, hi = year - WHATIF_YEARS, year + WHATIF_YEARS
     for key in request.GET:
         if key.startswith("p_"):
-            overrides[key[2:]] = _int_or_none(request.GET.get(key))
+            if params.text(request.GET, key, max_length=20) == "none":
+                overrides[key[2:]] = None
+            else:
+                overrides[key[2:]] = params.integer(request.GET, key, None, lo=lo, hi=hi)
     extra: list[planning.PlannedProject] = []
-    add_places = _int_or_none(request.GET.get("add_places"))
-    add_year = _int_or_none(request.GET.get("add_year"))
-    add_settlement = request.GET.get("add_settlement", "")
+    add_places = params.integer(request.GET, "add_places", None, lo=1, hi=WHATIF_MAX_PLACES)
+    add_year = params.integer(request.GET, "add_year", None, lo=lo, hi=hi)
+    add_settlement = params.text(request.GET, "add_settlement", max_length=20)
     plan = selectors.capacity_plan(kato, year, overrides=overrides)
     settlement_ids = {s.territory_id: s.name for s in plan.settlements}
     for s in plan.schools:

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from keleshek.core.ids import IdentifierError, parse_bin
+from keleshek.core.links import validate_web_link
 from keleshek.core.models import Multilingual, Synthetic, TimeStamped
 from keleshek.territory.models import Territory
 
@@ -96,7 +97,7 @@ class Institution(Multilingual, Synthetic, TimeStamped):
     maintenance_budget = models.DecimalField(
         _("maintenance budget, KZT"), max_digits=16, decimal_places=2, null=True, blank=True
     )
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_web_link])
     description_ru = models.TextField(_("description (Russian)"), blank=True)
     description_kk = models.TextField(_("description (Kazakh)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keleshek.core import spreadsheets
 from keleshek.core.ids import IdentifierError, parse_bin, parse_iin, parse_kato
+from keleshek.core.links import web_link
 
 
 class CellError(Exception):
@@ -38,6 +39,7 @@ class CellError(Exception):
 MESSAGES: dict[str, Any] = {
     "required": _("a value is required"),
     "too_long": _("longer than %(max)s characters"),
+    "web_link": _("a web address must start with http:// or https://"),
     "integer": _("must be a whole number"),
     "number": _("must be a number"),
     "min": _("must be at least %(min)s"),
@@ -142,6 +144,20 @@ class Text(ColType):
 
     def export(self, value: Any) -> Any:
         return neutralise(value or "")
+
+
+@dataclass(frozen=True)
+class WebLink(Text):
+    """A link shown to others: an absolute http(s) address or nothing (ADR 0137)."""
+
+    name: str = "web link"
+    max_length: int = 200
+
+    def convert(self, raw: Any) -> Any:
+        value = super().convert(raw)
+        if value and web_link(value) is None:
+            raise CellError("web_link")
+        return value
 
 
 @dataclass(frozen=True)

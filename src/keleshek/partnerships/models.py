@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keleshek.core.links import validate_web_link
 from keleshek.core.models import Multilingual, Synthetic, TimeStamped
 from keleshek.institutions.models import Institution, validate_bin
 
@@ -27,7 +28,7 @@ class Partner(Multilingual, Synthetic, TimeStamped):
     bin = models.CharField(
         _("BIN"), max_length=12, null=True, blank=True, unique=True, validators=[validate_bin]
     )
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[validate_web_link])
 
     class Meta:
         verbose_name = _("partner")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from keleshek.construction.models import FundingSource
-from keleshek.core import charts, spreadsheets
+from keleshek.core import charts, params, spreadsheets
 
 from . import opendata, selectors, services
 from .selectors import CatalogueFilters, lang
@@ -81,6 +81,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     if year not in years:
         year = years[0] if years else None
     level = _int(request.GET.get("level"))
+    if level is not None and not 0 <= level <= 99:
+        level = None  # no such level: the whole catalogue, as for an empty choice
     filters = CatalogueFilters(
         q=request.GET.get("q", "").strip()[:200],
         year=year,
@@ -99,8 +101,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.catalogue_offerings(filters, query), selectors.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    params = request.GET.copy()
-    params.pop("page", None)
+    rest = request.GET.copy()
+    rest.pop("page", None)
     return render(
         request,
         "portal/catalogue.html",
@@ -110,7 +112,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "years": years,
             "options": selectors.catalogue_filter_options(year),
             "page": page,
-            "querystring": params.urlencode(),
+            "querystring": rest.urlencode(),
         },
     )
 
@@ -179,7 +181,12 @@ def open_data_file(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBas
     dataset = opendata.DATASETS.get(slug)
     if dataset is None or fmt not in ("csv", "json"):
         raise Http404
-    year = _int(request.GET.get("year")) or opendata.latest_year()
+    # Not a year, or far outside the product's span: 400; none asked for: the latest.
+    year: int | None = params.integer(
+        request.GET, "year", None, lo=params.YEAR_MIN, hi=params.YEAR_MAX
+    )
+    if year is None:
+        year = opendata.latest_year()
     name = f"keleshek-{slug}-{year}"
     if fmt == "csv":
         rows = ([row.get(k) for k in dataset.columns] for row in dataset.records(year))

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from keleshek.core import params
 from keleshek.core.scoping import scope_for
 
 from . import render as rendering
@@ -24,8 +25,33 @@ def _lang() -> Lang:
 
 
 def _year(request: HttpRequest) -> int | None:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() else None
+    # A year outside the product's span, or not a year: 400; one without data: the page says so.
+    value: int | None = params.integer(
+        request.GET, "year", None, lo=params.YEAR_MIN, hi=params.YEAR_MAX
+    )
+    return value
+
+
+# Trace parameters that are numbers, and their bounds; every other one is bounded text.
+_TRACE_NUMBERS = {
+    "year": (params.YEAR_MIN, params.YEAR_MAX),
+    "since": (params.YEAR_MIN, params.YEAR_MAX),
+    "institution": (1, 2**63 - 1),
+}
+
+
+def _trace_params(request: HttpRequest) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key in request.GET:
+        if len(key) > 40:
+            continue  # no trace has such a parameter
+        if key in _TRACE_NUMBERS:
+            lo, hi = _TRACE_NUMBERS[key]
+            number = params.integer(request.GET, key, None, lo=lo, hi=hi)
+            out[key] = "" if number is None else str(number)
+        else:
+            out[key] = params.text(request.GET, key)
+    return out
 
 
 def _require_scope(request: HttpRequest) -> None:
@@ -76,8 +102,8 @@ def briefing_download(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_GET
 def trace(request: HttpRequest, kind: str) -> HttpResponse:
     _require_scope(request)
-    params = {k: str(v) for k, v in request.GET.items()}
-    table = selectors.trace_table(kind, params, request.user, _lang())
+    query = _trace_params(request)
+    table = selectors.trace_table(kind, query, request.user, _lang())
     if table is None:
         raise Http404
-    return render(request, "reports/trace.html", {"table": table, "params": params, "kind": kind})
+    return render(request, "reports/trace.html", {"table": table, "params": query, "kind": kind})

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "keleshek.core.middleware.QueryGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -168,9 +169,22 @@ KELESHEK: dict[str, Any] = {
     "SCHOOL_DAY_MIN": 330,
     "FORECAST_GROWTH_BOUND": 0.05,  # the Ministry bounds growth at +-5 %/year
     "PUBLIC_SUPPRESS_BELOW": 5,
+    # Reverse proxies in front of the application that append to X-Forwarded-For (ADR 0136):
+    # 0 = none, the client address is the connection's; the nginx of deploy/ is 1.
+    "TRUSTED_PROXIES": int(os.environ.get("KELESHEK_TRUSTED_PROXIES", "0") or 0),
     "CNY_KZT_RATE_DEFAULT": 70.0,
     # A running job without a heartbeat for this long is presumed dead and re-queued.
     "JOB_STALE_SECONDS": int(os.environ.get("KELESHEK_JOB_STALE_SECONDS", "300")),
 }
+
+# The audit log (ADR 0135): entries are keyed with AUDIT_KEY, a secret kept outside the database
+# (dev/production settings: KELESHEK_AUDIT_KEY, else a key generated once into
+# KELESHEK_AUDIT_KEY_FILE); the head of the chain is checkpointed to AUDIT_CHECKPOINT, a file
+# outside the database (None: no checkpoint). Keep both where a database writer cannot write.
+AUDIT_KEY = os.environ.get("KELESHEK_AUDIT_KEY", "")
+AUDIT_KEY_FILE = Path(os.environ.get("KELESHEK_AUDIT_KEY_FILE", WORK_DIR / "keleshek-audit.key"))
+AUDIT_CHECKPOINT: Path | None = Path(
+    os.environ.get("KELESHEK_AUDIT_CHECKPOINT", WORK_DIR / "keleshek-audit-head.json")
+)
 
 LOGGING = logging_config(os.environ.get("KELESHEK_LOG_LEVEL", "WARNING"))

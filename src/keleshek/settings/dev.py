@@ -8,12 +8,13 @@ those in KELESHEK_ALLOWED_HOSTS. The module keeps its historical name `dev`.
 import os
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, WORK_DIR
+from .base import ALLOWED_HOSTS, AUDIT_KEY, AUDIT_KEY_FILE, WORK_DIR
 from .secret_file import load_or_create_secret
 
 SECRET_KEY = os.environ.get("KELESHEK_SECRET_KEY") or load_or_create_secret(
     WORK_DIR / "keleshek-secret.key"
 )
+AUDIT_KEY = AUDIT_KEY or load_or_create_secret(AUDIT_KEY_FILE)
 
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 ALLOWED_HOSTS = LOOPBACK_HOSTS + [h for h in ALLOWED_HOSTS if h not in LOOPBACK_HOSTS]

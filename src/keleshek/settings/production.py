@@ -5,11 +5,15 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import AUDIT_KEY, AUDIT_KEY_FILE
+from .secret_file import load_or_create_secret
 
 DEBUG = False
 SECRET_KEY = os.environ.get("KELESHEK_SECRET_KEY", "")
 if not SECRET_KEY or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("KELESHEK_SECRET_KEY must be set in production")
+# The audit log's key: from the environment, else generated once into the key file (ADR 0135).
+AUDIT_KEY = AUDIT_KEY or load_or_create_secret(AUDIT_KEY_FILE)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("KELESHEK_SSL_REDIRECT", "1") == "1"

@@ -18,6 +18,10 @@ HUEY = {**HUEY, "immediate": True}
 if HUEY.get("huey_class") == "huey.SqliteHuey":
     HUEY = {"huey_class": "huey.MemoryHuey", "name": "keleshek-test", "immediate": True}
 KELESHEK = {**KELESHEK}
+# A fixed audit key; no checkpoint file shared by the test processes (tests that need one point
+# AUDIT_CHECKPOINT at their own temporary folder).
+AUDIT_KEY = "test-audit-key-not-secret-" + "x" * 30
+AUDIT_CHECKPOINT = None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

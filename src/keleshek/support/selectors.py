@@ -440,3 +440,14 @@ def school_budgets(user: Any, *, year: int) -> list[SchoolBudget]:
         for s in schools.order_by("name_ru")
     ]
     return sorted(out, key=lambda b: (not b.over, b.school.name_ru))
+
+
+def membership_years(*, next_to: int) -> tuple[int, int]:
+    """The first and last school year with memberships, widened to the ten years before
+    ``next_to`` and the year after it (a page may show past years and enrol for the next)."""
+    from django.db.models import Max, Min
+
+    span = Membership.objects.aggregate(lo=Min("year"), hi=Max("year"))
+    lo = min(span["lo"] or next_to, next_to - 10)
+    hi = max(span["hi"] or next_to, next_to + 1)
+    return lo, hi

@@ -24,7 +24,7 @@ from keleshek.accounts.roles import (
     role_required,
     sees_personal_data,
 )
-from keleshek.core import audit, spreadsheets
+from keleshek.core import audit, params, spreadsheets
 from keleshek.institutions.selectors import current_school_year
 
 from . import rules, selectors, services
@@ -32,10 +32,11 @@ from .models import CategoryCode, DuplicateCandidate, MembershipState, Programme
 
 
 def _year(request: HttpRequest) -> int:
-    try:
-        return int(request.GET.get("year") or request.POST.get("year") or current_school_year())
-    except ValueError:
-        return current_school_year()
+    """The school year asked for (address or form): within the data's years, the last ten
+    and the next one; anything else is a 400 with a message (core.params)."""
+    current = current_school_year()
+    query = request.GET if "year" in request.GET else request.POST
+    return params.year(query, current, years=selectors.membership_years(next_to=current))
 
 
 def _pupil(request: HttpRequest, uid: str) -> Pupil:
@@ -52,7 +53,7 @@ def _pupil(request: HttpRequest, uid: str) -> Pupil:
 @require_GET
 @role_required(PERSONAL_DATA_ROLES)
 def index(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
+    q = params.text(request.GET, "q", max_length=100)
     results = selectors.pupil_search(request.user, q) if q else []
     if q:
         audit.record(
@@ -223,8 +224,10 @@ def delivery_add(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(SUPPORT_READ_ROLES)
 def coverage(request: HttpRequest) -> HttpResponse:
     programmes = selectors.active_programmes()
-    code = request.GET.get("programme") or (programmes[0].code if programmes else "")
-    by = request.GET.get("by", "district")
+    code = params.text(request.GET, "programme", max_length=40) or (
+        programmes[0].code if programmes else ""
+    )
+    by = params.text(request.GET, "by", "district", max_length=40)
     if by not in selectors.DIMENSIONS:
         by = "district"
     year = _year(request)
@@ -311,7 +314,9 @@ def _coverage_csv(
 @require_GET
 @role_required(PERSONAL_DATA_ROLES)
 def duplicates(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", DuplicateCandidate.Status.OPEN)
+    status = params.choice(
+        request.GET, "status", DuplicateCandidate.Status.values, DuplicateCandidate.Status.OPEN
+    )
     pairs = list(
         selectors.duplicates_for(request.user)
         .filter(status=status)

@@ -4,6 +4,7 @@ distance, and optimised plans built by the pure routing core (``keleshek.routing
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -632,7 +633,65 @@ def plan_create(
     return plan
 
 
+# What a what-if may ask (ADR 0138): a bell moved by at most four hours in all, a closed road
+# of at most 1,000 km and a day's drive, a new stop within this distance of its school.
+WHATIF_BELL_SHIFT_MIN = 240
+WHATIF_ROAD_M = (1, 1_000_000)
+WHATIF_ROAD_S = (1, 86_400)
+WHATIF_STOP_KM = 60.0
+
+
+def _whole(scenario: dict[str, Any], key: str, default: int | None, lo: int, hi: int) -> int:
+    raw = scenario.get(key)
+    if raw in (None, "") and default is not None:
+        return default
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise ValidationError(
+            _("%(field)s must be a whole number between %(lo)s and %(hi)s")
+            % {"field": key, "lo": lo, "hi": hi}
+        ) from None
+    if not lo <= value <= hi:
+        raise ValidationError(
+            _("%(field)s must be a whole number between %(lo)s and %(hi)s")
+            % {"field": key, "lo": lo, "hi": hi}
+        )
+    return value
+
+
+def _coordinate(scenario: dict[str, Any], key: str, limit: float) -> float:
+    try:
+        value = float(str(scenario.get(key, "")).strip().replace(",", "."))
+    except ValueError:
+        value = float("nan")
+    if not (math.isfinite(value) and -limit <= value <= limit):
+        raise ValidationError(
+            _("%(field)s must be a number between %(lo)s and %(hi)s")
+            % {"field": key, "lo": -limit, "hi": limit}
+        )
+    return value
+
+
+def _district_school(territory: Territory, raw: Any) -> Institution:
+    ident = str(raw or "").strip()
+    school = (
+        Institution.objects.filter(
+            pk=int(ident),
+            kind=Institution.Kind.SCHOOL,
+            settlement__path__startswith=territory.path,
+        ).first()
+        if ident.isascii() and ident.isdigit() and len(ident) < 19
+        else None
+    )
+    if school is None:
+        raise ValidationError(_("the school is not a school of this district"))
+    return school
+
+
 def whatif_params(base: Plan, scenario: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of a what-if variant of ``base``; every input is checked against the
+    plan's district and sensible ranges (ValidationError with a translated message)."""
     params = dict(base.params)
     # A plan made before shared trips existed (ADR 0066) ran without them: so does its what-if,
     # or the comparison would show two changes at once.
@@ -644,18 +703,26 @@ def whatif_params(base: Plan, scenario: dict[str, Any]) -> dict[str, Any]:
         used = min(base.buses, int(params.get("max_buses", base.buses)))
         params["max_buses"] = max(0, used - 1)
     elif kind == "later_bell":
-        params["bell_shift_min"] = int(params.get("bell_shift_min", 0)) + int(
-            scenario.get("minutes", 15)
-        )
+        shift = int(params.get("bell_shift_min", 0))
+        limit = WHATIF_BELL_SHIFT_MIN
+        minutes = _whole(scenario, "minutes", 15, -limit - shift, limit - shift)
+        params["bell_shift_min"] = shift + minutes
     elif kind == "new_stop":
-        params["extra_stop"] = {
-            "lat": float(scenario["lat"]),
-            "lon": float(scenario["lon"]),
-            "school": int(scenario["school"]),
-            "name": scenario.get("name", ""),
-        }
+        lat, lon = _coordinate(scenario, "lat", 90.0), _coordinate(scenario, "lon", 180.0)
+        school = _district_school(base.territory, scenario.get("school"))
+        if school.lat is not None and school.lon is not None:
+            km = walking_distance_m((school.lon, school.lat), (lon, lat)) / 1000
+            if km > WHATIF_STOP_KM:
+                raise ValidationError(
+                    _("the new stop is %(km)s km from its school; at most %(max)s km")
+                    % {"km": round(km), "max": round(WHATIF_STOP_KM)}
+                )
+        name = str(scenario.get("name", "")).strip()
+        if len(name) > 100 or any(ord(c) < 32 for c in name):
+            raise ValidationError(_("the stop's name is at most 100 characters of text"))
+        params["extra_stop"] = {"lat": lat, "lon": lon, "school": school.pk, "name": name}
     elif kind == "closed_road":
-        for end in (scenario["a"], scenario["b"]):
+        for end in (scenario.get("a", ""), scenario.get("b", "")):
             if not _place_in_district(base.territory, str(end)):
                 raise ValidationError(
                     _("%(place)s is not a depot, school or stop of this district's plan")
@@ -664,10 +731,10 @@ def whatif_params(base: Plan, scenario: dict[str, Any]) -> dict[str, Any]:
         roads = list(params.get("closed_roads", []))
         roads.append(
             {
-                "a": scenario["a"],
-                "b": scenario["b"],
-                "distance_m": int(scenario["distance_m"]),
-                "duration_s": int(scenario["duration_s"]),
+                "a": str(scenario["a"]),
+                "b": str(scenario["b"]),
+                "distance_m": _whole(scenario, "distance_m", None, *WHATIF_ROAD_M),
+                "duration_s": _whole(scenario, "duration_s", None, *WHATIF_ROAD_S),
             }
         )
         params["closed_roads"] = roads

@@ -365,7 +365,12 @@ def whatif(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
             scenario[key] = request.POST[key]
     try:
         params = services.whatif_params(base, scenario)
-    except (ValidationError, KeyError, ValueError) as exc:
+    except ValidationError as exc:
+        messages.error(
+            request, _("the what-if is incomplete: %(e)s") % {"e": "; ".join(exc.messages)}
+        )
+        return redirect("transport:plan", kato=kato, pk=pk)
+    except (KeyError, ValueError) as exc:
         messages.error(request, _("the what-if is incomplete: %(e)s") % {"e": exc})
         return redirect("transport:plan", kato=kato, pk=pk)
     labels = {

@@ -97,3 +97,48 @@ def test_audit_verify_detects_a_deleted_entry() -> None:
     AuditEntry.objects.filter(pk=middle.pk).delete()
     problems = verify_chain()
     assert [(p.entry_id, "row removed" in p.reason) for p in problems] == [(last.pk, True)]
+
+
+@override_settings(KELESHEK={"LOGIN_MAX_FAILURES": 3, "LOGIN_LOCKOUT_MINUTES": 15})
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_rotating_x_forwarded_for_does_not_lift_the_lockout(alice: User, proxies: int) -> None:
+    from django.conf import settings
+
+    settings.KELESHEK["TRUSTED_PROXIES"] = proxies
+    client = Client()
+    # with a proxy the connection comes from it and the proxy's own entry is last
+    remote = "127.0.0.1" if proxies else "10.0.0.1"
+
+    def post(password: str, n: int) -> int:
+        xff = f"6.6.6.{n}" + (", 10.0.0.1" if proxies else "")
+        resp = client.post(
+            LOGIN,
+            {"username": "alice", "password": password},
+            REMOTE_ADDR=remote,
+            HTTP_X_FORWARDED_FOR=xff,
+        )
+        return resp.status_code
+
+    for n in range(3):
+        assert post("wrong", n) == 200
+    assert post("correct horse battery", 99) == 200
+    assert "_auth_user_id" not in client.session
+    assert list(LoginFailure.objects.values_list("ip", flat=True)) == ["10.0.0.1"]
+
+
+@pytest.mark.parametrize("xff", ["not-an-ip", "1.2.3.4'--", "\x00", "x" * 300])
+def test_a_garbage_header_never_breaks_the_login_and_audits_a_valid_address(
+    alice: User, xff: str
+) -> None:
+    with override_settings(KELESHEK={"TRUSTED_PROXIES": 1}):
+        client = Client()
+        resp = client.post(
+            LOGIN,
+            {"username": "alice", "password": "correct horse battery"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=xff,
+        )
+        assert resp.status_code == 302
+        entry = AuditEntry.objects.filter(action="login", actor=alice).latest("id")
+        assert entry.ip == "127.0.0.1"
+        assert _post(Client(), "wrong") == 200

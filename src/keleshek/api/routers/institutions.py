@@ -23,6 +23,7 @@ from keleshek.core.api import (
     choices,
     scoped,
 )
+from keleshek.core.links import web_link
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear, Laboratory
 
 from ..auth import public_auth, token_auth
@@ -67,6 +68,11 @@ class InstitutionOut(Schema):
     grade_to: int | None
     website: str
     is_synthetic: bool
+
+    @staticmethod
+    def resolve_website(obj: object) -> str:
+        # A stored link that is not http(s) is not handed on to be rendered (ADR 0137).
+        return web_link(getattr(obj, "website", "")) or ""
 
 
 class InstitutionFilter(Schema):

@@ -22,6 +22,7 @@ from keleshek.core.api import (
     choices,
     scoped,
 )
+from keleshek.core.links import web_link
 from keleshek.institutions.models import Institution
 from keleshek.partnerships.models import Agreement, InternationalStudents, Partner
 
@@ -47,6 +48,11 @@ class PartnerOut(Schema):
     bin: str | None
     website: str
     is_synthetic: bool
+
+    @staticmethod
+    def resolve_website(obj: object) -> str:
+        # A stored link that is not http(s) is not handed on to be rendered (ADR 0137).
+        return web_link(getattr(obj, "website", "")) or ""
 
 
 class PartnerFilter(Schema):

@@ -15,6 +15,7 @@ from ..registry import (
     KatoCode,
     Registry,
     Text,
+    WebLink,
 )
 from .columns import (
     INSTITUTION,
@@ -144,7 +145,7 @@ def institutions() -> Registry:
                 H("Бюджет содержания, тг", "Ұстау бюджеті, тг", "Maintenance budget, KZT"),
                 Dec(max_digits=16),
             ),
-            Column("website", H("Сайт", "Сайт", "Website"), Text(max_length=200), default=""),
+            Column("website", H("Сайт", "Сайт", "Website"), WebLink(), default=""),
         ],
         natural_key=("bin",),
         scope_column="self",

@@ -14,6 +14,7 @@ from ..registry import (
     Integer,
     Registry,
     Text,
+    WebLink,
 )
 from .columns import (
     AGREEMENT,
@@ -61,7 +62,7 @@ def partners() -> Registry:
                 example="KZ",
             ),
             Column("bin", H("БИН", "БСН", "BIN"), Bin()),
-            Column("website", H("Сайт", "Сайт", "Website"), Text(max_length=200), default=""),
+            Column("website", H("Сайт", "Сайт", "Website"), WebLink(), default=""),
         ],
         natural_key=("code",),
         description=_("Employers, universities, companies and foreign organisations."),

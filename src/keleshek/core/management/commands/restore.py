@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from keleshek.core.audit import checkpoint_now, verify_chain
 from keleshek.core.backup import BackupError, restore
 
 
@@ -25,3 +26,10 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(f"restore failed: {exc}") from exc
         self.stdout.write(f"restored from {opts['file']}")
+        # The restored audit chain is shorter than the checkpoint on purpose: when the chain
+        # itself is intact its head becomes the checkpoint (ADR 0135).
+        if any(p.entry_id != 0 for p in verify_chain()):
+            self.stderr.write("the restored audit chain is broken: run `keleshek audit_verify`")
+        else:
+            head = checkpoint_now()
+            self.stdout.write(f"audit checkpoint set to the restored head ({head.count} entries)")
