@@ -13,6 +13,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check behaviour, not speed: no per-example deadline (a loaded CI machine
+# made a 200 ms deadline fail a correct function), and a slow generator is not an error.
+settings.register_profile("keleshek", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("keleshek")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
