@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from keleshek.accounts.access import module_required
 from keleshek.accounts.roles import (
     PERSONAL_DATA_ROLES,
     RULE_EDIT_ROLES,
-    SUPPORT_READ_ROLES,
     SUPPORT_WRITE_ROLES,
     role_required,
     sees_personal_data,
@@ -50,7 +50,7 @@ def _pupil(request: HttpRequest, uid: str) -> Pupil:
 
 
 @require_GET
-@role_required(PERSONAL_DATA_ROLES)
+@module_required("find_child")
 def index(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     results = selectors.pupil_search(request.user, q) if q else []
@@ -220,7 +220,7 @@ def delivery_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(SUPPORT_READ_ROLES)
+@module_required("coverage")
 def coverage(request: HttpRequest) -> HttpResponse:
     programmes = selectors.active_programmes()
     code = request.GET.get("programme") or (programmes[0].code if programmes else "")
@@ -309,7 +309,7 @@ def _coverage_csv(
 
 
 @require_GET
-@role_required(PERSONAL_DATA_ROLES)
+@module_required("duplicates")
 def duplicates(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", DuplicateCandidate.Status.OPEN)
     pairs = list(
@@ -349,7 +349,7 @@ def duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(SUPPORT_READ_ROLES)
+@module_required("budget")
 def budget(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     rows = selectors.school_budgets(request.user, year=year)
