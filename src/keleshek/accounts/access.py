@@ -40,7 +40,7 @@ class Module:
     url_name: str  # the module's entry page (no arguments)
     roles: frozenset[str]
     scoped: bool = True  # a role without a territory or institution gets nothing
-    in_menu: bool = True  # a sub-page reached from its module's own navigation
+    in_menu: bool = True  # False: a sub-page, reached from its module's own navigation
     django_admin: bool = False  # the admin site: staff with something to edit there
 
 
