@@ -168,7 +168,8 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             "shown_in": LANGUAGE_NAMES.get(a.language, a.language),
             "missing_in": LANGUAGE_NAMES.get(found.asked, found.asked),
-            "latest": selectors.latest_articles(a.language, exclude_pk=a.pk),
+            # the feed of the page's language (with the Russian articles it lacks, marked)
+            "latest": list(selectors.published_articles(lang()).exclude(slug=a.slug)[:5]),
         },
     )
 

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 def test_a_language_without_the_article_says_so_and_links_the_one_that_has_it(client):
     f.article("only-ru", title="Только по-русски", body="Первый абзац.\n\nВторой абзац.")
     page = client.get("/kk/news/only-ru/").content.decode()
-    assert 'id="not-in-language"' in page
-    assert "қазақ тілінде жарияланбаған" in page
-    assert 'href="/ru/news/only-ru/"' in page
+    note = page.split('id="not-in-language"', 1)[1].split("</p>", 1)[0]
+    assert "қазақ тілінде жарияланбаған" in note
+    assert 'href="/ru/news/only-ru/"' in note
     assert '<article class="story" lang="ru">' in page
     assert "Второй абзац." in page
     # the Russian page has no such note
@@ -33,7 +33,20 @@ def test_versions_link_each_other(client):
     assert 'href="/ru/news/both/"' in en
     kk = client.get("/kk/news/both/").content.decode()
     assert "<h1>Статья</h1>" in kk  # Russian first when the page's language lacks it
-    assert 'href="/en/news/both/"' in kk
+    versions = kk.split('id="article-languages"', 1)[1].split("</p>", 1)[0]
+    assert 'href="/en/news/both/"' in versions
+
+
+def test_the_feed_beside_an_article_is_the_pages_language(client):
+    f.article("main", title="Главная", body="Текст.")
+    f.article("main", language="kk", title="Басты", body="Мәтін.")
+    f.article("kk-news", language="kk", title="Жаңалық", minutes_ago=1)
+    f.article("ru-only", title="Только по-русски", minutes_ago=2)
+    page = client.get("/kk/news/main/").content.decode()
+    feed = page.split('id="feed-h"', 1)[1]
+    assert "Жаңалық" in feed
+    assert '<a href="/kk/news/ru-only/" lang="ru">Только по-русски</a>' in feed
+    assert "Главная" not in feed
 
 
 def test_a_body_that_repeats_the_title_is_not_printed_twice(client):
