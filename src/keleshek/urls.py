@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("transport/", include("keleshek.transport.urls")),
     path("reports/", include("keleshek.reports.urls")),
     path("jobs/", include("keleshek.jobs.urls")),
+    path("audit/", include("keleshek.reports.audit_urls")),
     path("", include("keleshek.portal.urls")),
     prefix_default_language=True,
 )

@@ -8,7 +8,8 @@ from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
-from django.utils import formats, timezone
+from django.shortcuts import redirect
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -16,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from keleshek.core.middleware import client_ip
 
-from . import services
+from . import access, services
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -57,12 +58,39 @@ class LoginView(auth_views.LoginView):
         services.login_success_record(user=form.get_user(), ip=client_ip(self.request))
         return response
 
+    def get_default_redirect_url(self) -> str:
+        """No ``next``: the start page of the user's own work, in the login page's language."""
+        return access.start_url(self.request.user)
+
+    def get_redirect_url(self, request: HttpRequest | None = None) -> str:
+        """A ``next`` in another language (the visitor switched language on the login page)
+        is followed in the login page's language."""
+        return in_active_language(super().get_redirect_url())
+
 
 login_view = sensitive_post_parameters("password")(csrf_protect(never_cache(LoginView.as_view())))
 
 
+def in_active_language(url: str) -> str:
+    """``/ru/staff/`` → ``/kk/staff/`` when Kazakh is active; other addresses unchanged."""
+    if not url.startswith("/"):
+        return url
+    lang = translation.get_language() or ""
+    current = translation.get_language_from_path(url)
+    if current and lang and current != lang:
+        return f"/{lang}{url[len(current) + 1 :]}"
+    return url
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """``/<lang>/accounts/start/``: the user's start page (anonymous: the login page)."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    return redirect(access.start_url(request.user))
+
+
 class LogoutView(auth_views.LogoutView):
-    next_page = "/"
+    next_page = "portal:home"  # a URL name: reversed in the page's language
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:

@@ -300,3 +300,45 @@ def verify_chain() -> list[ChainProblem]:
             )
         )
     return problems
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the audit log page asks for; empty fields do not filter."""
+
+    user: str = ""  # the actor's user name (case-insensitive, part of it)
+    action: str = ""  # an AuditEntry.Action value
+    object_type: str = ""  # an app label and model, e.g. "support.pupil"
+    object_id: str = ""  # the object's id, exactly
+    since: dt.date | None = None  # from this day (local time), inclusive
+    until: dt.date | None = None  # to this day, inclusive
+
+
+def entries(f: AuditFilter) -> models.QuerySet[AuditEntry]:
+    """The audit log, newest first, filtered; a read only (nothing here writes)."""
+    qs = AuditEntry.objects.select_related("actor").order_by("-id")
+    if f.user:
+        qs = qs.filter(actor_name__icontains=f.user.strip())
+    if f.action:
+        qs = qs.filter(action=f.action)
+    if f.object_type:
+        qs = qs.filter(object_type=f.object_type)
+    if f.object_id:
+        qs = qs.filter(object_id=f.object_id.strip())
+    tz = timezone.get_current_timezone()
+    if f.since:
+        qs = qs.filter(at__gte=dt.datetime.combine(f.since, dt.time.min, tzinfo=tz))
+    if f.until:
+        qs = qs.filter(
+            at__lt=dt.datetime.combine(f.until + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        )
+    return qs
+
+
+def object_types() -> list[str]:
+    """The object types the log holds (for the page's filter)."""
+    return sorted(
+        t
+        for t in AuditEntry.objects.order_by().values_list("object_type", flat=True).distinct()
+        if t
+    )

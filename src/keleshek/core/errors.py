@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import Promise
@@ -89,7 +89,7 @@ def error_response(
                 "explanation": explanation or EXPLANATIONS[status],
                 # The language switcher keeps the rest of the address only after a prefix.
                 "lang_rest": None if _has_language_prefix(request) else "/",
-                "login_url": settings.LOGIN_URL,
+                "login_url": resolve_url(settings.LOGIN_URL),
             }
             if safe:
                 # No context processors: `user` and `messages` would read the session.

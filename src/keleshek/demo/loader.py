@@ -1171,7 +1171,7 @@ def _load_news(summary: DemoSummary) -> None:
             is_synthetic=True,
         ),
     ]
-    for slug, when, ru, teaser, kk, en in facts.LATEST_ARTICLES:
+    for slug, when, ru, teaser, _kk, _en in facts.LATEST_ARTICLES:
         at = dt.datetime.fromisoformat(when).replace(tzinfo=tz)
         articles.append(
             Article(
@@ -1179,36 +1179,17 @@ def _load_news(summary: DemoSummary) -> None:
                 language="ru",
                 title=ru,
                 teaser=teaser,
-                body=teaser,
+                body=seed_text.FEED_BODIES_RU[slug],
                 published_at=at,
                 tags=["новости"],
-                is_synthetic=False,
+                is_synthetic=True,  # the body is completed from the seed's teaser
             )
         )
-        articles.append(
-            Article(
-                slug=slug,
-                language="kk",
-                title=kk,
-                teaser="",
-                body=kk,
-                published_at=at,
-                tags=["жаңалықтар"],
-                is_synthetic=True,
-            )
-        )
-        articles.append(
-            Article(
-                slug=slug,
-                language="en",
-                title=en,
-                teaser="",
-                body=en,
-                published_at=at,
-                tags=["news"],
-                is_synthetic=True,
-            )
-        )
+    # The feed is published in Russian only (its Kazakh and English pages say so and link the
+    # Russian one); a demo loaded before keeps no title-only translations.
+    Article.objects.filter(
+        slug__in=[t[0] for t in facts.LATEST_ARTICLES], language__in=("kk", "en")
+    ).delete()
     _upsert(Article, articles, ["slug", "language"])
     summary.counts["articles"] = len(articles)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from keleshek.accounts.access import module_required
 from keleshek.core import audit, charts, params, spreadsheets
 from keleshek.core.scoping import Scope, scope_for
 from keleshek.institutions.selectors import current_school_year
@@ -94,7 +94,7 @@ def _breadcrumbs(terr: Territory, scope: Scope) -> list[Territory]:
 # --------------------------------------------------------------------------- pages
 
 
-@login_required
+@module_required("dashboards")
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The staff home: the dashboard of the user's territory (or institution)."""
@@ -106,7 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return institution_dashboard(request, scope.institution_id)
 
 
-@login_required
+@module_required("dashboards")
 @require_GET
 def territory_dashboard(request: HttpRequest, kato: str) -> HttpResponse:
     scope = _scope(request)
@@ -199,7 +199,7 @@ def territory_dashboard(request: HttpRequest, kato: str) -> HttpResponse:
     )
 
 
-@login_required
+@module_required("dashboards")
 @require_GET
 def institution_dashboard(request: HttpRequest, institution_id: int) -> HttpResponse:
     from keleshek.institutions.models import Institution
@@ -233,7 +233,7 @@ def institution_dashboard(request: HttpRequest, institution_id: int) -> HttpResp
     )
 
 
-@login_required
+@module_required("indicators")
 @require_GET
 def definitions_page(request: HttpRequest) -> HttpResponse:
     _scope(request)
@@ -246,7 +246,7 @@ def definitions_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@module_required("dashboards")
 @require_GET
 def export(request: HttpRequest, code: str, kato: str, fmt: str) -> HttpResponse:
     """The drill-down table of one indicator as CSV or XLSX (audited)."""
@@ -346,7 +346,7 @@ WHATIF_YEARS = 15
 WHATIF_MAX_PLACES = 10_000
 
 
-@login_required
+@module_required("capacity")
 @require_GET
 def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
     """Capacity planning with a what-if form (GET: nothing is written)."""
@@ -427,7 +427,7 @@ def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
 # --------------------------------------------------------------------------- labour market
 
 
-@login_required
+@module_required("labour")
 @require_GET
 def labour(request: HttpRequest, kato: str | None = None) -> HttpResponse:
     scope = _scope(request)

@@ -139,7 +139,31 @@ def can_import(user: Any, registry: Registry) -> bool:
     role = getattr(user, "role", "")
     if role not in IMPORT_ROLES or registry.scope_column is None:
         return False
-    return not scope_for(user).nothing
+    scope = scope_for(user)
+    if scope.territory_path:
+        return scope_reaches(registry, "territory")
+    if scope.institution_id:
+        return scope_reaches(registry, "institution")
+    return False
+
+
+def scope_reaches(registry: Registry, kind: str) -> bool:
+    """Can a row of ``registry`` ever be inside a scope of ``kind`` ("territory": a district's
+    path; "institution": one school)? The row checks of ``Importer`` decide per row; this says
+    whether offering the registry to such a user makes sense at all (an operator is not offered
+    territories or population: every row would be refused)."""
+    sc = registry.scope_column
+    if sc is None:
+        return False
+    if sc == "self":
+        # a territory row has a path only; an institution row is the institution itself
+        return kind == "territory" or registry.name != "territory"
+    ref = registry.column(sc).ref
+    if ref is None:
+        return False
+    if kind == "territory":
+        return ref.path_lookup is not None
+    return ref.institution_lookup is not None
 
 
 def _norm_header(text: str) -> str:
@@ -420,7 +444,9 @@ class Importer:
             if not self._fast(table, mapped, path, outcome):
                 self._stream(table, mapped, outcome)
             self._classify(outcome)
-            if self.dry_run:
+            if self.dry_run and outcome.invalid and not self.partial:
+                outcome.status = "refused"  # a preview that could never be confirmed
+            elif self.dry_run:
                 outcome.status = "dry_run"
             elif outcome.invalid and not self.partial:
                 outcome.status = "refused"

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from keleshek.accounts import access
+
 from . import registries
 from .models import ImportRun
 from .pipeline import can_import
@@ -20,7 +22,7 @@ def visible_runs(user: Any) -> QuerySet[ImportRun]:
 
 
 def can_export(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", ""))
+    return access.may_use(user, "intake")
 
 
 def registries_for(user: Any) -> list[tuple[Registry, bool]]:

@@ -138,7 +138,7 @@ def import_file(
         run.status = STATUS_OF[outcome.status]
         if outcome.invalid and outcome.bad_rows_path:
             report = intake_dir("errors") / f"{run.sha256[:16]}-{secrets.token_hex(4)}-errors.xlsx"
-            write_error_report(report, outcome.header, outcome.bad_rows_path)
+            write_error_report(report, outcome.header, outcome.bad_rows_path, reg)
             run.error_file = str(report)
         if outcome.bad_rows_path:
             outcome.bad_rows_path.unlink(missing_ok=True)

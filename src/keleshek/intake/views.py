@@ -47,6 +47,17 @@ class UploadForm(forms.Form):
         ]
 
 
+def _recent_runs(user: object) -> list[ImportRun]:
+    """The user's latest runs, each with its registry's name in the page's language."""
+    runs = list(visible_runs(user)[:20])
+    for run in runs:
+        try:
+            run.registry_label = registries.get(run.registry).label  # type: ignore[attr-defined]
+        except KeyError:
+            run.registry_label = run.registry  # type: ignore[attr-defined]
+    return runs
+
+
 def _lang() -> str:
     return (get_language() or "ru")[:2]
 
@@ -55,7 +66,7 @@ def _lang() -> str:
 def index(request: HttpRequest) -> HttpResponse:
     if not can_export(request.user):
         raise PermissionDenied
-    runs = visible_runs(request.user)[:20]
+    runs = _recent_runs(request.user)
     return render(
         request,
         "intake/index.html",
@@ -73,7 +84,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
-        runs = visible_runs(request.user)[:20]
+        runs = _recent_runs(request.user)
         return render(
             request,
             "intake/index.html",

@@ -160,27 +160,32 @@ def write_xlsx(
     spreadsheets.write_xlsx(path, header, rows, title=title, text=True)
 
 
-def write_error_report(path: Path, header: list[str], bad_rows_path: Path) -> int:
-    """XLSX of the refused rows: original cells, bad cells filled red, an “Errors” column.
+def write_error_report(
+    path: Path, header: list[str], bad_rows_path: Path, registry: Registry | None = None
+) -> int:
+    """XLSX of the refused rows: original cells, bad cells filled red with the problem as a
+    comment, an “Errors” column naming each bad cell by the file's own header.
     Fix the rows and send this very file again: the Errors column is ignored on import."""
-    from .pipeline import _norm_header
-
     red = "FFC7CE"
     book = spreadsheets.Book()
     ws = book.sheet(gettext("Errors"))
     out_header = [*header, gettext("Errors"), gettext("Row in the sent file")]
     ws.append(out_header, bold=True)
-    col_index = {_norm_header(h): i for i, h in enumerate(header)}
+    position = column_positions(header, registry)
     count = 0
     for row_no, cells, errors in read_bad_rows(bad_rows_path):
         count += 1
         bad_cols: dict[int, list[str]] = {}
+        parts: list[str] = []
         for e in errors:
-            idx = col_index.get(_norm_header(e.header)) if e.header else None
-            if idx is None and e.column:
-                idx = _find_col(header, e.column)
+            idx = position.get(e.column) if e.column else None
+            if idx is None and e.header:
+                idx = position.get(_norm(e.header))
             if idx is not None:
                 bad_cols.setdefault(idx, []).append(e.message())
+                parts.append(f"{header[idx]}: {e.message()}")
+            else:
+                parts.append(e.message())
         padded = list(cells) + [""] * (len(header) - len(cells))
         row: list[Any] = []
         for i, v in enumerate(padded[: max(len(header), len(cells))]):
@@ -188,20 +193,32 @@ def write_error_report(path: Path, header: list[str], bad_rows_path: Path) -> in
                 row.append(spreadsheets.Cell(v, fill=red, comment="; ".join(bad_cols[i])))
             else:
                 row.append(v)
-        msg = "; ".join(
-            f"{e.header or gettext('row')}: {e.message()}" if e.header else e.message()
-            for e in errors
-        )
-        ws.append([*row[: len(header)], spreadsheets.Cell(msg, fill=red), row_no])
+        ws.append([*row[: len(header)], spreadsheets.Cell("; ".join(parts), fill=red), row_no])
     book.save(path)
     return count
 
 
-def _find_col(header: list[str], key: str) -> int | None:
+def _norm(text: str) -> str:
+    return " ".join(str(text).replace("\u00a0", " ").split()).casefold()
+
+
+def column_positions(header: list[str], registry: Registry | None) -> dict[str, int]:
+    """Where each column is in the sent file: by the registry's column key (whatever language
+    the file's headers are in) and by the header text itself."""
+    position: dict[str, int] = {}
+    names: dict[str, str] = {}
+    if registry is not None:
+        for col in registry.columns:
+            for h in (col.key, *col.headers.values()):
+                names[_norm(h)] = col.key
     for i, h in enumerate(header):
-        if h.strip().casefold() == key.casefold():
-            return i
-    return None
+        n = _norm(h)
+        if not n:
+            continue
+        position.setdefault(n, i)
+        if n in names:
+            position.setdefault(names[n], i)
+    return position
 
 
 def template_bytes(registry: Registry, lang: str, fmt: str) -> bytes:

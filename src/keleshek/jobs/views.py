@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from keleshek.accounts.access import module_required
+
 from .models import Job
 from .services import visible_jobs
 
 
-@login_required
+@module_required("jobs")
 def job_list(request: HttpRequest) -> HttpResponse:
     jobs = visible_jobs(request.user)[:100]
     return render(request, "jobs/list.html", {"jobs": jobs})

@@ -479,22 +479,46 @@ def institution_units(institution: Institution) -> list[Institution]:
 
 
 def published_articles(language: str) -> QuerySet[Article]:
-    """Published articles in a language; Russian ones when there are none in it."""
+    """The news list of a language: its own articles, and the articles not published in it in
+    Russian (the source language; the page marks them), newest first."""
     qs = Article.objects.filter(is_published=True)
-    if qs.filter(language=language).exists():
+    own = qs.filter(language=language).values("slug")
+    if language == Language.RUSSIAN:
         return qs.filter(language=language)
-    return qs.filter(language=Language.RUSSIAN)
+    return qs.filter(
+        Q(language=language) | (Q(language=Language.RUSSIAN) & ~Q(slug__in=own))
+    ).order_by("-published_at", "slug")
+
+
+@dataclass(frozen=True)
+class ArticleVersions:
+    """An article as a page in ``language`` shows it: the version in that language, else the
+    Russian one (else any); and the languages it is published in."""
+
+    article: Article
+    languages: list[str]
+    asked: str
+
+    @property
+    def foreign(self) -> bool:
+        """Is the page showing a version in another language than its own?"""
+        return self.article.language != self.asked
 
 
 def article_by_slug(slug: str, language: str) -> Article | None:
+    found = article_versions(slug, language)
+    return found.article if found else None
+
+
+def article_versions(slug: str, language: str) -> ArticleVersions | None:
     found = list(Article.objects.filter(slug=slug, is_published=True))
-    for a in found:
-        if a.language == language:
-            return a
-    for a in found:
-        if a.language == Language.RUSSIAN:
-            return a
-    return found[0] if found else None
+    if not found:
+        return None
+    order = {language: 0, Language.RUSSIAN: 1}
+    best = min(found, key=lambda a: (order.get(a.language, 2), a.language))
+    rank = {code: i for i, code in enumerate(("ru", "kk", "en"))}
+    langs = sorted({a.language for a in found}, key=lambda code: (rank.get(code, 9), code))
+    return ArticleVersions(article=best, languages=langs, asked=language)
 
 
 def latest_articles(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from keleshek.construction.models import FundingSource
@@ -153,14 +155,43 @@ def news(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def article(request: HttpRequest, slug: str) -> HttpResponse:
-    a = selectors.article_by_slug(slug, lang())
-    if a is None:
+    found = selectors.article_versions(slug, lang())
+    if found is None:
         raise Http404
+    a = found.article
     return render(
         request,
         "portal/article.html",
-        {"a": a, "latest": selectors.latest_articles(a.language, exclude_pk=a.pk)},
+        {
+            "a": a,
+            "paragraphs": article_paragraphs(a),
+            "versions": found,
+            "other_languages": [
+                (code, LANGUAGE_NAMES[code]) for code in found.languages if code != a.language
+            ],
+            "shown_in": LANGUAGE_NAMES.get(a.language, a.language),
+            "missing_in": LANGUAGE_NAMES.get(found.asked, found.asked),
+            # the feed of the page's language (with the Russian articles it lacks, marked)
+            "latest": list(selectors.published_articles(lang()).exclude(slug=a.slug)[:5]),
+        },
     )
+
+
+# A language's name as a sentence of the page's language says it ("is not published *in
+# Kazakh*"), and as the language names itself (the link to that version).
+LANGUAGE_NAMES = {
+    "ru": gettext_lazy("in Russian"),
+    "kk": gettext_lazy("in Kazakh"),
+    "en": gettext_lazy("in English"),
+}
+
+
+def article_paragraphs(a: Any) -> list[str]:
+    """The body as paragraphs, without a first paragraph that only repeats the title."""
+    paragraphs = [p.strip() for p in str(a.body).split("\n\n") if p.strip()]
+    if paragraphs and paragraphs[0].casefold().rstrip(".") == str(a.title).casefold().rstrip("."):
+        paragraphs = paragraphs[1:]
+    return paragraphs
 
 
 @require_safe

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from keleshek.accounts.access import module_required
 from keleshek.core import params
 from keleshek.core.scoping import scope_for
 
@@ -60,7 +61,7 @@ def _require_scope(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-@login_required
+@module_required("reports")
 @require_GET
 def briefing_page(request: HttpRequest) -> HttpResponse:
     _require_scope(request)
@@ -68,7 +69,8 @@ def briefing_page(request: HttpRequest) -> HttpResponse:
     try:
         year = services.resolve_year(_year(request))
     except services.NoDataError as exc:
-        return render(request, "reports/briefing_page.html", {"error": str(exc)}, status=404)
+        # The menu's page: no records yet is a message on the page, not a missing page.
+        return render(request, "reports/briefing_page.html", {"error": str(exc)})
     facts = selectors.briefing_facts(year=year)
     context = rendering.build_context(facts, lang, links=True)
     latest = selectors.latest_year() or year

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "keleshek.accounts.access.staff_menu",
             ],
         },
     },
@@ -121,9 +122,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/accounts/login/"
+LOGIN_URL = "accounts:login"  # URL names: reversed in the language of the page
 CSRF_FAILURE_VIEW = "keleshek.core.errors.csrf_failure"
-LOGIN_REDIRECT_URL = "/staff/"
+LOGIN_REDIRECT_URL = "accounts:start"
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from keleshek.accounts.access import module_required
 from keleshek.accounts.roles import (
     PERSONAL_DATA_ROLES,
     RULE_EDIT_ROLES,
-    SUPPORT_READ_ROLES,
     SUPPORT_WRITE_ROLES,
     role_required,
     sees_personal_data,
@@ -51,7 +51,7 @@ def _pupil(request: HttpRequest, uid: str) -> Pupil:
 
 
 @require_GET
-@role_required(PERSONAL_DATA_ROLES)
+@module_required("find_child")
 def index(request: HttpRequest) -> HttpResponse:
     q = params.text(request.GET, "q", max_length=100)
     results = selectors.pupil_search(request.user, q) if q else []
@@ -221,7 +221,7 @@ def delivery_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(SUPPORT_READ_ROLES)
+@module_required("coverage")
 def coverage(request: HttpRequest) -> HttpResponse:
     programmes = selectors.active_programmes()
     code = params.text(request.GET, "programme", max_length=40) or (
@@ -312,7 +312,7 @@ def _coverage_csv(
 
 
 @require_GET
-@role_required(PERSONAL_DATA_ROLES)
+@module_required("duplicates")
 def duplicates(request: HttpRequest) -> HttpResponse:
     status = params.choice(
         request.GET, "status", DuplicateCandidate.Status.values, DuplicateCandidate.Status.OPEN
@@ -354,7 +354,7 @@ def duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(SUPPORT_READ_ROLES)
+@module_required("budget")
 def budget(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     rows = selectors.school_budgets(request.user, year=year)

@@ -6,19 +6,18 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from keleshek.accounts import access
 from keleshek.core.scoping import scope_for, scope_queryset
 from keleshek.institutions.models import Institution
 from keleshek.territory.models import Territory
 
 from .models import Plan, Rider, SchoolSchedule, Stop, Vehicle
 
-ROLES = frozenset(
-    {"regional_admin", "regional_analyst", "auditor", "district_officer", "transport_coordinator"}
-)
+ROLES = access.roles_for("transport")
 
 
 def can_use(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", "") in ROLES)
+    return access.may_use(user, "transport")
 
 
 def can_change(user: Any) -> bool:

@@ -54,6 +54,13 @@ def home(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     districts = list(selectors.districts_for(request.user).order_by("kato"))
     if len(districts) == 1:
+        current = (
+            selectors.plans_for(districts[0]).filter(is_current=True).order_by("-pk").first()
+            if request.GET.get("current")
+            else None
+        )
+        if current is not None:  # the coordinator's start page: the district's current plan
+            return redirect("transport:plan", kato=districts[0].kato, pk=current.pk)
         return redirect("transport:district", kato=districts[0].kato)
     return render(request, "transport/home.html", {"districts": districts})
 
