@@ -603,3 +603,62 @@ def values_import(
         user=actor,
     )
     return result
+
+
+# ----------------------------------------------------------------------------------------------
+# Reminders
+
+
+@dataclass
+class ReminderResult:
+    schools: int = 0
+    emails: int = 0
+
+
+@transaction.atomic
+def reminders_send(*, period: Period, today: dt.date | None = None) -> ReminderResult:
+    """Remind every operating school whose return is not sent by the due date: one reminder
+    per school per day (running twice on a day sends nothing more), an e-mail to the school's
+    operators who have an address. A school that never opened its form is late too."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    from .models import Reminder
+
+    today = today or timezone.localdate()
+    result = ReminderResult()
+    if today <= period.due or not period.is_open:
+        return result
+    sent = (Return.Status.SUBMITTED, Return.Status.APPROVED, Return.Status.ACCEPTED)
+    schools = Institution.objects.filter(
+        kind=Institution.Kind.SCHOOL, status=Institution.Status.OPERATING
+    ).exclude(census_returns__period=period, census_returns__status__in=sent)
+    operators = get_user_model().objects.filter(role="institution_operator", is_active=True)
+    for school in schools:
+        ret = return_for(period, school)
+        reminder, created = Reminder.objects.get_or_create(
+            ret=ret, sent_on=today, defaults={"missing": len(missing(ret))}
+        )
+        if not created:
+            continue
+        result.schools += 1
+        addresses = [u.email for u in operators.filter(institution=school) if u.email]
+        if addresses:
+            with translation.override("ru"):
+                subject = _("Census return overdue: %(period)s") % {"period": period}
+                body = _(
+                    "The return of %(school)s for %(period)s was due on %(due)s. "
+                    "%(n)s required figures are missing."
+                ) % {
+                    "school": school.name,
+                    "period": period,
+                    "due": period.due,
+                    "n": reminder.missing,
+                }
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, addresses, fail_silently=True)
+            reminder.recipients = len(addresses)
+            reminder.save(update_fields=["recipients"])
+            result.emails += len(addresses)
+    return result
