@@ -37,14 +37,16 @@ def can_use(user: Any) -> bool:
     return has_role(user, READ_ROLES)
 
 
+def operating_schools() -> QuerySet[Institution]:
+    """The schools that owe a census return: operating schools."""
+    return Institution.objects.filter(
+        kind=Institution.Kind.SCHOOL, status=Institution.Status.OPERATING
+    ).select_related("settlement")
+
+
 def schools_for(user: Any) -> QuerySet[Institution]:
     """The schools whose returns the user sees: own school, district, region."""
-    qs = Institution.objects.filter(
-        kind=Institution.Kind.SCHOOL, status=Institution.Status.OPERATING
-    )
-    return scope_queryset(qs, user, territory="settlement", institution="").select_related(
-        "settlement"
-    )
+    return scope_queryset(operating_schools(), user, territory="settlement", institution="")
 
 
 def sees_school(user: Any, institution: Institution) -> bool:

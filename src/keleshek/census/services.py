@@ -632,9 +632,11 @@ def reminders_send(*, period: Period, today: dt.date | None = None) -> ReminderR
     if today <= period.due or not period.is_open:
         return result
     sent = (Return.Status.SUBMITTED, Return.Status.APPROVED, Return.Status.ACCEPTED)
-    schools = Institution.objects.filter(
-        kind=Institution.Kind.SCHOOL, status=Institution.Status.OPERATING
-    ).exclude(census_returns__period=period, census_returns__status__in=sent)
+    from .selectors import operating_schools
+
+    schools = operating_schools().exclude(
+        census_returns__period=period, census_returns__status__in=sent
+    )
     operators = get_user_model().objects.filter(role="institution_operator", is_active=True)
     for school in schools:
         ret = return_for(period, school)

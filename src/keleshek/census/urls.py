@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:period_id>/import/", views.import_values, name="import"),
     path("<int:period_id>/s/<int:institution_id>/", views.form, name="form"),
     path("<int:period_id>/s/<int:institution_id>/sync/", views.sync, name="sync"),
+    path("<int:period_id>/s/<int:institution_id>/exports/", views.exports_in, name="exports"),
 ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from keleshek.intake.readers import FileRejected, open_table
 
-from . import selectors, services
+from . import exports, reconcile, selectors, services
 from .models import Period, Return
 
 
@@ -345,3 +345,95 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def _read_upload(request: HttpRequest) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    """The uploaded file's header and rows through the intake readers (bounded, hostile files
+    refused with a FileRejected)."""
+    upload = request.FILES.get("file")
+    if upload is None or isinstance(upload, list):
+        raise FileRejected("empty")
+    suffix = Path(upload.name or "").suffix.lower() or ".csv"
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+        for chunk in upload.chunks():
+            tmp.write(chunk)
+        tmp.flush()
+        table = open_table(Path(tmp.name))
+        try:
+            header = [str(h or "").strip() for h in table.header]
+            rows = [(n, list(cells)) for n, cells, _problem in table.rows]
+        finally:
+            table.close()
+    return header, rows
+
+
+@login_required
+def exports_in(request: HttpRequest, period_id: int, institution_id: int) -> HttpResponse:
+    """A school's NOBD pupil list, NOBD passport or Kündelik class roster: the reconciliation
+    with the registry (new, changed, missing, conflicting) and, on request, the form's figures
+    filled from it."""
+    from django.utils.translation import get_language
+
+    ret = _return(request, period_id, institution_id)
+    sources = exports.load()
+    lang = get_language() or "ru"
+    context: dict[str, Any] = {
+        "ret": ret,
+        "period": ret.period,
+        "school": ret.institution,
+        "sources": [(s.code, s.name(lang)) for s in sources.values()],
+        "problems": [],
+    }
+    if request.method == "POST":
+        source = sources.get(request.POST.get("source", ""))
+        if source is None:
+            raise Http404
+        context["source"] = source.code
+        try:
+            header, rows = _read_upload(request)
+        except FileRejected as exc:
+            context["problems"].append(exc.message())
+            return render(request, "census/exports.html", context, status=400)
+        if not source.header_map(header):
+            context["problems"].append(
+                _("none of the columns of %(source)s was found in the file")
+                % {"source": source.name(lang)}
+            )
+            return render(request, "census/exports.html", context, status=400)
+        fill = request.POST.get("fill") == "1"
+        if fill and not selectors.can_enter(request.user, ret):
+            raise PermissionDenied
+        if source.kind == "pupils":
+            report = reconcile.pupils_reconcile(
+                source=source, school=ret.institution, header=header, rows=rows
+            )
+            context["report"] = report
+            values = reconcile.pupil_counts(report.usable)
+        else:
+            passport = reconcile.passport_reconcile(
+                source=source,
+                period_returns=Return.objects.filter(period=ret.period),
+                schools=selectors.schools_for(request.user),
+                header=header,
+                rows=rows,
+            )
+            mine = [p for p in passport if p.school == ret.institution]
+            context["passport"] = mine
+            context["problems"].extend(
+                _("row %(n)s: %(msg)s") % {"n": p.line, "msg": p.problem}
+                for p in passport
+                if p.problem and (p.school is None or p.school == ret.institution)
+            )
+            values = mine[0].values if mine and not mine[0].problem else {}
+        if fill and values:
+            if ret.pk is None:
+                ret = services.return_for(ret.period, ret.institution)
+            try:
+                result = reconcile.form_fill(
+                    ret=ret, values=values, actor=request.user, via=source.code
+                )
+            except ValidationError as exc:
+                context["problems"].extend(exc.messages)
+            else:
+                context["filled"] = len(result.saved)
+    return render(request, "census/exports.html", context)
