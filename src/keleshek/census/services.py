@@ -664,3 +664,35 @@ def reminders_send(*, period: Period, today: dt.date | None = None) -> ReminderR
             reminder.save(update_fields=["recipients"])
             result.emails += len(addresses)
     return result
+
+
+def rule_check(*, dataset: Dataset, left: str, right: str, comment_on: str = "") -> None:
+    """Both sides of a rule must be expressions over the dataset's elements."""
+    codes = set(dataset.elements.values_list("code", flat=True))
+    errors: dict[str, str] = {}
+    for side, text in (("left", left), ("right", right)):
+        try:
+            expressions.check(text, codes)
+        except expressions.ExpressionError as exc:
+            errors[side] = str(exc)
+    if comment_on and comment_on not in codes:
+        errors["comment_on"] = _("unknown figure %(code)s") % {"code": comment_on}
+    if errors:
+        raise ValidationError(errors, code="expression")
+
+
+@transaction.atomic
+def rule_save(*, rule: ValidationRule, actor: Any = None) -> ValidationRule:
+    """Save a validation rule edited as data (the admin), checked, audited as a rule change."""
+    rule_check(dataset=rule.dataset, left=rule.left, right=rule.right, comment_on=rule.comment_on)
+    before = {} if rule.pk is None else audit.snapshot(ValidationRule.objects.get(pk=rule.pk))
+    rule.full_clean()
+    rule.save()
+    audit.record(
+        AuditEntry.Action.RULE_CHANGE,
+        rule,
+        summary=f"census rule {rule.dataset_id}:{rule.code}",
+        changes=audit.diff(before, audit.snapshot(rule)),
+        user=actor,
+    )
+    return rule

@@ -197,3 +197,28 @@ def test_an_import_is_checked_like_the_form_and_a_bad_row_writes_nothing() -> No
     [found] = result.violations.values()
     assert [v.rule.code for v in found] == ["grades_add_up"]
     assert ValidationRule.objects.filter(code="grades_add_up").exists()
+
+
+def test_a_rule_edited_as_data_is_checked_and_audited() -> None:
+    from keleshek.census.models import Dataset
+
+    services.datasets_sync()
+    autumn = Dataset.objects.get(code="autumn")
+    rule = ValidationRule(
+        dataset=autumn,
+        code="x",
+        left="staff_admin",
+        operator="<=",
+        right="teachers_totl",
+        message_ru="a",
+        message_kk="b",
+        message_en="c",
+    )
+    with pytest.raises(ValidationError) as err:
+        services.rule_save(rule=rule)
+    assert "right" in err.value.message_dict
+    rule.right = "teachers_total"
+    services.rule_save(rule=rule)
+    entry = AuditEntry.objects.order_by("-id").first()
+    assert entry is not None
+    assert entry.action == "rule_change"

@@ -188,3 +188,14 @@ def test_an_import_file_with_a_bad_row_writes_nothing() -> None:
     page = c.post(url, {"file": good})
     assert page.status_code == 200
     assert Return.objects.get().values.count() == len(f.good_values())
+
+
+@pytest.mark.parametrize("model", ["dataset", "validationrule", "period", "return"])
+def test_the_census_admin_pages_render(model: str) -> None:
+    w = f.world()
+    f.filled(w)
+    admin = f.user("regional_admin")
+    admin.is_superuser = admin.is_staff = True
+    admin.save()
+    assert client_for(admin).get(f"/en/admin/census/{model}/").status_code == 200
+    assert client_for(admin).get(f"/en/admin/census/{model}/1/change/").status_code == 200

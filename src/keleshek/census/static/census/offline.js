@@ -157,6 +157,12 @@
       } else {
         say(form.dataset.msgSynced, "ok");
       }
+      (body.violations || []).forEach(function (text) {
+        var p = document.createElement("p");
+        p.className = "err";
+        p.textContent = text;
+        status.appendChild(p);
+      });
       showConflicts(body.conflicts || []);
       return true;
     });
