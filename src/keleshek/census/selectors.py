@@ -207,3 +207,26 @@ def history(ret: Return) -> list[Any]:
 
 def values_of(ret: Return) -> dict[str, Any]:
     return {v.element.code: v for v in ret.values.select_related("element")}
+
+
+def pupils_records_and_returns(
+    period: Period, school_ids: list[int]
+) -> dict[int, tuple[int | None, str]]:
+    """Per school: the pupils the records hold for the period's school year (what dashboards
+    show: imports and approved returns) and the total its return states (""; when none)."""
+    from keleshek.institutions.models import InstitutionYear
+
+    from .models import DataValue
+
+    records = {
+        iy.institution_id: iy.pupils
+        for iy in InstitutionYear.objects.filter(
+            institution_id__in=school_ids, year=period.school_year
+        )
+    }
+    stated = dict(
+        DataValue.objects.filter(
+            ret__period=period, ret__institution_id__in=school_ids, element__code="pupils_total"
+        ).values_list("ret__institution_id", "value")
+    )
+    return {pk: (records.get(pk), stated.get(pk, "")) for pk in school_ids}

@@ -279,7 +279,8 @@ def district(request: HttpRequest, period_id: int, kato: str) -> HttpResponse:
         raise Http404
     t = selectors.tally(p, unit, selectors.schools_for(request.user))
     problems = {row.school.pk: services.violations(row.ret) if row.ret else [] for row in t.rows}
-    rows = [(row, problems[row.school.pk]) for row in t.rows]
+    pupils = selectors.pupils_records_and_returns(p, [row.school.pk for row in t.rows])
+    rows = [(row, problems[row.school.pk], pupils[row.school.pk]) for row in t.rows]
     return render(request, "census/district.html", {"period": p, "t": t, "rows": rows})
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -199,3 +200,33 @@ def test_the_census_admin_pages_render(model: str) -> None:
     admin.save()
     assert client_for(admin).get(f"/en/admin/census/{model}/").status_code == 200
     assert client_for(admin).get(f"/en/admin/census/{model}/1/change/").status_code == 200
+
+
+def test_dashboards_move_only_on_approval_and_say_which_figures_they_count(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from keleshek.indicators import selectors as indicator_selectors
+    from keleshek.indicators.services import refresh_indicators
+
+    w = f.world(year=2025)
+    InstitutionYear.objects.create(
+        institution=w.r.village_school, year=2025, design_capacity=200, pupils_shift1=100
+    )
+    refresh_indicators()
+
+    def pupils() -> float | None:
+        figures = indicator_selectors.institution_values(w.r.village_school.pk, 2025)
+        return figures["pupils"].value
+
+    assert pupils() == 100
+    ret = f.filled(w)  # 120 pupils
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_submit(ret=ret, actor=w.operator)
+    assert pupils() == 100
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_approve(ret=ret, actor=w.officer)
+    assert pupils() == 120
+    with translation.override("en"):
+        page = client_for(w.analyst).get(reverse("staff:institution", args=[w.r.village_school.pk]))
+        page = page.content.decode()
+    assert "census returns approved by the district" in page
