@@ -278,7 +278,8 @@ def district(request: HttpRequest, period_id: int, kato: str) -> HttpResponse:
     if unit is None:
         raise Http404
     t = selectors.tally(p, unit, selectors.schools_for(request.user))
-    problems = {row.school.pk: services.violations(row.ret) if row.ret else [] for row in t.rows}
+    found = services.violations_many(p, [row.ret for row in t.rows if row.ret])
+    problems = {row.school.pk: found[row.ret.pk] if row.ret else [] for row in t.rows}
     pupils = selectors.pupils_records_and_returns(p, [row.school.pk for row in t.rows])
     rows = [(row, problems[row.school.pk], pupils[row.school.pk]) for row in t.rows]
     return render(request, "census/district.html", {"period": p, "t": t, "rows": rows})

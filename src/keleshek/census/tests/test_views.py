@@ -230,3 +230,27 @@ def test_dashboards_move_only_on_approval_and_say_which_figures_they_count(
         page = client_for(w.analyst).get(reverse("staff:institution", args=[w.r.village_school.pk]))
         page = page.content.decode()
     assert "census returns approved by the district" in page
+
+
+def test_the_district_page_takes_the_same_queries_for_three_schools_as_for_six() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = f.world()
+    url = reverse("census:district", args=[w.period.pk, w.r.district.kato])
+    c = client_for(w.officer)
+
+    def grow() -> int:
+        school = f.f.school(w.r.village, "Another school")
+        services.return_submit(ret=f.filled(w, school=school), actor=w.admin)
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(2):
+        grow()
+    small = grow()
+    for _ in range(2):
+        grow()
+    assert grow() == small
+    assert small <= 16  # session, user, scope, period, rows, rules, values, previous figures
