@@ -254,3 +254,31 @@ def test_the_district_page_takes_the_same_queries_for_three_schools_as_for_six()
         grow()
     assert grow() == small
     assert small <= 16  # session, user, scope, period, rows, rules, values, previous figures
+
+
+def test_another_districts_officer_cannot_approve_and_nothing_changes() -> None:
+    w = f.world()
+    ret = f.filled(w)
+    services.return_submit(ret=ret, actor=w.operator)
+    city_officer = f.user("district_officer", territory_=w.r.uk)
+    for action in ("approve", "send_back", "unapprove"):
+        answer = client_for(city_officer).post(form_url(w), {"action": action, "comment": "x"})
+        assert answer.status_code == 404
+    analyst = client_for(w.analyst)  # the region accepts, it does not approve for the district
+    assert analyst.post(form_url(w), {"action": "approve"}).status_code == 403
+    ret.refresh_from_db()
+    assert ret.status == Return.Status.SUBMITTED
+    assert not ret.events.exclude(to_status="submitted").exists()
+
+
+def test_the_reminders_run_as_a_job_of_the_jobs_app() -> None:
+    from keleshek.jobs.models import Job
+    from keleshek.jobs.services import enqueue, execute
+
+    w = f.world(year=2024)
+    job = enqueue(kind="census.reminders")
+    execute(job.pk)  # the queue would call it after commit; the test's transaction never commits
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.result == {"periods": 1, "schools": 2, "emails": 0}
+    assert w.period.returns.count() == 2
