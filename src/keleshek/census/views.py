@@ -78,7 +78,31 @@ def _sections(
                 "conflict": clashes.get(element.code),
             }
         )
+    for section in sections:
+        section["grid"] = _grid(section["fields"])
     return sections
+
+
+def _grid(fields: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Pupils by grade and sex drawn as a table: a row per grade, a column per sex (the
+    elements' names are "<grade>, <sex>"); the other figures of the section below it."""
+    cells = [f for f in fields if f["element"].target.startswith("enrolment:")]
+    if len(cells) < 4:
+        return None
+    rows: dict[str, list[dict[str, Any]]] = {}
+    columns: list[str] = []
+    for f in cells:
+        grade, _sep, sex = f["element"].name.rpartition(", ")
+        rows.setdefault(grade, []).append(f)
+        if sex not in columns:
+            columns.append(sex)
+    if any(len(r) != len(columns) for r in rows.values()):
+        return None
+    return {
+        "columns": columns,
+        "rows": list(rows.items()),
+        "rest": [f for f in fields if f not in cells],
+    }
 
 
 def _return(request: HttpRequest, period_id: int, institution_id: int) -> Return:
