@@ -282,3 +282,12 @@ def test_the_reminders_run_as_a_job_of_the_jobs_app() -> None:
     assert job.status == Job.Status.SUCCEEDED
     assert job.result == {"periods": 1, "schools": 2, "emails": 0}
     assert w.period.returns.count() == 2
+
+
+def test_the_briefing_says_it_counts_approved_returns_in_each_language() -> None:
+    from keleshek.reports.render import DOC_LABELS
+
+    said = DOC_LABELS["generated"]
+    assert "approved by the district" in said["en"]
+    assert "утверждённые районом" in said["ru"]
+    assert "аудан бекіткен" in said["kk"]
