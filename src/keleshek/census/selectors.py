@@ -230,3 +230,18 @@ def pupils_records_and_returns(
         ).values_list("ret__institution_id", "value")
     )
     return {pk: (records.get(pk), stated.get(pk, "")) for pk in school_ids}
+
+
+def missing_many(period: Period, returns: list[Return]) -> dict[int, list[Any]]:
+    """Per return, the required figures still without a value (two queries)."""
+    from .models import DataValue
+
+    required = list(period.dataset.elements.filter(required=True))
+    filled: dict[int, set[int]] = {r.pk: set() for r in returns}
+    for ret_id, element_id in (
+        DataValue.objects.filter(ret__in=returns)
+        .exclude(value="")
+        .values_list("ret_id", "element_id")
+    ):
+        filled[ret_id].add(element_id)
+    return {pk: [e for e in required if e.pk not in got] for pk, got in filled.items()}

@@ -305,7 +305,16 @@ def district(request: HttpRequest, period_id: int, kato: str) -> HttpResponse:
     found = services.violations_many(p, [row.ret for row in t.rows if row.ret])
     problems = {row.school.pk: found[row.ret.pk] if row.ret else [] for row in t.rows}
     pupils = selectors.pupils_records_and_returns(p, [row.school.pk for row in t.rows])
-    rows = [(row, problems[row.school.pk], pupils[row.school.pk]) for row in t.rows]
+    absent = selectors.missing_many(p, [row.ret for row in t.rows if row.ret])
+    rows = [
+        (
+            row,
+            problems[row.school.pk],
+            pupils[row.school.pk],
+            absent.get(row.ret.pk, []) if row.ret else [],
+        )
+        for row in t.rows
+    ]
     return render(request, "census/district.html", {"period": p, "t": t, "rows": rows})
 
 

@@ -112,11 +112,16 @@ def test_the_district_page_lists_who_is_late_and_what_fails() -> None:
     ret = f.filled(w, school=other, teachers_total=500)
     services.values_save(ret=ret, entries={"qual_none": services.Entry("486")}, actor=w.admin)
     services.return_submit(ret=ret, actor=w.admin)
+    started = services.return_for(w.period, w.r.village_school)
+    services.values_save(ret=started, entries={"capacity": services.Entry("200")})
     with translation.override("en"):
         url = reverse("census:district", args=[w.period.pk, w.r.district.kato])
         page = client_for(w.officer).get(url).content.decode()
     assert "2 schools: 1 submitted, 0 approved, 1 late" in page
     assert "There are no fewer teachers than pupils" in page
+    assert "<summary>missing</summary>" in page
+    assert "Pupils, total" in page
+    assert "1 / 49" in page
 
 
 def test_the_region_sees_completeness_per_district() -> None:
@@ -253,7 +258,7 @@ def test_the_district_page_takes_the_same_queries_for_three_schools_as_for_six()
     for _ in range(2):
         grow()
     assert grow() == small
-    assert small <= 16  # session, user, scope, period, rows, rules, values, previous figures
+    assert small <= 18  # session, user, scope, period, rows, rules, values, previous, missing
 
 
 def test_another_districts_officer_cannot_approve_and_nothing_changes() -> None:
