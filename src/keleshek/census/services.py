@@ -252,6 +252,8 @@ def values_save(
                 updated_by=actor if getattr(actor, "pk", None) else None,
             )
             changes[code] = [None, value]
+            if comment:
+                changes[f"{code} (comment)"] = [None, comment]
             result.saved.append(code)
             continue
         same = current.value == value and (comment is None or comment == current.comment)
@@ -272,9 +274,11 @@ def values_save(
                 )
             )
             continue
-        changes[code] = [current.value, value]
+        if current.value != value:
+            changes[code] = [current.value, value]
         current.value = value
-        if comment is not None:
+        if comment is not None and comment != current.comment:
+            changes[f"{code} (comment)"] = [current.comment, comment]
             current.comment = comment
         current.version += 1
         current.updated_by = actor if getattr(actor, "pk", None) else None

@@ -222,3 +222,19 @@ def test_a_rule_edited_as_data_is_checked_and_audited() -> None:
     entry = AuditEntry.objects.order_by("-id").first()
     assert entry is not None
     assert entry.action == "rule_change"
+
+
+def test_a_comment_alone_is_saved_and_audited() -> None:
+    w = f.world()
+    ret = services.return_for(w.period, w.r.village_school)
+    services.values_save(ret=ret, entries={"capacity": services.Entry("200")}, actor=w.operator)
+    services.values_save(
+        ret=ret,
+        entries={"capacity": services.Entry("200", comment="new wing", base_version=1)},
+        actor=w.operator,
+    )
+    value = ret.values.get(element__code="capacity")
+    assert (value.comment, value.version) == ("new wing", 2)
+    entry = AuditEntry.objects.order_by("-id").first()
+    assert entry is not None
+    assert entry.changes == {"capacity (comment)": ["", "new wing"]}
