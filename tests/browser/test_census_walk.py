@@ -212,3 +212,18 @@ def test_census_conflict_is_shown_and_resolved_by_the_operator_in_kazakh(browser
     page.reload()
     assert page.locator("#v_meals_served").input_value() == "1000"
     ctx.close()
+
+    # The autumn form fits a phone: pupils by grade as a grade × sex table, the rest stacked.
+    phone_ctx = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="kk-KZ"
+    )
+    phone = phone_ctx.new_page()
+    phone.set_default_timeout(60_000)
+    _login(phone, base, "kk", "operator", "/kk/census/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.locator("tbody tr", has_text="Күзгі санақ").first.locator("a").click()
+    phone.wait_for_url(re.compile(r"/census/\d+/s/\d+/$"))
+    assert phone.locator("table.grid th", has_text="қыздар").count() == 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "census-form-phone-kk")
+    phone_ctx.close()

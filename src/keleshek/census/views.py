@@ -143,12 +143,14 @@ def form(request: HttpRequest, period_id: int, institution_id: int) -> HttpRespo
     posted: dict[str, str] | None = None
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        if ret.pk is None:
-            ret = services.return_for(ret.period, ret.institution)
+        if ret.pk is None and action not in ("save", "submit"):
+            raise Http404  # nothing to review before the school starts its form
         try:
             if action in ("save", "submit"):
                 if not selectors.can_enter(request.user, ret):
                     raise PermissionDenied
+                if ret.pk is None:
+                    ret = services.return_for(ret.period, ret.institution)
                 result = services.values_save(
                     ret=ret, entries=_entries(request, ret), actor=request.user
                 )
@@ -229,8 +231,6 @@ def sync(request: HttpRequest, period_id: int, institution_id: int) -> JsonRespo
     """The offline queue's endpoint: ``{"values": {code: {"value", "comment", "base"}}}``.
     Answers what was saved, what conflicts (both values) and what is wrong."""
     ret = _return(request, period_id, institution_id)
-    if ret.pk is None:
-        ret = services.return_for(ret.period, ret.institution)
     if not selectors.can_enter(request.user, ret):
         raise PermissionDenied
     try:
@@ -246,6 +246,8 @@ def sync(request: HttpRequest, period_id: int, institution_id: int) -> JsonRespo
         }
     except (ValueError, KeyError, TypeError, AttributeError):
         return JsonResponse({"error": _("not a census sync request")}, status=400)
+    if ret.pk is None:
+        ret = services.return_for(ret.period, ret.institution)
     try:
         result = services.values_save(ret=ret, entries=entries, actor=request.user, via="offline")
     except ValidationError as exc:
@@ -372,6 +374,7 @@ def import_values(request: HttpRequest, period_id: int) -> HttpResponse:
     )
 
 
+@login_required
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The offline worker, served from the census's address so that it may cover its pages."""
@@ -410,6 +413,8 @@ def exports_in(request: HttpRequest, period_id: int, institution_id: int) -> Htt
     from django.utils.translation import get_language
 
     ret = _return(request, period_id, institution_id)
+    if not selectors.can_enter(request.user, ret):
+        raise PermissionDenied  # pupils' names and IINs: the school's operator and the region
     sources = exports.load()
     lang = get_language() or "ru"
     context: dict[str, Any] = {
@@ -436,8 +441,6 @@ def exports_in(request: HttpRequest, period_id: int, institution_id: int) -> Htt
             )
             return render(request, "census/exports.html", context, status=400)
         fill = request.POST.get("fill") == "1"
-        if fill and not selectors.can_enter(request.user, ret):
-            raise PermissionDenied
         if source.kind == "pupils":
             report = reconcile.pupils_reconcile(
                 source=source, school=ret.institution, header=header, rows=rows

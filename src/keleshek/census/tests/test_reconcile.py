@@ -183,3 +183,16 @@ def test_a_passport_row_is_compared_with_the_form() -> None:
     assert out[1].problem
     assert "condition" in out[2].problem
     assert ret.pk
+
+
+def test_the_exports_page_with_pupils_names_is_for_the_school_and_the_region_only() -> None:
+    w = f.world()
+    with translation.override("en"):
+        url = reverse("census:exports", args=[w.period.pk, w.r.village_school.pk])
+    for user in (w.officer, w.analyst):
+        c = Client()
+        c.force_login(user)
+        assert c.get(url).status_code == 403
+    c = Client()
+    c.force_login(w.operator)
+    assert c.get(url).status_code == 200
