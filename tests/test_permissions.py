@@ -30,6 +30,8 @@ from keleshek.accounts.roles import (
     SUPPORT_READ_ROLES,
     SUPPORT_WRITE_ROLES,
 )
+from keleshek.census import services as census_services
+from keleshek.census.models import Dataset
 from keleshek.core.models import AuditEntry
 from keleshek.support import services
 from keleshek.support.models import DuplicateCandidate, Membership
@@ -45,6 +47,7 @@ STAFF_PREFIXES = (
     "en/transport/",
     "en/reports/",
     "en/jobs/",
+    "en/census/",
 )
 LOGIN_PAGES = ("en/admin/login/", "en/admin/logout/", "en/accounts/")
 DENIED = {401, 403, 404, 405}
@@ -133,7 +136,12 @@ def world(db: None) -> dict[str, Any]:
             name=f"matrix-{role}",
         )
     users["no_role"] = f.user("", name="matrix-norole")
+    census_services.datasets_sync()
+    census_period = census_services.period_open(
+        dataset=Dataset.objects.get(code="autumn"), year=YEAR
+    )
     return {
+        "census_period": census_period,
         "reg": reg,
         "inside": inside,
         "outside": outside,
@@ -164,6 +172,8 @@ def test_every_staff_url_for_every_role(world: dict[str, Any]) -> None:
         "uid": str(world["outside"].uid),
         "pk": str(world["m_out"].pk),
         "code": "meals",
+        "period_id": str(world["census_period"].pk),
+        "institution_id": str(world["reg"].village_school.pk),
     }
     failures: list[str] = []
     for route in routes:

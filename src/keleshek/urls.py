@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("intake/", include("keleshek.intake.urls")),
     path("support/", include("keleshek.support.urls")),
     path("transport/", include("keleshek.transport.urls")),
+    path("census/", include("keleshek.census.urls")),
     path("reports/", include("keleshek.reports.urls")),
     path("jobs/", include("keleshek.jobs.urls")),
     path("audit/", include("keleshek.reports.audit_urls")),

@@ -70,6 +70,7 @@ MODULES: tuple[Module, ...] = (
         "budget", _("School funds"), "support:budget", _roles(*SUPPORT_READ_ROLES), in_menu=False
     ),
     Module("transport", _("School transport"), "transport:home", _roles(A, N, D, T, U)),
+    Module("census", _("School census"), "census:home", _roles(A, N, U, D, OP)),
     Module("intake", _("Import and export"), "intake:index", _roles(*STAFF_ROLES)),
     Module("reports", _("Briefing"), "reports:briefing", _roles(*STAFF_ROLES)),
     Module("jobs", _("Background jobs"), "jobs:list", _roles(*STAFF_ROLES), scoped=False),

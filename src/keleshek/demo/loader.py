@@ -21,6 +21,7 @@ from typing import TextIO
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from keleshek.census import demo as census_demo
 from keleshek.construction.models import Project, ProjectFunding
 from keleshek.core.ids import make_bin
 from keleshek.indicators import demo as indicators_demo
@@ -41,10 +42,12 @@ POPULATION_YEARS = tuple(range(DEMO_YEAR - 5, DEMO_YEAR + 1))
 SCHOOL_YEARS = (DEMO_YEAR - 1, DEMO_YEAR)
 DEMAND_YEARS = tuple(range(DEMO_YEAR, DEMO_YEAR + 6))
 # The workflow apps' demo data, after the registries and in this order: the support registry's
-# pupils (transport assesses who rides), the transport plans, then every indicator over all.
+# pupils (transport assesses who rides), the transport plans, the census of the demo year,
+# then every indicator over all.
 EXTENSIONS: tuple[Callable[..., None], ...] = (
     support_demo.load,
     transport_demo.load,
+    census_demo.load,
     indicators_demo.load,
 )
 MAX_AGE = 100

@@ -23,9 +23,11 @@ DOC_LABELS: dict[str, dict[Lang, str]] = {
     "annex": {"ru": "Приложение: таблицы", "kk": "Қосымша: кестелер", "en": "Annex: tables"},
     "records": {"ru": "записи", "kk": "жазбалар", "en": "records"},
     "generated": {
-        "ru": "Сформировано из записей Keleshek",
-        "kk": "Keleshek жазбаларынан жасалды",
-        "en": "Generated from Keleshek records",
+        "ru": "Сформировано из записей Keleshek: импорт и отчёты переписи, утверждённые районом",
+        "kk": "Keleshek жазбаларынан жасалды: импорт және аудан бекіткен санақ есептері",
+        "en": (
+            "Generated from Keleshek records: imports and census returns approved by the district"
+        ),
     },
 }
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "keleshek.transport",
     "keleshek.indicators",
     "keleshek.intake",
+    "keleshek.census",
     "keleshek.portal",
     "keleshek.reports",
     "keleshek.api",
