@@ -187,7 +187,7 @@ def test_a_plan_brings_and_takes_home_both_shifts(client: Any) -> None:
         },
     )
     plan = Plan.objects.create(
-        territory=district, name="two shifts", params={"seconds": 2, "max_ride_min": 60}
+        territory=district, name="two shifts", params={"iterations": 600, "max_ride_min": 60}
     )
     services.optimise(plan)
     plan.refresh_from_db()

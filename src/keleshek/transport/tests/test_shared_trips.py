@@ -68,7 +68,7 @@ def _stored_shared_plan(district: Territory) -> tuple[Plan, Any, Any]:
     vt = problem.vehicle_types[0]
     bus = BusPlan("bus-1", vt.id, vt.depot_id, (trip,), trip.distance_m, (run,), run.distance_m)
     result = RoutePlan((bus,), (), trip.load)
-    plan = Plan.objects.create(territory=district, name="shared", params={"seconds": 1})
+    plan = Plan.objects.create(territory=district, name="shared", params={"iterations": 300})
     services._store(plan, built, result, [])
     plan.refresh_from_db()
     return plan, trip, run
@@ -171,16 +171,18 @@ def test_the_plan_job_passes_the_choice_to_the_solver(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(services, "solve", spy)
     for params in ({"shared_trips": False}, {"shared_trips": True}, {}):
-        plan = Plan.objects.create(territory=district, name="p", params={"seconds": 1, **params})
+        plan = Plan.objects.create(
+            territory=district, name="p", params={"iterations": 300, **params}
+        )
         services.optimise(plan)
     assert asked == [False, True, True]  # a plan without the setting: allowed
     # A what-if of a plan stored before the setting existed runs as that plan did: without.
-    old = Plan.objects.create(territory=district, name="old", params={"seconds": 1}, buses=3)
+    old = Plan.objects.create(territory=district, name="old", params={"iterations": 300}, buses=3)
     assert (
         services.whatif_params(old, {"kind": "later_bell", "minutes": 15})["shared_trips"] is False
     )
     new = Plan.objects.create(
-        territory=district, name="new", params={"seconds": 1, "shared_trips": True}, buses=3
+        territory=district, name="new", params={"iterations": 300, "shared_trips": True}, buses=3
     )
     assert (
         services.whatif_params(new, {"kind": "later_bell", "minutes": 15})["shared_trips"] is True
