@@ -246,7 +246,8 @@ def published_school_counts(year: int | None) -> PublishedYear:
     """The one suppression of counts of people on public paths (``core.suppression``).
 
     Along every sum that is published: a row's shifts → its pupils; the pupils and the teachers
-    of a district's schools → the district's total; the districts' totals → the region's. A part
+    of the schools of a settlement, a rural okrug, a district → that territory's total; the
+    districts' totals → the region's. A part
     hidden in one sum stays hidden in every other, so no subtraction recovers it."""
     from keleshek.core.suppression import hide, hide_cells, small, threshold
 
@@ -268,6 +269,7 @@ def published_school_counts(year: int | None) -> PublishedYear:
     hidden_pupils: set[int] = set()
     hidden_shifts: dict[int, set[int]] = {}
     groups: dict[tuple[str, bool], list[int]] = {}
+    nested: dict[tuple[str, bool], list[int]] = {}
     for iid, kind, path, s1, s2, s3, t in rows:
         shifts[iid] = (s1, s2, s3)
         pupils[iid] = s1 + s2 + s3
@@ -276,13 +278,28 @@ def published_school_counts(year: int | None) -> PublishedYear:
         hidden_shifts[iid] = hidden_cells
         if total_hidden:
             hidden_pupils.add(iid)
-        groups.setdefault((_district_of(path), kind == Institution.Kind.SCHOOL), []).append(iid)
+        is_school = kind == Institution.Kind.SCHOOL
+        groups.setdefault((_district_of(path), is_school), []).append(iid)
+        # Every territory below the region may publish its total (the indicators do, per
+        # settlement, rural okrug and district): each is a sum to complement.
+        parts = path.strip("/").split("/")
+        for depth in range(2, len(parts) + 1):
+            nested.setdefault(("/".join(parts[:depth]), is_school), []).append(iid)
     hidden_teachers: set[int] = set()
-    for members in groups.values():
-        hidden_pupils |= hide(
-            {i: pupils[i] for i in members}, below, hidden=hidden_pupils & set(members)
-        )
-        hidden_teachers |= hide({i: teachers[i] for i in members}, below)
+    # Deepest sums first; repeat until a pass hides nothing more (a part hidden for one sum may
+    # leave another sum with a single hidden part).
+    order = sorted(nested.values(), key=len)
+    for _pass in range(10):
+        before = (len(hidden_pupils), len(hidden_teachers))
+        for members in order:
+            hidden_pupils |= hide(
+                {i: pupils[i] for i in members}, below, hidden=hidden_pupils & set(members)
+            )
+            hidden_teachers |= hide(
+                {i: teachers[i] for i in members}, below, hidden=hidden_teachers & set(members)
+            )
+        if (len(hidden_pupils), len(hidden_teachers)) == before:
+            break
     # Districts' totals of schools' pupils, and the region's.
     totals: dict[str, int] = {}
     for (district, is_school), members in groups.items():

@@ -105,3 +105,18 @@ def test_the_planted_school_on_every_public_path(client: Client, region: dict[st
     for path in (f"/ru/institutions/{region['tiny'].pk}/", "/ru/open-data/"):
         body = client.get(path).content.decode()
         assert "3 уч" not in body
+
+
+def test_every_territory_total_is_complemented(region: dict[str, Any]) -> None:
+    """A settlement's total (the indicators publish one) minus its other school must not give
+    a small school away either: the settlement's other school is hidden with it."""
+    from keleshek.institutions.selectors import published_school_counts
+
+    t = region["t"]
+    small_city = f.institution(t["city"], kind=Institution.Kind.SCHOOL)
+    f.school_year(small_city, Y, 30, 4, teachers_headcount=1)
+    published = published_school_counts(Y)
+    assert published.of(small_city.pk).pupils is None
+    assert published.of(region["city"].pk).pupils is None  # 1,100, hidden as its complement
+    assert published.of(region["city"].pk).teachers is None
+    assert published.of(region["big"].pk).pupils == 700
