@@ -207,3 +207,133 @@ def enrolment_by_grade(
         qs = qs.filter(institution__settlement__path__startswith=territory.path)
     rows = qs.values("grade", "sex").annotate(n=Sum("count")).order_by("grade", "sex")
     return {(r["grade"], r["sex"]): r["n"] for r in rows}
+
+
+# --- Counts of people as every public path publishes them (ADR 0139) ---------------------------
+
+
+@dataclass(frozen=True)
+class PublishedCounts:
+    """One institution's counts of people for the public; None where suppressed."""
+
+    pupils: int | None
+    shifts: tuple[int | None, int | None, int | None]
+    teachers: int | None
+
+
+@dataclass(frozen=True)
+class PublishedYear:
+    """A school year's counts for the public: per institution, per district (schools' pupils,
+    summed as the open data's districts file and the portal's home page sum them) and the
+    region."""
+
+    institutions: dict[int, PublishedCounts]
+    district_pupils: dict[str, int | None]
+    region_pupils: int | None
+
+    def of(self, institution_id: int) -> PublishedCounts:
+        return self.institutions.get(
+            institution_id, PublishedCounts(None, (None, None, None), None)
+        )
+
+
+def _district_of(path: str) -> str:
+    parts = path.strip("/").split("/")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def published_school_counts(year: int | None) -> PublishedYear:
+    """The one suppression of counts of people on public paths (``core.suppression``).
+
+    Along every sum that is published: a row's shifts → its pupils; the pupils and the teachers
+    of the schools of a settlement, a rural okrug, a district → that territory's total; the
+    districts' totals → the region's. A part
+    hidden in one sum stays hidden in every other, so no subtraction recovers it."""
+    from keleshek.core.suppression import hide, hide_cells, small, threshold
+
+    below = threshold()
+    rows = list(
+        InstitutionYear.objects.filter(year=year or 0).values_list(
+            "institution_id",
+            "institution__kind",
+            "institution__settlement__path",
+            "pupils_shift1",
+            "pupils_shift2",
+            "pupils_shift3",
+            "teachers_headcount",
+        )
+    )
+    pupils: dict[int, int] = {}
+    teachers: dict[int, int] = {}
+    shifts: dict[int, tuple[int, int, int]] = {}
+    hidden_pupils: set[int] = set()
+    hidden_shifts: dict[int, set[int]] = {}
+    groups: dict[tuple[str, bool], list[int]] = {}
+    nested: dict[tuple[str, bool], list[int]] = {}
+    for iid, kind, path, s1, s2, s3, t in rows:
+        shifts[iid] = (s1, s2, s3)
+        pupils[iid] = s1 + s2 + s3
+        teachers[iid] = t
+        hidden_cells, total_hidden = hide_cells([s1, s2, s3], pupils[iid], below)
+        hidden_shifts[iid] = hidden_cells
+        if total_hidden:
+            hidden_pupils.add(iid)
+        is_school = kind == Institution.Kind.SCHOOL
+        groups.setdefault((_district_of(path), is_school), []).append(iid)
+        # Every territory below the region may publish its total (the indicators do, per
+        # settlement, rural okrug and district): each is a sum to complement.
+        parts = path.strip("/").split("/")
+        for depth in range(2, len(parts) + 1):
+            nested.setdefault(("/".join(parts[:depth]), is_school), []).append(iid)
+    hidden_teachers: set[int] = set()
+    # Deepest sums first; repeat until a pass hides nothing more (a part hidden for one sum may
+    # leave another sum with a single hidden part).
+    order = sorted(nested.values(), key=len)
+    for _pass in range(10):
+        before = (len(hidden_pupils), len(hidden_teachers))
+        for members in order:
+            hidden_pupils |= hide(
+                {i: pupils[i] for i in members}, below, hidden=hidden_pupils & set(members)
+            )
+            hidden_teachers |= hide(
+                {i: teachers[i] for i in members}, below, hidden=hidden_teachers & set(members)
+            )
+        if (len(hidden_pupils), len(hidden_teachers)) == before:
+            break
+    # Districts' totals of schools' pupils, and the region's.
+    totals: dict[str, int] = {}
+    for (district, is_school), members in groups.items():
+        if is_school:
+            totals[district] = totals.get(district, 0) + sum(pupils[i] for i in members)
+    hidden_districts = hide(totals, below)
+    for district in hidden_districts:
+        # A hidden district total must not be the sum of published schools: hide one more.
+        members = groups.get((district, True), [])
+        if not small(totals[district], below) and not hidden_pupils & set(members):
+            smallest = min(
+                (i for i in members if pupils[i] > 0), key=lambda i: (pupils[i], i), default=None
+            )
+            if smallest is not None:
+                hidden_pupils.add(smallest)
+    region = sum(totals.values())
+    published: dict[int, PublishedCounts] = {}
+    for iid in pupils:
+        shown: tuple[int | None, int | None, int | None] = (None, None, None)
+        if iid not in hidden_pupils:
+            s = shifts[iid]
+            h = hidden_shifts[iid]
+            shown = (
+                None if 0 in h else s[0],
+                None if 1 in h else s[1],
+                None if 2 in h else s[2],
+            )
+        published[iid] = PublishedCounts(
+            pupils=None if iid in hidden_pupils else pupils[iid],
+            shifts=shown,
+            teachers=None if iid in hidden_teachers else teachers[iid],
+        )
+    return PublishedYear(
+        institutions=published,
+        district_pupils={d: None if d in hidden_districts else v for d, v in totals.items()},
+        region_pupils=None if small(region, below) else region,
+    )

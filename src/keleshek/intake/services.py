@@ -22,7 +22,7 @@ from keleshek.accounts import privacy
 from keleshek.core import audit, hooks
 from keleshek.core.scoping import scope_for, scope_queryset
 
-from . import registries
+from . import files, registries
 from .models import ImportRun
 from .pipeline import Importer, Outcome, Progress
 from .registry import Registry
@@ -45,11 +45,7 @@ STATUS_OF = {
 
 
 def intake_dir(*parts: str) -> Path:
-    path = Path(settings.MEDIA_ROOT) / "intake"
-    for p in parts:
-        path = path / p
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return files.private_dir(*parts)  # mode 0700; files in it 0600 (intake.files)
 
 
 def sha256_of(path: Path) -> str:
@@ -68,7 +64,9 @@ def import_upload_store(
     name = Path(getattr(upload, "name", "upload")).name[:200]
     dest = intake_dir("uploads") / f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(6)}"
     dest = dest.with_suffix(Path(name).suffix.lower()[:6] or ".csv")
-    with dest.open("wb") as fh:
+    if (getattr(upload, "size", 0) or 0) > files.upload_max_bytes():
+        raise ValueError("upload larger than KELESHEK['UPLOAD_MAX_BYTES']")
+    with files.create_private(dest) as fh:
         for chunk in upload.chunks():
             fh.write(chunk)
     return ImportRun.objects.create(
@@ -139,9 +137,15 @@ def import_file(
         if outcome.invalid and outcome.bad_rows_path:
             report = intake_dir("errors") / f"{run.sha256[:16]}-{secrets.token_hex(4)}-errors.xlsx"
             write_error_report(report, outcome.header, outcome.bad_rows_path, reg)
-            run.error_file = str(report)
+            run.error_file = str(files.make_private(report))
         if outcome.bad_rows_path:
             outcome.bad_rows_path.unlink(missing_ok=True)
+    if run.stored_file and (
+        run.status in (ImportRun.Status.REJECTED, ImportRun.Status.REFUSED)
+        or (run.status == ImportRun.Status.PREVIEWED and outcome.invalid and not partial)
+    ):
+        # An upload that can never be written is not kept (intake.files).
+        files.discard(run.stored_file)
     if outcome.status in ("written", "partial"):
         # Recorded and audited inside the merge; keep the error file path as well.
         ImportRun.objects.filter(pk=run.pk).update(error_file=run.error_file)
@@ -290,6 +294,7 @@ def export_registry(
         )
     out = intake_dir("exports") / f"{reg.name}-{stamp}-{secrets.token_hex(4)}.xlsx"
     write_xlsx(out, head, export_rows(reg, qs, user), title=reg.name)
+    files.make_private(out)
     return ExportFile(
         f"{reg.name}-{stamp}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_POST
 from keleshek.jobs.models import Job
 from keleshek.jobs.services import enqueue
 
-from . import registries
+from . import files, registries
 from .models import ImportRun
 from .pipeline import RowError, can_import
 from .selectors import can_export, registries_for, visible_runs
@@ -45,6 +46,19 @@ class UploadForm(forms.Form):
         self.fields["registry"].choices = [  # type: ignore[attr-defined]
             (r.name, r.label) for r, allowed in registries_for(user) if allowed
         ]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = files.upload_max_bytes()
+        if upload is not None and (upload.size or 0) > limit:
+            raise forms.ValidationError(_upload_too_large(limit))
+        return upload
+
+
+def _upload_too_large(limit: int) -> str:
+    return _("The file is larger than %(mb)s MB, the most this site accepts.") % {
+        "mb": f"{limit / (1024 * 1024):g}"
+    }
 
 
 def _recent_runs(user: object) -> list[ImportRun]:
@@ -82,8 +96,14 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST, request.FILES, user=request.user)
-    if not form.is_valid():
+    limit = files.upload_max_bytes()
+    too_large = files.content_length(request.META) > limit + 64 * 1024  # the form's fields too
+    form = UploadForm(
+        {} if too_large else request.POST, {} if too_large else request.FILES, user=request.user
+    )
+    if too_large or not form.is_valid():
+        if too_large:
+            form.add_error(None, _upload_too_large(limit))
         runs = _recent_runs(request.user)
         return render(
             request,
@@ -94,7 +114,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 "runs": runs,
                 "lang": _lang(),
             },
-            status=400,
+            status=413 if too_large else 400,
         )
     reg = registries.get(form.cleaned_data["registry"])
     if not can_import(request.user, reg):
@@ -196,7 +216,9 @@ def export(request: HttpRequest, registry: str, fmt: str) -> HttpResponseBase:
         raise PermissionDenied
     result = export_registry(registry=registry, user=request.user, fmt=fmt, language=_lang())
     if result.path is not None:
-        return FileResponse(result.path.open("rb"), as_attachment=True, filename=result.filename)
+        fh = result.path.open("rb")
+        files.discard(result.path)  # sent from the open file; nothing stays on disk
+        return FileResponse(fh, as_attachment=True, filename=result.filename)
     response = StreamingHttpResponse(result.stream or iter(()), content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response

@@ -1,7 +1,9 @@
 """Open-data datasets: aggregated, with stable KATO and BIN identifiers.
 
 Counts of people (pupils, students, teachers) from 1 to ``PUBLIC_SUPPRESS_BELOW`` − 1 are
-suppressed (empty in CSV, null in JSON); zero stays zero (it identifies no one). Places,
+suppressed (empty in CSV, null in JSON); zero stays zero (it identifies no one). Schools' pupils
+and teachers and districts' pupils come from ``institutions.selectors.published_school_counts``,
+which adds complementary suppression along the territory (ADR 0139). Places,
 seats and money are not counts of people and are published as they are
 (docs/adr/0071-open-data-suppression.md).
 """
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from keleshek.construction.models import Project
 from keleshek.institutions.capacity import places_short
 from keleshek.institutions.models import Institution, InstitutionYear
+from keleshek.institutions.selectors import published_school_counts
 from keleshek.partnerships.models import InternationalStudents
 from keleshek.programmes.models import Offering
 from keleshek.territory.models import Territory
@@ -76,9 +79,12 @@ def _schools(year: int | None) -> Iterator[Row]:
             "pupils_shift2",
             "pupils_shift3",
             "teachers_headcount",
+            "institution_id",
         )
     )
+    published = published_school_counts(year)  # the one suppression (ADR 0139)
     for r in qs:
+        counts = published.of(r["institution_id"])
         yield {
             "bin": r["institution__bin"] or "",
             "name_ru": r["institution__name_ru"],
@@ -87,8 +93,8 @@ def _schools(year: int | None) -> Iterator[Row]:
             "design_capacity": r["design_capacity"],
             "shifts": r["shifts"],
             "condition": r["condition"],
-            "pupils": r["pupils_shift1"] + r["pupils_shift2"] + r["pupils_shift3"],
-            "teachers": r["teachers_headcount"],
+            "pupils": counts.pupils,
+            "teachers": counts.teachers,
         }
 
 
@@ -113,15 +119,16 @@ def _districts(year: int | None) -> Iterator[Row]:
         a[2] += pupils
         a[3] += places_short(pupils, capacity)  # the one rule (ADR 0128)
     names = dict(Territory.objects.filter(kato__in=list(acc)).values_list("kato", "name_ru"))
+    published = published_school_counts(year)  # the one suppression (ADR 0139)
     for kato in sorted(acc):
-        schools, capacity, pupils, deficit = acc[kato]
+        schools, capacity, _pupils, deficit = acc[kato]
         yield {
             "kato": kato,
             "name_ru": names.get(kato, ""),
             "year": year,
             "schools": schools,
             "design_capacity": capacity,
-            "pupils": pupils,
+            "pupils": published.district_pupils.get(kato),
             "deficit_places": deficit,
         }
 

@@ -619,6 +619,7 @@ def _materialised_glance(g: Glance) -> bool:
             )
         )
     g.deficit_by_district = sorted(rows, key=lambda r: (-r[3], r[0]))
+    _suppress_pupils(g)
     g.materialised = True
     _materialised_support(g, ind)
     return True
@@ -702,6 +703,24 @@ def _live_school_figures(g: Glance) -> None:
             ((district_names.get(k, k), *v) for k, v in by_district.items()),  # type: ignore[misc]
             key=lambda r: (-r[3], r[0]),
         )
+    _suppress_pupils(g)
+
+
+def _suppress_pupils(g: Glance) -> None:
+    """Districts' pupils and the region's as every public path publishes them: a small count
+    hidden, and one more district with it so that the region's total does not give it away
+    (``core.suppression``, ADR 0139)."""
+    from keleshek.core.suppression import hide, small, threshold
+
+    below = threshold()
+    rows = g.deficit_by_district
+    hidden = hide({i: r[1] for i, r in enumerate(rows)}, below)
+    g.deficit_by_district = [
+        (r[0], None, *r[2:]) if i in hidden else r  # type: ignore[misc]
+        for i, r in enumerate(rows)
+    ]
+    if small(g.pupils, below):
+        g.pupils = None  # type: ignore[assignment]
 
 
 def _live_other_figures(g: Glance) -> None:

@@ -171,6 +171,10 @@ KELESHEK: dict[str, Any] = {
     "SCHOOL_DAY_MIN": 330,
     "FORECAST_GROWTH_BOUND": 0.05,  # the Ministry bounds growth at +-5 %/year
     "PUBLIC_SUPPRESS_BELOW": 5,
+    # Intake files (intake.files): the largest upload accepted; how long uploads, exports and
+    # error reports stay on disk before the hourly job deletes them.
+    "UPLOAD_MAX_BYTES": int(os.environ.get("KELESHEK_UPLOAD_MAX_MB", "200")) * 1024 * 1024,
+    "FILE_RETENTION_HOURS": int(os.environ.get("KELESHEK_FILE_RETENTION_HOURS", "24")),
     # Reverse proxies in front of the application that append to X-Forwarded-For (ADR 0136):
     # 0 = none, the client address is the connection's; the nginx of deploy/ is 1.
     "TRUSTED_PROXIES": int(os.environ.get("KELESHEK_TRUSTED_PROXIES", "0") or 0),

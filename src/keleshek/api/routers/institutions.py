@@ -2,7 +2,7 @@
 sex (token, scoped: counts per grade of one school can be small)."""
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
@@ -25,6 +25,11 @@ from keleshek.core.api import (
 )
 from keleshek.core.links import web_link
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear, Laboratory
+from keleshek.institutions.selectors import (
+    PublishedCounts,
+    PublishedYear,
+    published_school_counts,
+)
 
 from ..auth import public_auth, token_auth
 
@@ -103,18 +108,57 @@ class LaboratoryFilter(Schema):
     institution: ObjectId | None = None
 
 
+def _published(obj: InstitutionYear, context: Any) -> PublishedCounts:
+    """The counts as every public path publishes them (ADR 0139), once per request and year."""
+    request = (context or {}).get("request")
+    cache: dict[int, PublishedYear] = getattr(request, "_published_counts", None) or {}
+    if request is not None:
+        request._published_counts = cache
+    if obj.year not in cache:
+        cache[obj.year] = published_school_counts(obj.year)
+    return cache[obj.year].of(obj.institution_id)
+
+
 class InstitutionYearOut(Schema):
+    """Counts of people are null where suppressed: under PUBLIC_SUPPRESS_BELOW, or hidden so
+    that a suppressed count cannot be recovered from totals (ADR 0139)."""
+
     institution_id: int
     year: int
     design_capacity: int
     shifts: int
     condition: str
-    pupils_shift1: int
-    pupils_shift2: int
-    pupils_shift3: int
-    pupils: int
-    teachers_headcount: int
-    teachers_fte: Decimal
+    pupils_shift1: int | None
+    pupils_shift2: int | None
+    pupils_shift3: int | None
+    pupils: int | None
+    teachers_headcount: int | None
+    teachers_fte: Decimal | None
+
+    @staticmethod
+    def resolve_pupils_shift1(obj: InstitutionYear, context: Any) -> int | None:
+        return _published(obj, context).shifts[0]
+
+    @staticmethod
+    def resolve_pupils_shift2(obj: InstitutionYear, context: Any) -> int | None:
+        return _published(obj, context).shifts[1]
+
+    @staticmethod
+    def resolve_pupils_shift3(obj: InstitutionYear, context: Any) -> int | None:
+        return _published(obj, context).shifts[2]
+
+    @staticmethod
+    def resolve_pupils(obj: InstitutionYear, context: Any) -> int | None:
+        return _published(obj, context).pupils
+
+    @staticmethod
+    def resolve_teachers_headcount(obj: InstitutionYear, context: Any) -> int | None:
+        return _published(obj, context).teachers
+
+    @staticmethod
+    def resolve_teachers_fte(obj: InstitutionYear, context: Any) -> Decimal | None:
+        # Full-time equivalents would give a hidden headcount away: hidden with it.
+        return obj.teachers_fte if _published(obj, context).teachers is not None else None
 
 
 class InstitutionYearFilter(Schema):

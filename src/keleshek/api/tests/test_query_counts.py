@@ -15,7 +15,7 @@ PUBLIC_LISTS = {
     "/population": 2,
     "/institutions": 2,
     "/laboratories": 2,
-    "/institution-years": 2,
+    "/institution-years": 3,  # + the suppression of the year on the page (ADR 0139)
     "/industries": 2,
     "/specialties": 2,
     "/offerings": 2,
