@@ -191,6 +191,11 @@ EMITTING: Mapping[str, tuple[Field, ...]] = {
     "reports:trace": (),
     "accounts:login": (),
     "accounts:logout": (),
+    "accounts:start": (),
+    # the audit log: summaries may name a child or carry a searched IIN (reports.audit_views
+    # shows them whole only to those who read every field in clear)
+    "audit:log": (F.IIN, F.NAME),
+    "audit:export": (F.IIN, F.NAME),
     "support_pupil_change": tuple(Field),
     # public: the portal, open data and the anonymous API publish aggregates and institutions
     **dict.fromkeys(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from keleshek.construction.models import FundingSource
 from keleshek.core import charts, params, spreadsheets
+from keleshek.news.models import Article
 
 from . import opendata, selectors, services
 from .selectors import CatalogueFilters, lang
@@ -186,7 +186,7 @@ LANGUAGE_NAMES = {
 }
 
 
-def article_paragraphs(a: Any) -> list[str]:
+def article_paragraphs(a: Article) -> list[str]:
     """The body as paragraphs, without a first paragraph that only repeats the title."""
     paragraphs = [p.strip() for p in str(a.body).split("\n\n") if p.strip()]
     if paragraphs and paragraphs[0].casefold().rstrip(".") == str(a.title).casefold().rstrip("."):

@@ -1,11 +1,10 @@
 """The audit log for auditors and administrators (ADR 0141): filter by user, action, object and
-date; a page at a time; export as CSV or XLSX through the registries' writers, the export itself
-audited. Read-only: GET only, and nothing here changes an entry."""
+date; a page at a time; export as CSV or XLSX through the project's writer (core.spreadsheets),
+the export itself audited. Read-only: GET only, and nothing here changes an entry."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import re
 from typing import Any
 
 from django import forms
@@ -18,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from keleshek.accounts import privacy
 from keleshek.accounts.access import module_required
-from keleshek.core import audit
+from keleshek.core import audit, spreadsheets
 from keleshek.core.models import AuditEntry
-from keleshek.intake.writers import csv_stream, write_xlsx
 
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000  # rows in one export; narrow the filter for more
@@ -79,16 +78,40 @@ def _form(request: HttpRequest) -> AuditFilterForm:
     return AuditFilterForm(request.GET or None)
 
 
-def _row(e: AuditEntry) -> list[str]:
+# Entries about a child: their summaries may carry a name or an IIN typed into a search.
+PERSONAL_TYPES = ("support.", "transport.rider")
+IIN_LIKE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+
+
+def sees_all(user: Any) -> bool:
+    """Does the personal-data policy show ``user`` every field in clear (ADR 0132)?"""
+    return len(privacy.clear_fields(user)) == len(privacy.Field)
+
+
+def summary_for(e: AuditEntry, clear: bool) -> str:
+    """The entry's summary as the viewer may read it: whole for those who read every personal
+    field in clear; otherwise hidden for entries about a child and with IINs masked."""
+    if clear:
+        return e.summary
+    if e.object_type.startswith(PERSONAL_TYPES):
+        return _("(personal data: hidden for your role)")
+    return IIN_LIKE.sub(lambda m: privacy.mask_iin(m.group(0)), e.summary)
+
+
+def _row(e: AuditEntry, clear: bool) -> list[str]:
     return [
         formats.date_format(timezone.localtime(e.at), "Y-m-d H:i:s"),
         e.actor_name,
         str(e.get_action_display()),
         object_type_label(e.object_type) if e.object_type else "",
         e.object_id,
-        e.summary,
+        summary_for(e, clear),
         e.ip or "",
     ]
+
+
+def _type_label(e: AuditEntry) -> str:
+    return object_type_label(e.object_type) if e.object_type else ""
 
 
 def _header() -> list[str]:
@@ -113,6 +136,7 @@ def log(request: HttpRequest) -> HttpResponse:
     else:
         qs = audit.entries(form.audit_filter() if valid else audit.AuditFilter())
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    clear = sees_all(request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -121,7 +145,14 @@ def log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [(e, object_type_label(e.object_type) if e.object_type else "") for e in page],
+            "rows": [
+                (
+                    e,
+                    object_type_label(e.object_type) if e.object_type else "",
+                    summary_for(e, clear),
+                )
+                for e in page
+            ],
             "query": query.urlencode(),
         },
         status=400 if form.is_bound and not valid else 200,
@@ -146,18 +177,14 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         user=request.user,
     )
     name = f"audit-log-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    rows = (_row(e) for e in entries)
+    clear = sees_all(request.user)
+    rows = (_row(e, clear) for e in entries)
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
-            csv_stream(_header(), rows), content_type="text/csv; charset=utf-8"
+            spreadsheets.csv_stream(_header(), rows), content_type=spreadsheets.CSV_TYPE
         )
     else:
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-            write_xlsx(Path(tmp.name), _header(), rows, title=_("Audit log"))
-            body = Path(tmp.name).read_bytes()
-        response = HttpResponse(
-            body,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        body = spreadsheets.xlsx_bytes(_header(), rows, title=_("Audit log"))
+        response = HttpResponse(body, content_type=spreadsheets.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

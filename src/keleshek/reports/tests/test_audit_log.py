@@ -136,3 +136,23 @@ def test_read_only(log: dict[str, User]) -> None:
     assert c.post("/en/audit/export.csv").status_code == 405
     assert c.get("/en/audit/export.docx").status_code == 404
     assert list(AuditEntry.objects.values_list("id", "hash")) == before
+
+
+def test_an_auditor_does_not_read_a_childs_name_or_iin_in_summaries(log: dict[str, User]) -> None:
+    """The log records searches and admin edits with what was typed; the page shows those in
+    clear only to roles that read every personal field in clear (ADR 0132)."""
+    audit.record(
+        "read_personal", object_type="support.pupil", summary="search '160317500123'", user=None
+    )
+    audit.record("export", object_type="institutions.institution", summary="file 160317500123")
+    auditor = _client(_user("auditor", "auditor"))
+    page = auditor.get("/en/audit/").content.decode()
+    assert "160317500123" not in page
+    assert "hidden for your role" in page
+    assert "16••••••••23" in page
+    csv_text = b"".join(
+        auditor.get("/en/audit/export.csv").streaming_content  # type: ignore[attr-defined]
+    ).decode("utf-8-sig")
+    assert "160317500123" not in csv_text
+    admin = _client(_user("regional_admin", "admin"))
+    assert "160317500123" in admin.get("/en/audit/").content.decode()
