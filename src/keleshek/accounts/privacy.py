@@ -161,6 +161,16 @@ EMITTING: Mapping[str, tuple[Field, ...]] = {
     "transport:optimise": (),
     "api-v1:district_plans": (),
     "api-v1:plan_routes": (),
+    # the school census: figures of schools; the NOBD/Kündelik page reconciles a pupil list
+    # (names and IINs) and is open only to those who enter the school's figures
+    "census:home": (),
+    "census:sw": (),
+    "census:period": (),
+    "census:district": (),
+    "census:import": (),
+    "census:form": (),
+    "census:sync": (),
+    "census:exports": (F.IIN, F.NAME),
     # registries: exports (web; the CLI ``keleshek export`` calls the same service), templates,
     # import runs and their error workbooks (the refused rows as sent)
     "intake:export": tuple(Field),
