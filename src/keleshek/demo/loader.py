@@ -189,7 +189,6 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
         lon=80.23,
         path=f"/{geography.ABAI_OBLAST_KATO}/",
         valid_from=geography.SPLIT_DATE,
-        is_synthetic=True,
     )
     _upsert(Territory, [oblast, abai], ["kato"])
     by_kato = {t.kato: t for t in Territory.objects.filter(kato__in=[OBLAST_KATO, abai.kato])}
@@ -209,10 +208,13 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
                 parent=by_kato[OBLAST_KATO],
                 path=f"/{OBLAST_KATO}/{unit.kato}/",
                 is_synthetic=unit.synthetic_code,
-                valid_from=geography.SPLIT_DATE if unit.synthetic_code else valid_from,
+                valid_from=unit.formed or valid_from,
             )
         )
-    for _old, _lvl, ru, kk, en, new, new_level in geography.HISTORIC:
+    abai_units = [
+        (ru, kk, en, new, new_level) for _o, _l, ru, kk, en, new, new_level in geography.HISTORIC
+    ] + [(ru, kk, en, new, level) for new, level, ru, kk, en in geography.ABAI_NEW]
+    for ru, kk, en, new, new_level in abai_units:
         level2.append(
             Territory(
                 kato=new,
@@ -223,7 +225,6 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
                 parent=by_kato[abai.kato],
                 path=f"/{abai.kato}/{new}/",
                 valid_from=geography.SPLIT_DATE,
-                is_synthetic=True,
             )
         )
     _upsert(Territory, level2, ["kato"])
@@ -242,7 +243,6 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
             valid_from=valid_from,
             valid_to=geography.SPLIT_DATE,
             successor=by_kato[new],
-            is_synthetic=True,
         )
         for old, lvl, ru, kk, en, new, _nl in geography.HISTORIC
     ]
@@ -270,7 +270,7 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
             lon=s.lon,
             path=f"/{OBLAST_KATO}/{s.unit.kato}/{code}/",
             is_synthetic=True,
-            valid_from=valid_from,
+            valid_from=s.unit.formed or valid_from,
         )
     _upsert(Territory, list(okrugs.values()), ["kato"])
     by_kato.update({t.kato: t for t in Territory.objects.filter(kato__in=list(okrugs))})
@@ -293,7 +293,7 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
                 path=f"{parent.path}{s.kato}/",
                 # city and district-centre codes of Ust-Kamenogorsk are confirmed, the rest not
                 is_synthetic=s.kato != UST_KAMENOGORSK,
-                valid_from=valid_from,
+                valid_from=s.unit.formed or valid_from,
             )
         )
     _upsert(Territory, settlements, ["kato"])
@@ -404,7 +404,7 @@ class SchoolSpec:
     project: str = ""
 
 
-KK_SOUTH = {"634600000", "635800000", "635200000", "637200000", "637000000", "635400000"}
+KK_SOUTH = {"634600000", "635800000", "635200000", "635500000", "636300000", "635400000"}
 
 
 def _grade_weights(table: dict, kato: str, year: int, grade_to: int) -> list[float]:
