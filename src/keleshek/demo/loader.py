@@ -396,7 +396,8 @@ class SchoolSpec:
     grade_to: int
     urban: bool
     languages: list[str]
-    condition: str = "normal"
+    emergency: bool = False
+    three_shift: bool = False
     opened_year: int | None = None
     lat: float = 0.0
     lon: float = 0.0
@@ -536,13 +537,14 @@ def school_specs(table: dict) -> list[SchoolSpec]:
         key=lambda x: (-x.pupils[DEMO_YEAR] / x.capacity, x.bin),
     )
     for x in city[:4]:
-        x.condition = "three_shift"
+        x.three_shift = True
         x.capacity = int(round(x.pupils[DEMO_YEAR] / rng.uniform(1.85, 2.1), -1))
-    # emergency schools: three rural and one town school (buildings in poor repair)
-    rural = [x for x in specs if not x.urban and x.condition == "normal"]
+    # emergency schools: three rural and one town school (buildings in poor repair), and one of
+    # the three-shift city schools is in emergency condition too (the flags are independent)
+    rural = [x for x in specs if not x.urban and not x.three_shift]
     town = [x for x in specs if x.urban and x.settlement != UST_KAMENOGORSK]
-    for x in [*rng.sample(rural, 3), *rng.sample(town, 1)]:
-        x.condition = "emergency"
+    for x in [*rng.sample(rural, 3), *rng.sample(town, 1), city[3]]:
+        x.emergency = True
     return specs
 
 
@@ -579,8 +581,8 @@ def project_school_specs(table: dict, by_project: dict[str, facts.ProjectFact]) 
     return out
 
 
-def _shifts(pupils: int, capacity: int, condition: str) -> tuple[int, int, int, int]:
-    if condition == "three_shift":
+def _shifts(pupils: int, capacity: int, three_shift: bool) -> tuple[int, int, int, int]:
+    if three_shift:
         s1 = round(pupils * 0.45)
         s2 = round(pupils * 0.35)
         return 3, s1, s2, pupils - s1 - s2
@@ -597,7 +599,7 @@ def _load_schools(
     insts = []
     for x in specs:
         pupils = x.pupils[DEMO_YEAR]
-        shifts, *_ = _shifts(pupils, x.capacity, x.condition)
+        shifts, *_ = _shifts(pupils, x.capacity, x.three_shift)
         budget = round((25_000_000 + pupils * rng.uniform(380_000, 520_000)) / 1000) * 1000
         insts.append(
             Institution(
@@ -611,7 +613,8 @@ def _load_schools(
                 lon=x.lon,
                 design_capacity=x.capacity,
                 shifts=shifts,
-                condition=x.condition,
+                is_emergency=x.emergency,
+                is_three_shift=x.three_shift,
                 languages=x.languages,
                 ownership="state",
                 status="operating",
@@ -630,9 +633,8 @@ def _load_schools(
     for x in specs:
         inst = by_bin[x.bin]
         for year, pupils in sorted(x.pupils.items()):
-            condition = x.condition  # a building's state and a third shift last for years
-            capacity = x.capacity
-            shifts, s1, s2, s3 = _shifts(pupils, capacity, condition)
+            capacity = x.capacity  # a building's state and a third shift last for years
+            shifts, s1, s2, s3 = _shifts(pupils, capacity, x.three_shift)
             ratio = 12.5 if x.urban else 8.0
             head = max(6, round(pupils / ratio))
             years.append(
@@ -641,7 +643,8 @@ def _load_schools(
                     year=year,
                     design_capacity=capacity,
                     shifts=shifts,
-                    condition=condition,
+                    is_emergency=x.emergency,
+                    is_three_shift=x.three_shift,
                     pupils_shift1=s1,
                     pupils_shift2=s2,
                     pupils_shift3=s3,

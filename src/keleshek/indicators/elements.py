@@ -121,6 +121,7 @@ def facts(ctx: Context, source_code: str) -> list[Fact]:
 
 @source("school_years", institution_level=True)
 def _school_years(ctx: Context) -> Iterator[Fact]:
+    from keleshek.institutions.capacity import places_free
     from keleshek.institutions.selectors import school_places
 
     for s in school_places(years=ctx.years):
@@ -134,13 +135,11 @@ def _school_years(ctx: Context) -> Iterator[Fact]:
                 "pupils": float(s.pupils),
                 "capacity": float(s.capacity),
                 "deficit": float(s.deficit),
-                "surplus": float(max(0, s.capacity - s.pupils)),
+                "surplus": float(places_free(s.pupils, s.capacity)),
                 "pupils_shift23": float(s.pupils_shift2 + s.pupils_shift3),
                 "pupils_shift3": float(s.pupils_shift3),
-                "three_shift_schools": (
-                    1.0 if (s.condition == "three_shift" or s.shifts >= 3) else 0.0
-                ),
-                "emergency_schools": 1.0 if s.condition == "emergency" else 0.0,
+                "three_shift_schools": 1.0 if s.works_three_shifts else 0.0,
+                "emergency_schools": 1.0 if s.is_emergency else 0.0,
                 "teachers_fte": s.teachers_fte,
             },
         )
@@ -472,8 +471,16 @@ def _support(ctx: Context) -> Iterator[Fact]:
 element("schools", _("schools"), "school_years")
 element("pupils", _("pupils"), "school_years")
 element("capacity", _("design capacity, places"), "school_years")
-element("deficit", _("places lacking (pupils over capacity, per school)"), "school_years")
-element("surplus", _("free places (capacity over pupils, per school)"), "school_years")
+element(
+    "deficit",
+    _("places lacking (pupils over the places in two-shift education, per school)"),
+    "school_years",
+)
+element(
+    "surplus",
+    _("free places (places in two-shift education over pupils, per school)"),
+    "school_years",
+)
 element("pupils_shift23", _("pupils in the 2nd and 3rd shifts"), "school_years")
 element("pupils_shift3", _("pupils in the 3rd shift"), "school_years")
 element("three_shift_schools", _("three-shift schools"), "school_years")

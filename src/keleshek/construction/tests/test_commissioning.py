@@ -115,9 +115,9 @@ def test_commissioning_a_new_school_adds_places_relieves_and_is_audited():
         y = InstitutionYear.objects.get(institution=s, year=DEMO_YEAR)
         assert y.pupils == s.design_capacity
         assert y.pupils_shift3 == 0
-        assert y.condition == "normal"
+        assert not y.is_three_shift
         s.refresh_from_db()
-        assert s.condition == "normal"
+        assert not s.is_three_shift
         assert (
             Enrolment.objects.filter(institution=s, year=DEMO_YEAR).aggregate(n=Sum("count"))["n"]
             == y.pupils
