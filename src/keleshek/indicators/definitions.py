@@ -234,6 +234,25 @@ DEFAULTS: list[D] = [
         headline=True,
     ),
     _i(
+        "large_schools_commissioned",
+        "construction",
+        "large_schools_commissioned",
+        "",
+        1,
+        "count",
+        (
+            "Введено новых школ более чем на 300 мест",
+            "300-ден астам орындық пайдалануға берілген жаңа мектептер",
+            "New schools of over 300 places commissioned",
+        ),
+        "New school projects of over 300 places commissioned in the school year, as national "
+        "indicators count them (a co-funded project counts by share).",
+        disagg=("source",),
+        decimals=1,
+        desc_ru="Новые школы более чем на 300 мест, введённые за учебный год, как их считают "
+        "национальные индикаторы (софинансируемый проект — по доле).",
+    ),
+    _i(
         "pipeline_places",
         "construction",
         "pipeline_places",

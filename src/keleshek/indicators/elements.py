@@ -228,6 +228,7 @@ def _population(ctx: Context) -> Iterator[Fact]:
 @source("commissioned", institution_level=False)
 def _commissioned(ctx: Context) -> Iterator[Fact]:
     from keleshek.construction.models import Project, ProjectFunding
+    from keleshek.institutions.capacity import counts_as_large_school
 
     rows = ProjectFunding.objects.filter(
         project__stage=Project.Stage.COMMISSIONED,
@@ -239,8 +240,9 @@ def _commissioned(ctx: Context) -> Iterator[Fact]:
         "source",
         "share",
         "project__places",
+        "project__kind",
     )
-    for settlement, when, src, share, places in rows.iterator(chunk_size=5000):
+    for settlement, when, src, share, places, kind in rows.iterator(chunk_size=5000):
         if when is None:
             continue
         year = school_year_of(when)
@@ -251,7 +253,16 @@ def _commissioned(ctx: Context) -> Iterator[Fact]:
             settlement,
             year,
             {"source": src},
-            {"places_added": float(Decimal(places) * share), "projects_commissioned": float(share)},
+            {
+                "places_added": float(Decimal(places) * share),
+                "projects_commissioned": float(share),
+                # national indicators count new schools of over 300 places (ADR 0162)
+                "large_schools_commissioned": (
+                    float(share)
+                    if kind == Project.Kind.NEW_SCHOOL and counts_as_large_school(places)
+                    else 0.0
+                ),
+            },
         )
 
 
@@ -503,6 +514,12 @@ element("pop_15_24", _("population aged 15-24"), "population", dims=("sex",))
 element("places_added", _("places commissioned"), "commissioned", dims=("source",))
 element(
     "projects_commissioned", _("school projects commissioned"), "commissioned", dims=("source",)
+)
+element(
+    "large_schools_commissioned",
+    _("new schools of over 300 places commissioned"),
+    "commissioned",
+    dims=("source",),
 )
 element("pipeline_projects", _("projects under construction"), "pipeline", dims=("kind",))
 element("pipeline_places", _("places under construction"), "pipeline", dims=("kind",))

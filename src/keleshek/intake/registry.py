@@ -359,11 +359,13 @@ class DateTime(ColType):
 class Choice(ColType):
     name: str = "code"
     choices: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # old code -> code (a renamed or merged value)
 
     def convert(self, raw: Any) -> Any:
         text = _text_of(raw)
         if isinstance(raw, float) and raw.is_integer():
             text = str(int(raw))
+        text = dict(self.aliases).get(text.lower(), text)
         if text in self.choices:
             return text
         lowered = text.lower()

@@ -114,6 +114,9 @@ def test_places_added_by_funding_source_and_pipeline() -> None:
     assert _v("places_added", "640000000", source="keleshek_mektebi") == 450
     assert _v("places_added", "640000000", source="local_budget") == 250
     assert _v("schools_commissioned", "640000000") == 2
+    # national indicators count the new school of 600 places, not the one of 100
+    assert _v("large_schools_commissioned", "640000000") == 1
+    assert _v("large_schools_commissioned", "640000000", source="keleshek_mektebi") == 0.75
     assert _v("pipeline_places", "640000000") == 300
     assert _v("pipeline_projects", "640000000") == 2
     assert _v("pipeline_readiness", "640000000") == pytest.approx(60.0)
