@@ -164,6 +164,13 @@ def population_set(
     """Set the number of people of one age and sex in a territory and year."""
     if sex not in PopulationRecord.Sex.values:
         raise ValidationError(_("sex must be M or F"), code="sex")
+    counted_on = dt.date(year, 1, 1)  # population is counted at the start of the year
+    if not selectors.in_force_between((territory.valid_from, territory.valid_to), counted_on):
+        raise ValidationError(
+            _("KATO code %(kato)s is not in the classifier on %(date)s")
+            % {"kato": territory.kato, "date": counted_on.isoformat()},
+            code="kato_date",
+        )
     if not 0 <= age <= 120:
         raise ValidationError(_("age must be between 0 and 120"), code="age")
     obj, _created = save_audited(

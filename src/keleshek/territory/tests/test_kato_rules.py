@@ -202,3 +202,19 @@ def test_admin_pickers_offer_the_regions_current_units(client):
 
     assert offered("accounts.user", "territory") == {"630000000", "634000000"}
     assert offered("territory.territory", "successor") >= {"101000000", "632800000"}
+
+
+@pytest.mark.django_db
+def test_population_is_filed_only_for_a_unit_in_force_that_year():
+    from keleshek.territory.services import population_set
+
+    oblast = _unit("630000000", "oblast")
+    abai = _unit("100000000", "oblast", valid_from=SPLIT)
+    semey_new = _unit("101000000", "city", abai, valid_from=SPLIT)
+    semey = _unit("632800000", "city", oblast, valid_to=SPLIT, successor=semey_new)
+    assert population_set(territory=semey, year=2022, age=7, sex="F", count=5).count == 5
+    with pytest.raises(ValidationError, match="632800000 is not in the classifier on 2023-01-01"):
+        population_set(territory=semey, year=2023, age=7, sex="F", count=5)
+    with pytest.raises(ValidationError, match="101000000 is not in the classifier on 2022-01-01"):
+        population_set(territory=semey_new, year=2022, age=7, sex="F", count=5)
+    assert population_set(territory=semey_new, year=2023, age=7, sex="F", count=6).count == 6
