@@ -537,8 +537,9 @@ def school_specs(table: dict) -> list[SchoolSpec]:
         key=lambda x: (-x.pupils[DEMO_YEAR] / x.capacity, x.bin),
     )
     for x in city[:4]:
+        # more pupils than its places seat in two shifts: the rest learn in a third (ADR 0162)
         x.three_shift = True
-        x.capacity = int(round(x.pupils[DEMO_YEAR] / rng.uniform(1.85, 2.1), -1))
+        x.capacity = int(round(x.pupils[DEMO_YEAR] / rng.uniform(2.15, 2.5), -1))
     # emergency schools: three rural and one town school (buildings in poor repair), and one of
     # the three-shift city schools is in emergency condition too (the flags are independent)
     rural = [x for x in specs if not x.urban and not x.three_shift]
@@ -582,10 +583,9 @@ def project_school_specs(table: dict, by_project: dict[str, facts.ProjectFact]) 
 
 
 def _shifts(pupils: int, capacity: int, three_shift: bool) -> tuple[int, int, int, int]:
-    if three_shift:
-        s1 = round(pupils * 0.45)
-        s2 = round(pupils * 0.35)
-        return 3, s1, s2, pupils - s1 - s2
+    if three_shift and pupils > 2 * capacity:
+        # two full shifts, the pupils beyond the places in two-shift education in a third
+        return 3, capacity, capacity, pupils - 2 * capacity
     if pupils > capacity * 0.95:
         s1 = round(pupils * 0.6)
         return 2, s1, pupils - s1, 0
@@ -644,7 +644,7 @@ def _load_schools(
                     design_capacity=capacity,
                     shifts=shifts,
                     is_emergency=x.emergency,
-                    is_three_shift=x.three_shift,
+                    is_three_shift=x.three_shift and s3 > 0,
                     pupils_shift1=s1,
                     pupils_shift2=s2,
                     pupils_shift3=s3,
