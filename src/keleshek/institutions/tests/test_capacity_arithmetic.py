@@ -35,7 +35,7 @@ def test_national_indicators_count_new_schools_over_300_places():
 @pytest.mark.django_db(transaction=True)
 def test_the_flags_migration_keeps_every_record_and_the_old_choice():
     executor = MigrationExecutor(connection)
-    old = [("institutions", "0001_initial")]
+    old = [("institutions", "0002_website_http_only")]
     executor.migrate(old)
     apps = executor.loader.project_state(old).apps
     territory = apps.get_model("territory", "Territory").objects.create(

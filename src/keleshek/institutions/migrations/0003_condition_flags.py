@@ -28,7 +28,7 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("institutions", "0001_initial")]
+    dependencies = [("institutions", "0002_website_http_only")]
 
     operations = [
         migrations.AddField(
