@@ -44,7 +44,6 @@ def institution_form(corner: Corner, settlement_pk: int, **overrides: Any) -> di
         "lon": "",
         "design_capacity": "500",
         "shifts": "1",
-        "condition": "normal",
         "languages": '["kk"]',
         "grade_from": "",
         "grade_to": "",

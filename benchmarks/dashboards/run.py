@@ -230,14 +230,15 @@ def generate(pupils: int) -> dict[str, int]:
                 pupils_n = int(cap * load)
                 s2 = int(pupils_n * rng.choice((0, 0, 0.2, 0.35)))
                 s3 = int(pupils_n * 0.15) if rng.random() < 0.02 else 0
-                cond = "three_shift" if s3 else ("emergency" if rng.random() < 0.03 else "normal")
+                emergency = rng.random() < 0.03
                 iys.append(
                     {
                         "institution_id": iid,
                         "year": year,
                         "design_capacity": cap,
                         "shifts": 3 if s3 else (2 if s2 else 1),
-                        "condition": cond,
+                        "is_emergency": emergency,
+                        "is_three_shift": bool(s3),
                         "pupils_shift1": pupils_n - s2 - s3,
                         "pupils_shift2": s2,
                         "pupils_shift3": s3,
@@ -383,10 +384,11 @@ SELECT substr(t.path, 1, 22) AS region, COUNT(*),
        SUM(iy.pupils_shift1 + iy.pupils_shift2 + iy.pupils_shift3),
        SUM(iy.design_capacity),
        SUM(GREATEST(0, iy.pupils_shift1 + iy.pupils_shift2 + iy.pupils_shift3
-                       - iy.design_capacity)),
+                       - 2 * iy.design_capacity)),
        SUM(iy.pupils_shift2 + iy.pupils_shift3), SUM(iy.pupils_shift3),
-       SUM(CASE WHEN iy.condition = 'three_shift' OR iy.shifts >= 3 THEN 1 ELSE 0 END),
-       SUM(CASE WHEN iy.condition = 'emergency' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN iy.is_three_shift OR iy.shifts >= 3 OR iy.pupils_shift3 > 0
+                THEN 1 ELSE 0 END),
+       SUM(CASE WHEN iy.is_emergency THEN 1 ELSE 0 END),
        SUM(iy.teachers_fte)
 FROM institutions_institutionyear iy
 JOIN institutions_institution i ON i.id = iy.institution_id

@@ -62,7 +62,9 @@ def values_from_records(school: Institution, year: int, rng: random.Random) -> d
         qual_moderator=quals[3],
         qual_none=teachers - sum(quals),
         capacity=iy.design_capacity,
-        condition=iy.condition,
+        condition=(
+            "emergency" if iy.is_emergency else "three_shift" if iy.is_three_shift else "normal"
+        ),
         heating=rng.choice(["central", "boiler", "boiler", "stove"]),
         water=rng.choice(["piped", "piped", "well", "delivered"]),
         toilets_indoor=rng.choice(["1", "1", "0"]),

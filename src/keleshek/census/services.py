@@ -359,6 +359,22 @@ def previous_many(
     return out
 
 
+def _condition_flags(raw: Any, existing: InstitutionYear | None) -> dict[str, Any]:
+    """The census form's one "condition" answer as the record's two flags (ADR 0162):
+    "emergency" sets the emergency flag, "three_shift" the three-shift flag, "normal" clears the
+    emergency flag; a flag the answer does not speak of is kept (three-shift otherwise follows
+    the pupils of a third shift)."""
+    emergency = existing.is_emergency if existing is not None else False
+    three: bool | None = existing.is_three_shift if existing is not None else None
+    if raw == "emergency":
+        emergency = True
+    elif raw == "three_shift":
+        three = True
+    elif raw == "normal":
+        emergency, three = False, None
+    return {"is_emergency": emergency, "is_three_shift": three}
+
+
 def _check(
     rules: list[ValidationRule],
     elements: list[DataElement],
@@ -543,7 +559,7 @@ def apply_to_records(ret: Return, *, actor: Any = None) -> int:
             pupils_shift1=int(pick("pupils_shift1", 0)),
             pupils_shift2=int(pick("pupils_shift2", 0)),
             pupils_shift3=int(pick("pupils_shift3", 0)),
-            condition=str(pick("condition", "")) or None,
+            **_condition_flags(year_fields.get("condition"), existing),
             teachers_headcount=int(pick("teachers_headcount", 0)),
             teachers_fte=Decimal(str(pick("teachers_fte", "0"))),
             actor=actor,

@@ -16,14 +16,20 @@ from keleshek.territory.models import Territory
 
 
 class FundingSource(models.TextChoices):
-    KELESHEK_MEKTEBI = "keleshek_mektebi", _("national project «Keleshek mektebi»")
-    COMFORTABLE_SCHOOL = "comfortable_school", _("national project «Comfortable school»")
+    # One national project under its new and old names: «Келешек мектептері / мектебі»,
+    # formerly «Комфортная школа» (ADR 0163). The code is the seed's name.
+    KELESHEK_MEKTEBI = (
+        "keleshek_mektebi",
+        _("national project «Keleshek mektepteri» (formerly «Comfortable school»)"),
+    )
     REPUBLICAN_BUDGET = "republican_budget", _("republican budget")
     LOCAL_BUDGET = "local_budget", _("local budget")
     CORPORATE_PARTNER = "corporate_partner", _("corporate social partnership")
 
 
-NATIONAL_PROJECT_SOURCES = (FundingSource.KELESHEK_MEKTEBI, FundingSource.COMFORTABLE_SCHOOL)
+NATIONAL_PROJECT_SOURCES = (FundingSource.KELESHEK_MEKTEBI,)
+# an old code that files and links may still carry -> the source it now is
+SOURCE_ALIASES = {"comfortable_school": FundingSource.KELESHEK_MEKTEBI.value}
 
 
 class Project(Multilingual, Synthetic, TimeStamped):

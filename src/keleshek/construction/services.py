@@ -143,8 +143,8 @@ def _apportion(total: int, weights: Sequence[int]) -> list[int]:
 
 def _recompute_shifts(iy: InstitutionYear) -> None:
     iy.shifts = max(1, sum(1 for n in (iy.pupils_shift1, iy.pupils_shift2, iy.pupils_shift3) if n))
-    if iy.condition == Institution.Condition.THREE_SHIFT and not iy.pupils_shift3:
-        iy.condition = Institution.Condition.NORMAL
+    if iy.is_three_shift and not iy.pupils_shift3:
+        iy.is_three_shift = False  # relieved of its third shift; an emergency flag stays
 
 
 def _move_pupils(source: InstitutionYear, target: InstitutionYear, n: int) -> None:
@@ -192,7 +192,7 @@ def _move_pupils(source: InstitutionYear, target: InstitutionYear, n: int) -> No
 
 
 def _sync_current(inst: Institution, iy: InstitutionYear) -> None:
-    """An institution's current capacity, shifts and condition mirror its latest year."""
+    """An institution's current capacity, shifts and condition flags mirror its latest year."""
     latest = (
         InstitutionYear.objects.filter(institution=inst)
         .order_by("-year")
@@ -203,9 +203,11 @@ def _sync_current(inst: Institution, iy: InstitutionYear) -> None:
         return
     inst.design_capacity = iy.design_capacity
     inst.shifts = iy.shifts
-    if inst.condition != Institution.Condition.EMERGENCY or iy.condition != "normal":
-        inst.condition = iy.condition
-    inst.save(update_fields=["design_capacity", "shifts", "condition", "updated_at"])
+    inst.is_three_shift = iy.is_three_shift
+    inst.is_emergency = inst.is_emergency or iy.is_emergency  # a building's state is not moved
+    inst.save(
+        update_fields=["design_capacity", "shifts", "is_emergency", "is_three_shift", "updated_at"]
+    )
 
 
 @transaction.atomic
@@ -310,7 +312,8 @@ def commission_project(
                 year=year,
                 design_capacity=inst.design_capacity,
                 shifts=inst.shifts,
-                condition=inst.condition,
+                is_emergency=inst.is_emergency,
+                is_three_shift=inst.is_three_shift,
             )
         iy.design_capacity += project.places
         iy.save()

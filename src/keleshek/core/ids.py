@@ -22,6 +22,7 @@ class IdError(StrEnum):
     CENTURY = "century"
     ENTITY_TYPE = "entity_type"
     KATO_FORMAT = "kato_format"
+    KATO_PARENT = "kato_parent"
 
 
 MESSAGES: dict[IdError, str] = {
@@ -32,6 +33,7 @@ MESSAGES: dict[IdError, str] = {
     IdError.CENTURY: "digit 7 must be 0-6 (century and sex)",
     IdError.ENTITY_TYPE: "digit 5 must be 4, 5 or 6 (entity type)",
     IdError.KATO_FORMAT: "KATO code must be exactly 9 digits",
+    IdError.KATO_PARENT: "KATO code does not carry its parent's significant digits",
 }
 
 
@@ -180,3 +182,28 @@ def parse_kato(value: str) -> Kato:
     if len(value) != 9 or not value.isdigit():
         raise IdentifierError("KATO", IdError.KATO_FORMAT, value)
     return Kato(value)
+
+
+# The groups of a KATO code: AB (oblast), CD (district / city), EF (rural okrug), HIJ (settlement).
+KATO_GROUPS = ((0, 2), (2, 4), (4, 6), (6, 9))
+
+
+def kato_significant(code: str) -> str:
+    """The digits that name a unit: its code without the trailing all-zero groups
+    (``630000000`` -> ``63``, ``631000000`` -> ``6310``, ``631010000`` -> ``631010``)."""
+    kato = parse_kato(code).code
+    end = 0
+    for start, stop in KATO_GROUPS:
+        if kato[start:stop].strip("0"):
+            end = stop
+    return kato[:end]
+
+
+def check_kato_child(child: str, parent: str) -> Kato:
+    """A child's code starts with its parent's significant digits and is not the parent's own
+    (DOMAIN.md section 2); raises ``IdentifierError`` otherwise."""
+    kato = parse_kato(child)
+    prefix = kato_significant(parent)
+    if not kato.code.startswith(prefix) or kato.code == parse_kato(parent).code:
+        raise IdentifierError("KATO", IdError.KATO_PARENT, kato.code)
+    return kato

@@ -1,11 +1,11 @@
 """East Kazakhstan in its current borders: the KATO tree of the demo region.
 
-Real: the oblast, its cities and districts with their names and centres (approximate
-coordinates), the 2022 transfer of Semey, Kurchatov and eight districts to Abai region.
-Medium confidence: the district KATO prefixes listed in DOMAIN.md section 2.
-Synthetic (``is_synthetic=True``): codes not found in public data (Ulken Naryn, Markakol, the
-historic units, every rural okrug and village code), the grouping of villages into okrugs and
-their coordinates (jittered deterministically around the district centre).
+Real: the oblast, its cities and districts with their names, KATO codes and centres
+(approximate coordinates), the 2022 transfer of Semey, Kurchatov and eight districts to Abai
+region with their old and new codes, Markakol and Ulken Naryn formed in 2022 (DOMAIN.md
+section 2, ADR 0160).
+Synthetic (``is_synthetic=True``): every rural okrug and village code, the grouping of villages
+into okrugs and their coordinates (jittered deterministically around the district centre).
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class Unit:
     population: int  # in the demo year
     places: tuple[Place, ...]
     synthetic_code: bool = False
+    formed: dt.date | None = None  # units formed after the 1997 reform (Markakol, Ulken Naryn)
     rural_age_shift: float = 0.0  # rural districts are older: fewer children, more elderly
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -175,7 +176,7 @@ UNITS: tuple[Unit, ...] = (
         rural_age_shift=0.1,
     ),
     Unit(
-        "637000000",
+        "636300000",
         "district",
         "Улкен Нарынский район",
         "Үлкен Нарын ауданы",
@@ -190,7 +191,7 @@ UNITS: tuple[Unit, ...] = (
             _p("Чингистай", "Шыңғыстай", "Chingistai", False, 2),
             _p("Енбек", "Еңбек", "Enbek", False, 1.5),
         ),
-        synthetic_code=True,
+        formed=SPLIT_DATE,
         rural_age_shift=0.1,
     ),
     Unit(
@@ -213,7 +214,7 @@ UNITS: tuple[Unit, ...] = (
         rural_age_shift=0.08,
     ),
     Unit(
-        "637200000",
+        "635500000",
         "district",
         "Маркакольский район",
         "Марқакөл ауданы",
@@ -227,7 +228,7 @@ UNITS: tuple[Unit, ...] = (
             _p("Еспе", "Еспе", "Espe", False, 1.5),
             _p("Тополевка", "Тополевка", "Topolevka", False, 1.5),
         ),
-        synthetic_code=True,
+        formed=SPLIT_DATE,
         rural_age_shift=0.1,
     ),
     Unit(
@@ -310,8 +311,8 @@ UNITS: tuple[Unit, ...] = (
     ),
 )
 
-# Units that left East Kazakhstan for Abai region on 8 June 2022 (codes synthetic). Each keeps
-# its old code with valid_to and points at its successor under Abai region (code 10).
+# Units that left East Kazakhstan for Abai region on 8 June 2022 (DOMAIN.md section 2). Each
+# keeps its old code with valid_to and points at its successor under Abai region (code 10).
 HISTORIC: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     # old kato, level, ru, kk, en, successor kato, successor level
     (
@@ -324,12 +325,12 @@ HISTORIC: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "city",
     ),
     (
-        "632600000",
+        "632200000",
         "city",
         "г.а. Курчатов",
         "Курчатов қ.ә.",
         "Kurchatov city administration",
-        "101400000",
+        "101800000",
         "city",
     ),
     (
@@ -338,7 +339,7 @@ HISTORIC: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Абайский район",
         "Абай ауданы",
         "Abai district",
-        "101600000",
+        "103200000",
         "district",
     ),
     (
@@ -347,7 +348,7 @@ HISTORIC: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Аягозский район",
         "Аягөз ауданы",
         "Ayagoz district",
-        "101800000",
+        "103600000",
         "district",
     ),
     (
@@ -356,7 +357,7 @@ HISTORIC: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Бескарагайский район",
         "Бесқарағай ауданы",
         "Beskaragay district",
-        "102000000",
+        "103800000",
         "district",
     ),
     (
@@ -365,16 +366,16 @@ HISTORIC: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Бородулихинский район",
         "Бородулиха ауданы",
         "Borodulikha district",
-        "102200000",
+        "104000000",
         "district",
     ),
     (
-        "634200000",
+        "634400000",
         "district",
         "Жарминский район",
         "Жарма ауданы",
         "Zharma district",
-        "102400000",
+        "104200000",
         "district",
     ),
     (
@@ -383,25 +384,23 @@ HISTORIC: tuple[tuple[str, str, str, str, str, str, str], ...] = (
         "Кокпектинский район",
         "Көкпекті ауданы",
         "Kokpekty district",
-        "102600000",
+        "104400000",
         "district",
     ),
     (
-        "636600000",
+        "636400000",
         "district",
         "Урджарский район",
         "Үржар ауданы",
         "Urzhar district",
-        "102800000",
+        "104600000",
         "district",
     ),
-    (
-        "634400000",
-        "district",
-        "Аксуатский район",
-        "Ақсуат ауданы",
-        "Aksuat district",
-        "103000000",
-        "district",
-    ),
+)
+
+# Units of Abai region formed on 8 June 2022 with no East Kazakhstan predecessor of their own:
+# Aksuat (re-formed; it was no district of East Kazakhstan in 2022) and Makanchi (new).
+ABAI_NEW: tuple[tuple[str, str, str, str, str], ...] = (
+    ("103400000", "district", "Аксуатский район", "Ақсуат ауданы", "Aksuat district"),
+    ("104500000", "district", "Маканчинский район", "Мақаншы ауданы", "Makanchi district"),
 )

@@ -189,7 +189,6 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
         lon=80.23,
         path=f"/{geography.ABAI_OBLAST_KATO}/",
         valid_from=geography.SPLIT_DATE,
-        is_synthetic=True,
     )
     _upsert(Territory, [oblast, abai], ["kato"])
     by_kato = {t.kato: t for t in Territory.objects.filter(kato__in=[OBLAST_KATO, abai.kato])}
@@ -209,10 +208,13 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
                 parent=by_kato[OBLAST_KATO],
                 path=f"/{OBLAST_KATO}/{unit.kato}/",
                 is_synthetic=unit.synthetic_code,
-                valid_from=geography.SPLIT_DATE if unit.synthetic_code else valid_from,
+                valid_from=unit.formed or valid_from,
             )
         )
-    for _old, _lvl, ru, kk, en, new, new_level in geography.HISTORIC:
+    abai_units = [
+        (ru, kk, en, new, new_level) for _o, _l, ru, kk, en, new, new_level in geography.HISTORIC
+    ] + [(ru, kk, en, new, level) for new, level, ru, kk, en in geography.ABAI_NEW]
+    for ru, kk, en, new, new_level in abai_units:
         level2.append(
             Territory(
                 kato=new,
@@ -223,7 +225,6 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
                 parent=by_kato[abai.kato],
                 path=f"/{abai.kato}/{new}/",
                 valid_from=geography.SPLIT_DATE,
-                is_synthetic=True,
             )
         )
     _upsert(Territory, level2, ["kato"])
@@ -242,7 +243,6 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
             valid_from=valid_from,
             valid_to=geography.SPLIT_DATE,
             successor=by_kato[new],
-            is_synthetic=True,
         )
         for old, lvl, ru, kk, en, new, _nl in geography.HISTORIC
     ]
@@ -270,7 +270,7 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
             lon=s.lon,
             path=f"/{OBLAST_KATO}/{s.unit.kato}/{code}/",
             is_synthetic=True,
-            valid_from=valid_from,
+            valid_from=s.unit.formed or valid_from,
         )
     _upsert(Territory, list(okrugs.values()), ["kato"])
     by_kato.update({t.kato: t for t in Territory.objects.filter(kato__in=list(okrugs))})
@@ -293,7 +293,7 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
                 path=f"{parent.path}{s.kato}/",
                 # city and district-centre codes of Ust-Kamenogorsk are confirmed, the rest not
                 is_synthetic=s.kato != UST_KAMENOGORSK,
-                valid_from=valid_from,
+                valid_from=s.unit.formed or valid_from,
             )
         )
     _upsert(Territory, settlements, ["kato"])
@@ -396,7 +396,8 @@ class SchoolSpec:
     grade_to: int
     urban: bool
     languages: list[str]
-    condition: str = "normal"
+    emergency: bool = False
+    three_shift: bool = False
     opened_year: int | None = None
     lat: float = 0.0
     lon: float = 0.0
@@ -404,7 +405,7 @@ class SchoolSpec:
     project: str = ""
 
 
-KK_SOUTH = {"634600000", "635800000", "635200000", "637200000", "637000000", "635400000"}
+KK_SOUTH = {"634600000", "635800000", "635200000", "635500000", "636300000", "635400000"}
 
 
 def _grade_weights(table: dict, kato: str, year: int, grade_to: int) -> list[float]:
@@ -536,13 +537,15 @@ def school_specs(table: dict) -> list[SchoolSpec]:
         key=lambda x: (-x.pupils[DEMO_YEAR] / x.capacity, x.bin),
     )
     for x in city[:4]:
-        x.condition = "three_shift"
-        x.capacity = int(round(x.pupils[DEMO_YEAR] / rng.uniform(1.85, 2.1), -1))
-    # emergency schools: three rural and one town school (buildings in poor repair)
-    rural = [x for x in specs if not x.urban and x.condition == "normal"]
+        # more pupils than its places seat in two shifts: the rest learn in a third (ADR 0162)
+        x.three_shift = True
+        x.capacity = int(round(x.pupils[DEMO_YEAR] / rng.uniform(2.15, 2.5), -1))
+    # emergency schools: three rural and one town school (buildings in poor repair), and one of
+    # the three-shift city schools is in emergency condition too (the flags are independent)
+    rural = [x for x in specs if not x.urban and not x.three_shift]
     town = [x for x in specs if x.urban and x.settlement != UST_KAMENOGORSK]
-    for x in [*rng.sample(rural, 3), *rng.sample(town, 1)]:
-        x.condition = "emergency"
+    for x in [*rng.sample(rural, 3), *rng.sample(town, 1), city[3]]:
+        x.emergency = True
     return specs
 
 
@@ -579,11 +582,10 @@ def project_school_specs(table: dict, by_project: dict[str, facts.ProjectFact]) 
     return out
 
 
-def _shifts(pupils: int, capacity: int, condition: str) -> tuple[int, int, int, int]:
-    if condition == "three_shift":
-        s1 = round(pupils * 0.45)
-        s2 = round(pupils * 0.35)
-        return 3, s1, s2, pupils - s1 - s2
+def _shifts(pupils: int, capacity: int, three_shift: bool) -> tuple[int, int, int, int]:
+    if three_shift and pupils > 2 * capacity:
+        # two full shifts, the pupils beyond the places in two-shift education in a third
+        return 3, capacity, capacity, pupils - 2 * capacity
     if pupils > capacity * 0.95:
         s1 = round(pupils * 0.6)
         return 2, s1, pupils - s1, 0
@@ -597,7 +599,7 @@ def _load_schools(
     insts = []
     for x in specs:
         pupils = x.pupils[DEMO_YEAR]
-        shifts, *_ = _shifts(pupils, x.capacity, x.condition)
+        shifts, *_ = _shifts(pupils, x.capacity, x.three_shift)
         budget = round((25_000_000 + pupils * rng.uniform(380_000, 520_000)) / 1000) * 1000
         insts.append(
             Institution(
@@ -611,7 +613,8 @@ def _load_schools(
                 lon=x.lon,
                 design_capacity=x.capacity,
                 shifts=shifts,
-                condition=x.condition,
+                is_emergency=x.emergency,
+                is_three_shift=x.three_shift,
                 languages=x.languages,
                 ownership="state",
                 status="operating",
@@ -630,9 +633,8 @@ def _load_schools(
     for x in specs:
         inst = by_bin[x.bin]
         for year, pupils in sorted(x.pupils.items()):
-            condition = x.condition  # a building's state and a third shift last for years
-            capacity = x.capacity
-            shifts, s1, s2, s3 = _shifts(pupils, capacity, condition)
+            capacity = x.capacity  # a building's state and a third shift last for years
+            shifts, s1, s2, s3 = _shifts(pupils, capacity, x.three_shift)
             ratio = 12.5 if x.urban else 8.0
             head = max(6, round(pupils / ratio))
             years.append(
@@ -641,7 +643,8 @@ def _load_schools(
                     year=year,
                     design_capacity=capacity,
                     shifts=shifts,
-                    condition=condition,
+                    is_emergency=x.emergency,
+                    is_three_shift=x.three_shift and s3 > 0,
                     pupils_shift1=s1,
                     pupils_shift2=s2,
                     pupils_shift3=s3,

@@ -91,11 +91,13 @@ DEFAULTS: list[D] = [
         1,
         "places",
         ("Дефицит ученических мест", "Оқушы орындарының тапшылығы", "Deficit of pupil places"),
-        "Sum over schools of max(0, pupils − design capacity).",
+        "Sum over schools of max(0, pupils − places in two-shift education), the places in "
+        "two-shift education being twice the design capacity (ADR 0162).",
         disagg=AREA,
         higher=False,
         headline=True,
-        desc_ru="Сумма по школам max(0, учащиеся − проектная мощность).",
+        desc_ru="Сумма по школам max(0, учащиеся − места при двухсменном обучении); мест при "
+        "двухсменном обучении вдвое больше проектной мощности.",
     ),
     _i(
         "utilisation",
@@ -162,7 +164,8 @@ DEFAULTS: list[D] = [
         1,
         "count",
         ("Трёхсменные школы", "Үш ауысымды мектептер", "Three-shift schools"),
-        "Schools working in three shifts.",
+        "Schools working in three shifts (flagged, or with pupils in a third shift); a school may "
+        "be three-shift and in emergency condition at once.",
         disagg=AREA,
         higher=False,
         headline=True,
@@ -229,6 +232,25 @@ DEFAULTS: list[D] = [
         disagg=("source",),
         decimals=1,
         headline=True,
+    ),
+    _i(
+        "large_schools_commissioned",
+        "construction",
+        "large_schools_commissioned",
+        "",
+        1,
+        "count",
+        (
+            "Введено новых школ более чем на 300 мест",
+            "300-ден астам орындық пайдалануға берілген жаңа мектептер",
+            "New schools of over 300 places commissioned",
+        ),
+        "New school projects of over 300 places commissioned in the school year, as national "
+        "indicators count them (a co-funded project counts by share).",
+        disagg=("source",),
+        decimals=1,
+        desc_ru="Новые школы более чем на 300 мест, введённые за учебный год, как их считают "
+        "национальные индикаторы (софинансируемый проект — по доле).",
     ),
     _i(
         "pipeline_places",

@@ -121,6 +121,7 @@ def facts(ctx: Context, source_code: str) -> list[Fact]:
 
 @source("school_years", institution_level=True)
 def _school_years(ctx: Context) -> Iterator[Fact]:
+    from keleshek.institutions.capacity import places_free
     from keleshek.institutions.selectors import school_places
 
     for s in school_places(years=ctx.years):
@@ -134,13 +135,11 @@ def _school_years(ctx: Context) -> Iterator[Fact]:
                 "pupils": float(s.pupils),
                 "capacity": float(s.capacity),
                 "deficit": float(s.deficit),
-                "surplus": float(max(0, s.capacity - s.pupils)),
+                "surplus": float(places_free(s.pupils, s.capacity)),
                 "pupils_shift23": float(s.pupils_shift2 + s.pupils_shift3),
                 "pupils_shift3": float(s.pupils_shift3),
-                "three_shift_schools": (
-                    1.0 if (s.condition == "three_shift" or s.shifts >= 3) else 0.0
-                ),
-                "emergency_schools": 1.0 if s.condition == "emergency" else 0.0,
+                "three_shift_schools": 1.0 if s.works_three_shifts else 0.0,
+                "emergency_schools": 1.0 if s.is_emergency else 0.0,
                 "teachers_fte": s.teachers_fte,
             },
         )
@@ -229,6 +228,7 @@ def _population(ctx: Context) -> Iterator[Fact]:
 @source("commissioned", institution_level=False)
 def _commissioned(ctx: Context) -> Iterator[Fact]:
     from keleshek.construction.models import Project, ProjectFunding
+    from keleshek.institutions.capacity import counts_as_large_school
 
     rows = ProjectFunding.objects.filter(
         project__stage=Project.Stage.COMMISSIONED,
@@ -240,8 +240,9 @@ def _commissioned(ctx: Context) -> Iterator[Fact]:
         "source",
         "share",
         "project__places",
+        "project__kind",
     )
-    for settlement, when, src, share, places in rows.iterator(chunk_size=5000):
+    for settlement, when, src, share, places, kind in rows.iterator(chunk_size=5000):
         if when is None:
             continue
         year = school_year_of(when)
@@ -252,7 +253,16 @@ def _commissioned(ctx: Context) -> Iterator[Fact]:
             settlement,
             year,
             {"source": src},
-            {"places_added": float(Decimal(places) * share), "projects_commissioned": float(share)},
+            {
+                "places_added": float(Decimal(places) * share),
+                "projects_commissioned": float(share),
+                # national indicators count new schools of over 300 places (ADR 0162)
+                "large_schools_commissioned": (
+                    float(share)
+                    if kind == Project.Kind.NEW_SCHOOL and counts_as_large_school(places)
+                    else 0.0
+                ),
+            },
         )
 
 
@@ -472,8 +482,16 @@ def _support(ctx: Context) -> Iterator[Fact]:
 element("schools", _("schools"), "school_years")
 element("pupils", _("pupils"), "school_years")
 element("capacity", _("design capacity, places"), "school_years")
-element("deficit", _("places lacking (pupils over capacity, per school)"), "school_years")
-element("surplus", _("free places (capacity over pupils, per school)"), "school_years")
+element(
+    "deficit",
+    _("places lacking (pupils over the places in two-shift education, per school)"),
+    "school_years",
+)
+element(
+    "surplus",
+    _("free places (places in two-shift education over pupils, per school)"),
+    "school_years",
+)
 element("pupils_shift23", _("pupils in the 2nd and 3rd shifts"), "school_years")
 element("pupils_shift3", _("pupils in the 3rd shift"), "school_years")
 element("three_shift_schools", _("three-shift schools"), "school_years")
@@ -496,6 +514,12 @@ element("pop_15_24", _("population aged 15-24"), "population", dims=("sex",))
 element("places_added", _("places commissioned"), "commissioned", dims=("source",))
 element(
     "projects_commissioned", _("school projects commissioned"), "commissioned", dims=("source",)
+)
+element(
+    "large_schools_commissioned",
+    _("new schools of over 300 places commissioned"),
+    "commissioned",
+    dims=("source",),
 )
 element("pipeline_projects", _("projects under construction"), "pipeline", dims=("kind",))
 element("pipeline_places", _("places under construction"), "pipeline", dims=("kind",))

@@ -9,9 +9,10 @@ Forecast (cohort-progression, the method regional planners use):
 - the total may change by at most ``bound`` (±5 % by default, the Ministry's rule) per year:
   beyond that the grades are scaled back to the bound.
 
-Deficit (the one rule, ``institutions.capacity.places_short``): every school keeps its design
-capacity; its pupils follow its settlement's forecast growth. A project in service takes, up to
-its places, the overflow of the schools it relieves (all schools of its settlement when it names
+Deficit (the one rule, ``institutions.capacity.places_short``: pupils over the places in
+two-shift education, ADR 0162): every school keeps its design capacity; its pupils follow its
+settlement's forecast growth. A project in service takes, up to its places in two-shift
+education, the overflow of the schools it relieves (all schools of its settlement when it names
 none); what it cannot take stays a deficit.
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from keleshek.institutions.capacity import places_short
+from keleshek.institutions.capacity import GROWTH_BOUND, places_short, places_two_shift
 
 GRADES = range(0, 12)
 
@@ -30,7 +31,7 @@ def forecast_grades(
     ages: Mapping[int, float],
     *,
     horizon: int = 5,
-    bound: float = 0.05,
+    bound: float = GROWTH_BOUND,
     previous_grades: Mapping[int, float] | None = None,
 ) -> list[dict[int, float]]:
     """Pupils by grade for the base year (index 0) and ``horizon`` years after it."""
@@ -140,7 +141,7 @@ def plan_deficit(
             if p.year is None or p.year > year:
                 continue
             added += p.places
-            pool = p.places
+            pool = places_two_shift(p.places)  # a new school seats its places in each shift
             targets = sorted(result.relieved[p.id], key=lambda sid: -overflow.get(sid, 0.0))
             taken = 0.0
             for sid in targets:

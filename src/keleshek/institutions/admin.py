@@ -21,7 +21,8 @@ class InstitutionYearInline(admin.TabularInline):
         "year",
         "design_capacity",
         "shifts",
-        "condition",
+        "is_emergency",
+        "is_three_shift",
         "pupils_shift1",
         "pupils_shift2",
         "pupils_shift3",
@@ -42,10 +43,11 @@ class InstitutionAdmin(KeleshekAdmin):
         "settlement",
         "design_capacity",
         "shifts",
-        "condition",
+        "is_emergency",
+        "is_three_shift",
         "status",
     )
-    list_filter = ("kind", "status", "condition", "ownership", "is_synthetic")
+    list_filter = ("kind", "status", "is_emergency", "is_three_shift", "ownership", "is_synthetic")
     search_fields = ("name_ru", "name_kk", "name_en", "short_name", "bin")
     autocomplete_fields = ("settlement", "parent")
     list_select_related = ("settlement",)
@@ -62,7 +64,8 @@ class InstitutionAdmin(KeleshekAdmin):
                 "fields": (
                     "design_capacity",
                     "shifts",
-                    "condition",
+                    "is_emergency",
+                    "is_three_shift",
                     "languages",
                     "grade_from",
                     "grade_to",
@@ -109,14 +112,15 @@ class InstitutionYearAdmin(KeleshekAdmin):
         "year",
         "design_capacity",
         "shifts",
-        "condition",
+        "is_emergency",
+        "is_three_shift",
         "pupils_shift1",
         "pupils_shift2",
         "pupils_shift3",
         "teachers_headcount",
         "teachers_fte",
     )
-    list_filter = ("year", "condition", "shifts")
+    list_filter = ("year", "is_emergency", "is_three_shift", "shifts")
     search_fields = ("institution__name_ru", "institution__bin")
     autocomplete_fields = ("institution",)
     list_select_related = ("institution",)

@@ -40,11 +40,6 @@ class Institution(Multilingual, Synthetic, TimeStamped):
         ENGINEERING_CENTRE = "engineering_centre", _("engineering centre")
         SOCIAL_FACILITY = "social_facility", _("other social facility")
 
-    class Condition(models.TextChoices):
-        NORMAL = "normal", _("normal")
-        EMERGENCY = "emergency", _("emergency")
-        THREE_SHIFT = "three_shift", _("three-shift")
-
     class Ownership(models.TextChoices):
         STATE = "state", _("state")
         PRIVATE = "private", _("private")
@@ -81,9 +76,10 @@ class Institution(Multilingual, Synthetic, TimeStamped):
     lon = models.FloatField(_("longitude"), null=True, blank=True)
     design_capacity = models.PositiveIntegerField(_("design capacity (places)"), default=0)
     shifts = models.PositiveSmallIntegerField(_("shifts"), default=1)
-    condition = models.CharField(
-        _("condition"), max_length=20, choices=Condition.choices, default=Condition.NORMAL
-    )
+    # two independent flags (ADR 0162): a building in emergency condition may also be crowded
+    # into three shifts
+    is_emergency = models.BooleanField(_("emergency condition"), default=False)
+    is_three_shift = models.BooleanField(_("three-shift"), default=False)
     languages = models.JSONField(_("languages of instruction"), default=list, blank=True)
     ownership = models.CharField(
         _("ownership"), max_length=20, choices=Ownership.choices, default=Ownership.STATE
@@ -145,12 +141,8 @@ class InstitutionYear(Synthetic, models.Model):
     year = models.PositiveSmallIntegerField(_("school year"))
     design_capacity = models.PositiveIntegerField(_("design capacity (places)"))
     shifts = models.PositiveSmallIntegerField(_("shifts"), default=1)
-    condition = models.CharField(
-        _("condition"),
-        max_length=20,
-        choices=Institution.Condition.choices,
-        default=Institution.Condition.NORMAL,
-    )
+    is_emergency = models.BooleanField(_("emergency condition"), default=False)
+    is_three_shift = models.BooleanField(_("three-shift"), default=False)
     pupils_shift1 = models.PositiveIntegerField(_("pupils in shift 1"), default=0)
     pupils_shift2 = models.PositiveIntegerField(_("pupils in shift 2"), default=0)
     pupils_shift3 = models.PositiveIntegerField(_("pupils in shift 3"), default=0)
@@ -173,6 +165,11 @@ class InstitutionYear(Synthetic, models.Model):
     @property
     def pupils(self) -> int:
         return self.pupils_shift1 + self.pupils_shift2 + self.pupils_shift3
+
+    @property
+    def works_three_shifts(self) -> bool:
+        """Flagged three-shift, or pupils in a third shift (the one test, ADR 0162)."""
+        return self.is_three_shift or self.shifts >= 3 or self.pupils_shift3 > 0
 
 
 class Enrolment(Synthetic, models.Model):

@@ -1,4 +1,4 @@
-"""Reads for institutions: schools with their year's figures, pupils, shifts, condition."""
+"""Reads for institutions: schools with their year's figures, pupils, shifts, condition flags."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from keleshek.core.schoolyear import school_year_of
 from keleshek.core.scoping import scope_queryset
 from keleshek.territory.models import Territory
 
-from .capacity import places_short
+from .capacity import SHIFTS_COUNTED, places_short, places_two_shift
 from .models import Enrolment, Institution, InstitutionYear
 
 
@@ -90,23 +90,26 @@ def school_totals(year: int, *, territory: Territory | None = None) -> SchoolTot
         capacity=int(agg["capacity"] or 0),
         second_shift=int(agg["s2"] or 0),
         third_shift=int(agg["s3"] or 0),
-        three_shift_schools=qs.filter(
-            Q(condition=Institution.Condition.THREE_SHIFT) | Q(pupils_shift3__gt=0)
-        ).count(),
-        emergency_schools=qs.filter(condition=Institution.Condition.EMERGENCY).count(),
+        three_shift_schools=qs.filter(THREE_SHIFT).count(),
+        emergency_schools=qs.filter(is_emergency=True).count(),
         teachers_fte=float(agg["fte"] or 0),
     )
 
 
 def overcrowded_schools(year: int, *, territory: Territory | None = None) -> list[InstitutionYear]:
     """Schools with a deficit of places (``capacity.places_short`` > 0), largest first."""
-    qs = school_years(year, territory=territory).annotate(over=PUPILS - F("design_capacity"))
+    qs = school_years(year, territory=territory).annotate(
+        over=PUPILS - F("design_capacity") * SHIFTS_COUNTED
+    )
     return list(qs.filter(over__gt=0).order_by("-over", "institution__name_ru"))
 
 
 # --- places and their deficit (ADR 0128) -----------------------------------------------------
 
 PUPILS = F("pupils_shift1") + F("pupils_shift2") + F("pupils_shift3")
+# a school year in three shifts: flagged, or pupils in a third shift (InstitutionYear's
+# ``works_three_shifts`` in SQL)
+THREE_SHIFT = Q(is_three_shift=True) | Q(shifts__gte=3) | Q(pupils_shift3__gt=0)
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,8 @@ class SchoolPlaces:
     pupils_shift2: int
     pupils_shift3: int
     shifts: int
-    condition: str
+    is_emergency: bool
+    is_three_shift: bool
     teachers_fte: float
 
     @property
@@ -132,6 +136,15 @@ class SchoolPlaces:
     @property
     def deficit(self) -> int:
         return places_short(self.pupils, self.capacity)
+
+    @property
+    def places(self) -> int:
+        """Places in two-shift education, as the ministry counts them (ADR 0162)."""
+        return places_two_shift(self.capacity)
+
+    @property
+    def works_three_shifts(self) -> bool:
+        return self.is_three_shift or self.shifts >= 3 or self.pupils_shift3 > 0
 
 
 def school_places(
@@ -159,11 +172,12 @@ def school_places(
         "pupils_shift2",
         "pupils_shift3",
         "shifts",
-        "condition",
+        "is_emergency",
+        "is_three_shift",
         "teachers_fte",
     )
     return [
-        SchoolPlaces(*r[:10], teachers_fte=float(r[10] or 0))
+        SchoolPlaces(*r[:11], teachers_fte=float(r[11] or 0))
         for r in rows.iterator(chunk_size=5000)
     ]
 

@@ -36,7 +36,7 @@ def institution_upsert(
     **fields: Any,
 ) -> tuple[Institution, bool]:
     """Create or update an institution by BIN (the importer's natural key). ``fields`` are
-    other model fields (name_kk, design_capacity, condition, languages, parent...)."""
+    other model fields (name_kk, design_capacity, is_emergency, languages, parent...)."""
     bin = _validate_bin(bin)
     if settlement.valid_to is not None:
         raise ValidationError(
@@ -86,27 +86,29 @@ def institution_year_set(
     pupils_shift1: int,
     pupils_shift2: int = 0,
     pupils_shift3: int = 0,
-    condition: str | None = None,
+    is_emergency: bool = False,
+    is_three_shift: bool | None = None,
     teachers_headcount: int = 0,
     teachers_fte: Decimal | None = None,
     actor: Any = None,
 ) -> InstitutionYear:
     """Capacity, pupils per shift and teachers of one institution in one school year. The
-    number of shifts follows the pupils (a shift with pupils is a shift in use)."""
+    number of shifts follows the pupils (a shift with pupils is a shift in use); a school with
+    pupils in a third shift is three-shift unless told otherwise. Emergency condition is a
+    separate flag: a school may be both (ADR 0162)."""
     shifts = max(1, sum(1 for n in (pupils_shift1, pupils_shift2, pupils_shift3) if n))
     if pupils_shift3 and not pupils_shift2:
         raise ValidationError(_("a third shift without a second one"), code="shifts")
-    if condition is None:
-        condition = (
-            Institution.Condition.THREE_SHIFT if pupils_shift3 else Institution.Condition.NORMAL
-        )
+    if is_three_shift is None:
+        is_three_shift = bool(pupils_shift3)
     obj, _created = save_audited(
         InstitutionYear,
         lookup={"institution": institution, "year": year},
         values={
             "design_capacity": design_capacity,
             "shifts": shifts,
-            "condition": condition,
+            "is_emergency": is_emergency,
+            "is_three_shift": is_three_shift,
             "pupils_shift1": pupils_shift1,
             "pupils_shift2": pupils_shift2,
             "pupils_shift3": pupils_shift3,

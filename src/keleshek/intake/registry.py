@@ -62,6 +62,9 @@ MESSAGES: dict[str, Any] = {
     "bin_date": _("BIN digits 3–4 are not a month"),
     "bin_entity_type": _("BIN digit 5 must be 4, 5 or 6"),
     "kato_format": _("KATO code must be exactly 9 digits"),
+    "kato_parent": _(
+        "the code does not start with %(prefix)s, the significant digits of its parent %(parent)s"
+    ),
     "unknown_ref": _("unknown %(what)s: %(value)s"),
     "duplicate": _("duplicate of row %(row)s (same %(key)s)"),
     "out_of_scope": _("outside your area of responsibility"),
@@ -356,11 +359,13 @@ class DateTime(ColType):
 class Choice(ColType):
     name: str = "code"
     choices: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # old code -> code (a renamed or merged value)
 
     def convert(self, raw: Any) -> Any:
         text = _text_of(raw)
         if isinstance(raw, float) and raw.is_integer():
             text = str(int(raw))
+        text = dict(self.aliases).get(text.lower(), text)
         if text in self.choices:
             return text
         lowered = text.lower()

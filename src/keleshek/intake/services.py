@@ -22,7 +22,7 @@ from keleshek.accounts import privacy
 from keleshek.core import audit, hooks
 from keleshek.core.scoping import scope_for, scope_queryset
 
-from . import files, registries
+from . import classifier, files, registries
 from .models import ImportRun
 from .pipeline import Importer, Outcome, Progress
 from .registry import Registry
@@ -131,7 +131,13 @@ def import_file(
         importer = Importer(
             reg, user=user, partial=partial, dry_run=dry_run, progress=progress, on_merge=record
         )
-        outcome = importer.run(path)
+        # the statistics bureau's KATO spreadsheet, as published, into the registry's columns
+        converted = classifier.convert(path) if reg.name == "territory" else None
+        try:
+            outcome = importer.run(converted or path)
+        finally:
+            if converted is not None:
+                converted.unlink(missing_ok=True)
         _fill(run, outcome)
         run.status = STATUS_OF[outcome.status]
         if outcome.invalid and outcome.bad_rows_path:

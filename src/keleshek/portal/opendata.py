@@ -74,7 +74,8 @@ def _schools(year: int | None) -> Iterator[Row]:
             "year",
             "design_capacity",
             "shifts",
-            "condition",
+            "is_emergency",
+            "is_three_shift",
             "pupils_shift1",
             "pupils_shift2",
             "pupils_shift3",
@@ -92,7 +93,8 @@ def _schools(year: int | None) -> Iterator[Row]:
             "year": r["year"],
             "design_capacity": r["design_capacity"],
             "shifts": r["shifts"],
-            "condition": r["condition"],
+            "emergency": int(r["is_emergency"]),
+            "three_shift": int(r["is_three_shift"] or r["shifts"] >= 3 or r["pupils_shift3"] > 0),
             "pupils": counts.pupils,
             "teachers": counts.teachers,
         }
@@ -229,7 +231,10 @@ DATASETS: dict[str, Dataset] = {
         Dataset(
             "schools",
             _("Schools"),
-            _("Each school (BIN, settlement KATO): capacity, shifts, condition, pupils."),
+            _(
+                "Each school (BIN, settlement KATO): capacity, shifts, emergency and three-shift "
+                "flags, pupils."
+            ),
             (
                 "bin",
                 "name_ru",
@@ -237,7 +242,8 @@ DATASETS: dict[str, Dataset] = {
                 "year",
                 "design_capacity",
                 "shifts",
-                "condition",
+                "emergency",
+                "three_shift",
                 "pupils",
                 "teachers",
             ),

@@ -671,7 +671,8 @@ def _live_school_figures(g: Glance) -> None:
         .select_related("institution__settlement")
         .only(
             "design_capacity",
-            "condition",
+            "is_emergency",
+            "is_three_shift",
             "shifts",
             "pupils_shift1",
             "pupils_shift2",
@@ -686,8 +687,8 @@ def _live_school_figures(g: Glance) -> None:
         g.capacity += iy.design_capacity
         short = places_short(pupils, iy.design_capacity)  # the one rule (ADR 0128)
         g.deficit += short
-        g.three_shift += iy.condition == Institution.Condition.THREE_SHIFT or iy.shifts >= 3
-        g.emergency += iy.condition == Institution.Condition.EMERGENCY
+        g.three_shift += iy.works_three_shifts
+        g.emergency += iy.is_emergency
         parts = iy.institution.settlement.path.strip("/").split("/")
         district = parts[1] if len(parts) > 1 else parts[0]
         acc = by_district[district]

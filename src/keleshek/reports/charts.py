@@ -24,11 +24,6 @@ SOURCE_LABELS: dict[str, dict[Lang, str]] = {
         "kk": "«Келешек мектебі»",
         "en": "Keleshek mektebi",
     },
-    "comfortable_school": {
-        "ru": "«Комфортная школа»",
-        "kk": "«Жайлы мектеп»",
-        "en": "Comfortable school",
-    },
     "republican_budget": {
         "ru": "Республиканский бюджет",
         "kk": "Республикалық бюджет",

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from keleshek.construction.models import NATIONAL_PROJECT_SOURCES
 from keleshek.core.countries import country_name, partners_phrase
 
 from . import numwords as nw
@@ -69,11 +70,6 @@ SOURCE_PHRASE: dict[str, dict[Lang, str]] = {
         "ru": "По национальному проекту «Келешек мектебі»",
         "kk": "«Келешек мектебі» ұлттық жобасы бойынша",
         "en": "Under the national project «Keleshek mektebi»",
-    },
-    "comfortable_school": {
-        "ru": "По национальному проекту «Комфортная школа»",
-        "kk": "«Жайлы мектеп» ұлттық жобасы бойынша",
-        "en": "Under the national project «Comfortable school»",
     },
     "republican_budget": {
         "ru": "За счет республиканского бюджета",
@@ -170,7 +166,7 @@ def construction(f: Facts, lang: Lang) -> Section:
     c = f.construction
     s = Section("construction", TITLES["construction"][lang])
     para: Paragraph = []
-    national = [r for r in c.commissioned if r.source in ("keleshek_mektebi", "comfortable_school")]
+    national = [r for r in c.commissioned if r.source in NATIONAL_PROJECT_SOURCES]
     others = [r for r in c.commissioned if r not in national]
     for r in national:
         schools = nw.count(r.count, MODERN_SCHOOL, lang)

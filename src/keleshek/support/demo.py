@@ -51,6 +51,7 @@ UNIFORM_RECIPIENTS = 19_000  # B5
 UNIFORM_NOT_YET = 140  # eligible children still waiting: the coverage page lists them
 TRANSPORT_PUPILS = 5_000  # B7
 PLANTED_DUPLICATES = 40
+REACH_KM = 14.0  # a pupil bussed from another village lives at most this far from the school
 
 LAST_M = [
     "Ахметов",
@@ -256,13 +257,36 @@ def _female(last: str) -> str:
     return last
 
 
+KAZAKH_FIRST_M = frozenset(FIRST_M[:20])  # the Kazakh names: their children may use -ұлы/-қызы
+
+
 def _patronymic(father: str, sex: str, rng: random.Random) -> str:
-    if rng.random() < 0.35:  # Kazakh form
+    """A grammatical patronymic of a father's name: the Kazakh form (-ұлы / -қызы) for a
+    Kazakh name, sometimes; otherwise the Russian form by the name's ending (Нурланович,
+    Дмитриевна, Андреевич, Никитич / Никитична, Ильич / Ильинична)."""
+    if father in KAZAKH_FIRST_M and rng.random() < 0.5:
         return f"{father}{'ұлы' if sex == 'M' else 'қызы'}"
-    if father.endswith(("й", "ь")):
-        stem = father[:-1]
-        return stem + ("евич" if sex == "M" else "евна")
-    return father + ("ович" if sex == "M" else "овна")
+    return russian_patronymic(father, sex)
+
+
+def russian_patronymic(father: str, sex: str) -> str:
+    male = sex == "M"
+    if father == "Илья":
+        return "Ильич" if male else "Ильинична"
+    if father.endswith("а"):  # Никита, Фома
+        return father[:-1] + ("ич" if male else "ична")
+    if father.endswith(("й", "ь")):  # Андрей, Дмитрий, Адиль
+        return father[:-1] + ("евич" if male else "евна")
+    return father + ("ович" if male else "овна")
+
+
+def _km(place: tuple[int, float | None, float | None], school: Any) -> float:
+    """Straight-line km from a settlement (id, lat, lon) to a school (or its settlement)."""
+    lat = school.lat if school.lat is not None else school.settlement.lat
+    lon = school.lon if school.lon is not None else school.settlement.lon
+    if place[1] is None or place[2] is None or lat is None or lon is None:
+        return math.inf
+    return math.dist((place[1], place[2] * 0.644), (lat, lon * 0.644)) * 111.2
 
 
 def _offset(lat: float, lon: float, km: float, rng: random.Random) -> tuple[float, float]:
@@ -432,40 +456,79 @@ def _load(year: int) -> None:
                 rural_idx.append(len(pupils))
             pupils.append(p)
 
-    # B7: about 5,000 rural pupils live beyond the threshold or where no school teaches them.
-    for i in rng.sample(rural_idx, min(TRANSPORT_PUPILS, len(rural_idx))):
+    # B7: about 5,000 rural pupils live where their school's settlement cannot serve them on
+    # foot: in another village of the okrug (or, failing that, of the district) that has no
+    # school of their grade. A pupil's home is always in its home settlement: nobody lives
+    # "in" a village 10 km away from it.
+    by_district: dict[str, list[tuple[int, float | None, float | None]]] = defaultdict(list)
+    path_of = dict(Territory.objects.values_list("id", "path"))
+    for sid, _parent, lat, lon, urban in settlements:
+        if not urban:
+            by_district[path_of[sid][:21]].append((sid, lat, lon))
+    moved = 0
+    for i in rng.sample(rural_idx, len(rural_idx)):
+        if moved >= TRANSPORT_PUPILS:
+            break
         p = pupils[i]
         school = schools[p.school_id]
-        options = [
-            s
-            for s in by_okrug.get(school.settlement.parent_id, [])
-            if s[0] != school.settlement_id and s[0] * 16 + p.grade not in grade_keys
+
+        unserved = [
+            [
+                s
+                for s in group
+                if s[0] != school.settlement_id
+                and s[0] * 16 + p.grade not in grade_keys
+                and _km(s, school) <= REACH_KM
+            ]
+            for group in (
+                by_okrug.get(school.settlement.parent_id, []),
+                by_district.get(school.settlement.path[:21], []),
+            )
         ]
-        if options and rng.random() < 0.5:
-            sid, slat, slon = rng.choice(options)
-            p.home_settlement_id = sid
-            if slat is not None and slon is not None:
-                p.home_lat, p.home_lon = _offset(slat, slon, rng.uniform(0.0, 0.4), rng)
-        elif p.home_lat is not None:
-            lat = school.lat if school.lat is not None else school.settlement.lat
-            lon = school.lon if school.lon is not None else school.settlement.lon
-            assert lat is not None
-            assert lon is not None
-            p.home_lat, p.home_lon = _offset(lat, lon, rng.uniform(3.5, 14.0), rng)
+        # otherwise a neighbouring village within reach of a school bus (its own school
+        # teaches in another language, or the family chose this one)
+        near = [
+            s
+            for s in by_district.get(school.settlement.path[:21], [])
+            if s[0] != school.settlement_id and 3.5 < _km(s, school) <= REACH_KM
+        ]
+        options = unserved[0] or unserved[1] or near
+        if not options:
+            continue
+        sid, slat, slon = rng.choice(options)
+        p.home_settlement_id = sid
+        if slat is not None and slon is not None:
+            p.home_lat, p.home_lon = _offset(slat, slon, rng.uniform(0.0, 0.4), rng)
+        moved += 1
 
     # Planted duplicates for the review queue: the same child registered again without an
-    # IIN at another school of the same district, with a typo in the name.
+    # IIN at another school of the same district, with a typo in the name. Each takes the
+    # place of a generated child of that school, grade and sex, so that the registry holds as
+    # many pupils per school as its enrolment counts (registry pupils = indicator pupils).
     originals = rng.sample(range(len(pupils)), min(PLANTED_DUPLICATES, len(pupils) // 100))
     schools_by_district: dict[str, list[int]] = defaultdict(list)
     for s in schools.values():
         schools_by_district[s.settlement.path[:21]].append(s.pk)
+    places: dict[tuple[int, int, str], list[int]] = defaultdict(list)
+    for i, p in enumerate(pupils):
+        places[(p.school_id, p.grade, p.sex)].append(i)
+    keep = set(originals)
+    dropped: set[int] = set()
+    twins = []
     for i in originals:
         o = pupils[i]
         home = schools[o.school_id].settlement.path[:21]
         other = [s for s in schools_by_district[home] if s != o.school_id] or [o.school_id]
+        school_id = rng.choice(other)
+        seat = next(
+            (j for j in places[(school_id, o.grade, o.sex)] if j not in keep | dropped), None
+        )
+        if seat is None:
+            continue  # no child of that grade and sex there: plant no duplicate
+        dropped.add(seat)
         first = o.first_name
         k = rng.randrange(1, len(first))
-        pupils.append(
+        twins.append(
             _Row(
                 iin=None,
                 last_name=o.last_name,
@@ -473,7 +536,7 @@ def _load(year: int) -> None:
                 middle_name=o.middle_name,
                 birth_date=o.birth_date,
                 sex=o.sex,
-                school_id=rng.choice(other),
+                school_id=school_id,
                 grade=o.grade,
                 home_settlement_id=o.home_settlement_id,
                 home_lat=getattr(o, "home_lat", None),
@@ -481,11 +544,13 @@ def _load(year: int) -> None:
                 is_synthetic=True,
             )
         )
+    pupils = [p for i, p in enumerate(pupils) if i not in dropped]
+    pupils.extend(twins)
     for p in pupils:  # the derived fields, as every write path computes them (ADR 0125)
         p.name_key = derived.name_key(p.last_name, p.first_name, p.middle_name)
         p.needs_review = derived.needs_review(p.iin)
     as_of = selectors.as_of_for(year)
-    cats = _households(rng, pupils[: len(pupils) - len(originals)], year, as_of)
+    cats = _households(rng, pupils[: len(pupils) - len(twins)], year, as_of)
     _insert(Pupil, pupils)
     for c in cats:
         c.pupil_id = c.pupil.pk

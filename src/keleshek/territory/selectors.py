@@ -20,6 +20,48 @@ def current(qs: QuerySet[Territory] | None = None) -> QuerySet[Territory]:
     return (qs if qs is not None else Territory.objects.all()).filter(valid_to__isnull=True)
 
 
+Span = tuple[dt.date | None, dt.date | None]
+
+
+def in_force(kato: str, on: dt.date) -> Territory | None:
+    """The unit carrying ``kato`` in the classifier on a date (valid_from <= on < valid_to),
+    or None when the code does not exist on that date."""
+    return (
+        Territory.objects.filter(kato=kato)
+        .exclude(valid_from__gt=on)
+        .exclude(valid_to__lte=on)
+        .first()
+    )
+
+
+def validity(
+    katos: Iterable[str] | None = None,
+) -> dict[str, Span]:
+    """{kato: (valid_from, valid_to)} of the classifier, for checking many records at once."""
+    qs = Territory.objects.all()
+    if katos is not None:
+        qs = qs.filter(kato__in=list(katos))
+    return {k: (f, t) for k, f, t in qs.values_list("kato", "valid_from", "valid_to")}
+
+
+def in_force_between(span: Span, on: dt.date) -> bool:
+    valid_from, valid_to = span
+    return (valid_from is None or valid_from <= on) and (valid_to is None or on < valid_to)
+
+
+def oblast_units(*, on: dt.date | None = None) -> QuerySet[Territory]:
+    """The districts and city administrations of the configured oblast in force today (or on a
+    date): what pickers and plans of East Kazakhstan list. Units transferred to another region
+    (Abai, 2022) are history under this oblast and current under theirs: neither is listed."""
+    qs = Territory.objects.filter(
+        level__in=(Territory.Level.DISTRICT, Territory.Level.CITY),
+        path__startswith=f"/{settings.KELESHEK['OBLAST_KATO']}/",
+    )
+    if on is None:
+        return qs.filter(valid_to__isnull=True).order_by("kato")
+    return qs.exclude(valid_from__gt=on).exclude(valid_to__lte=on).order_by("kato")
+
+
 def children(territory: Territory, *, include_historic: bool = False) -> list[Territory]:
     qs = Territory.objects.filter(parent=territory)
     if not include_historic:

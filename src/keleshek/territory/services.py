@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from keleshek.core.ids import IdentifierError, parse_kato
+from keleshek.core.ids import IdentifierError, check_kato_child, kato_significant, parse_kato
 from keleshek.core.services import save_audited
 
+from . import selectors
 from .models import PopulationRecord, Territory
 
 
@@ -20,6 +21,35 @@ def _validate_kato(kato: str) -> str:
         return parse_kato(kato).code
     except IdentifierError as exc:
         raise ValidationError(_("KATO code must be exactly 9 digits"), code="kato") from exc
+
+
+def validate_child_code(kato: str, parent: Territory) -> None:
+    """A child's code carries its parent's significant digits (DOMAIN.md section 2)."""
+    try:
+        check_kato_child(kato, parent.kato)
+    except IdentifierError as exc:
+        raise ValidationError(
+            _(
+                "KATO code %(kato)s does not start with %(prefix)s, "
+                "the significant digits of its parent %(parent)s"
+            )
+            % {"kato": kato, "prefix": kato_significant(parent.kato), "parent": parent.kato},
+            code="kato_parent",
+        ) from exc
+
+
+def validate_kato_on(kato: str, on: dt.date) -> Territory:
+    """The unit a code names on a record's date; a clear error when the code is malformed or
+    is not in the classifier on that date (not yet created, or already closed)."""
+    code = _validate_kato(kato)
+    unit = selectors.in_force(code, on)
+    if unit is None:
+        raise ValidationError(
+            _("KATO code %(kato)s is not in the classifier on %(date)s")
+            % {"kato": code, "date": on.isoformat()},
+            code="kato_date",
+        )
+    return unit
 
 
 @transaction.atomic
@@ -46,6 +76,18 @@ def territory_upsert(
         raise ValidationError(_("a territory cannot be its own parent"), code="parent")
     if valid_to and valid_from and valid_to < valid_from:
         raise ValidationError(_("valid to is before valid from"), code="valid_to")
+    if parent is not None:
+        validate_child_code(kato, parent)
+        if valid_from is not None and not selectors.in_force_between(
+            (parent.valid_from, parent.valid_to), valid_from
+        ):
+            raise ValidationError(
+                _("the parent %(parent)s is not in the classifier on %(date)s")
+                % {"parent": parent.kato, "date": valid_from.isoformat()},
+                code="parent_date",
+            )
+    if successor is not None and successor.kato == kato:
+        raise ValidationError(_("a territory cannot succeed itself"), code="successor")
     territory, created = save_audited(
         Territory,
         lookup={"kato": kato},
@@ -122,6 +164,13 @@ def population_set(
     """Set the number of people of one age and sex in a territory and year."""
     if sex not in PopulationRecord.Sex.values:
         raise ValidationError(_("sex must be M or F"), code="sex")
+    counted_on = dt.date(year, 1, 1)  # population is counted at the start of the year
+    if not selectors.in_force_between((territory.valid_from, territory.valid_to), counted_on):
+        raise ValidationError(
+            _("KATO code %(kato)s is not in the classifier on %(date)s")
+            % {"kato": territory.kato, "date": counted_on.isoformat()},
+            code="kato_date",
+        )
     if not 0 <= age <= 120:
         raise ValidationError(_("age must be between 0 and 120"), code="age")
     obj, _created = save_audited(

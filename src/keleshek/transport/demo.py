@@ -14,6 +14,7 @@ from django.db import transaction
 from keleshek.core import hooks
 from keleshek.core.context import acting_as
 from keleshek.institutions.models import Institution
+from keleshek.territory import selectors as territory_selectors
 from keleshek.territory.models import Territory
 
 from . import services
@@ -26,13 +27,7 @@ def load(*, year: int) -> None:
     rng = random.Random(630_2025)
     budget = _budget()
     with acting_as(None, via="demo"), hooks.muted():
-        districts = list(
-            Territory.objects.filter(
-                level__in=(Territory.Level.DISTRICT, Territory.Level.CITY),
-                kato__startswith="63",
-                valid_to__isnull=True,
-            ).order_by("kato")
-        )
+        districts = list(territory_selectors.oblast_units())
         with transaction.atomic():
             for school in Institution.objects.filter(
                 kind=Institution.Kind.SCHOOL, settlement__kato__startswith="63"

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from keleshek.accounts import access
 from keleshek.core.scoping import scope_for, scope_queryset
 from keleshek.institutions.models import Institution
+from keleshek.territory import selectors as territory_selectors
 from keleshek.territory.models import Territory
 
 from .models import Plan, Rider, SchoolSchedule, Stop, Vehicle
@@ -28,9 +29,7 @@ def can_change(user: Any) -> bool:
 
 
 def districts_for(user: Any) -> QuerySet[Territory]:
-    qs = Territory.objects.filter(
-        level__in=(Territory.Level.DISTRICT, Territory.Level.CITY), valid_to__isnull=True
-    )
+    qs = territory_selectors.oblast_units()
     scope = scope_for(user)
     if scope.everything:
         return qs

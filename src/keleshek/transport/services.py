@@ -32,6 +32,7 @@ from keleshek.routing.solver import build_problem, solve
 from keleshek.support import rules as support_rules
 from keleshek.support.models import Programme, Pupil
 from keleshek.support.selectors import as_of_for, facts_for
+from keleshek.territory import selectors as territory_selectors
 from keleshek.territory.models import Territory
 
 from .models import Plan, Rider, Route, SchoolSchedule, Stop, Vehicle, parse_grades
@@ -618,6 +619,8 @@ def plan_create(
 
     if territory.level not in (Territory.Level.DISTRICT, Territory.Level.CITY):
         raise ValidationError(_("plans are made per district"))
+    if not territory_selectors.oblast_units().filter(pk=territory.pk).exists():
+        raise ValidationError(_("plans are made for current districts of the region"))
     with transaction.atomic():
         plan = Plan.objects.create(
             territory=territory,

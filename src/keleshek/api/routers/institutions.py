@@ -37,13 +37,11 @@ router = Router(tags=["institutions"], auth=public_auth)
 
 if TYPE_CHECKING:
     Kind = str
-    Condition = str
     Status = str
     Ownership = str
     Sex = str
 else:
     Kind = choices(Institution.Kind.values)
-    Condition = choices(Institution.Condition.values)
     Status = choices(Institution.Status.values)
     Ownership = choices(Institution.Ownership.values)
     Sex = choices(["M", "F"])
@@ -64,7 +62,8 @@ class InstitutionOut(Schema):
     lon: float | None
     design_capacity: int
     shifts: int
-    condition: str
+    is_emergency: bool
+    is_three_shift: bool
     languages: list[str]
     ownership: str
     status: str
@@ -85,7 +84,8 @@ class InstitutionFilter(Schema):
     district: Kato | None = None
     settlement: Kato | None = None
     status: Status | None = None
-    condition: Condition | None = None
+    emergency: bool | None = None
+    three_shift: bool | None = None
     ownership: Ownership | None = None
     language: Language | None = None
     bin: Bin | None = None
@@ -127,7 +127,8 @@ class InstitutionYearOut(Schema):
     year: int
     design_capacity: int
     shifts: int
-    condition: str
+    is_emergency: bool
+    is_three_shift: bool
     pupils_shift1: int | None
     pupils_shift2: int | None
     pupils_shift3: int | None
@@ -165,7 +166,8 @@ class InstitutionYearFilter(Schema):
     institution: ObjectId | None = None
     year: Year | None = None
     district: Kato | None = None
-    condition: Condition | None = None
+    emergency: bool | None = None
+    three_shift: bool | None = None
 
 
 class EnrolmentOut(Schema):
@@ -204,8 +206,10 @@ def list_institutions(
         qs = qs.filter(settlement__kato=filters.settlement)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    if filters.condition:
-        qs = qs.filter(condition=filters.condition)
+    if filters.emergency is not None:
+        qs = qs.filter(is_emergency=filters.emergency)
+    if filters.three_shift is not None:
+        qs = qs.filter(is_three_shift=filters.three_shift)
     if filters.ownership:
         qs = qs.filter(ownership=filters.ownership)
     if filters.language:
@@ -261,8 +265,10 @@ def list_institution_years(
         qs = qs.filter(year=filters.year)
     if filters.district:
         qs = qs.filter(institution__settlement__path__contains=f"/{filters.district}/")
-    if filters.condition:
-        qs = qs.filter(condition=filters.condition)
+    if filters.emergency is not None:
+        qs = qs.filter(is_emergency=filters.emergency)
+    if filters.three_shift is not None:
+        qs = qs.filter(is_three_shift=filters.three_shift)
     return qs
 
 

@@ -20,6 +20,7 @@ from keleshek.construction.services import (
 )
 from keleshek.core.models import AuditEntry
 from keleshek.demo.loader import DEMO_YEAR
+from keleshek.institutions.capacity import places_short
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear
 from keleshek.institutions.selectors import places_by_unit, places_deficit
 from keleshek.territory.models import Territory
@@ -89,6 +90,14 @@ def test_commissioning_a_new_school_adds_places_relieves_and_is_audited():
         for s in relieved
     }
     assert all(v > 0 for v in overflow.values())
+    # the places they lack, as the ministry counts them (over two shifts, ADR 0162)
+    short = {
+        s.pk: places_short(
+            InstitutionYear.objects.get(institution=s, year=DEMO_YEAR).pupils, s.design_capacity
+        )
+        for s in relieved
+    }
+    assert sum(short.values()) > 0
     actor = User.objects.get(username="analyst")
     audits = AuditEntry.objects.count()
 
@@ -107,17 +116,22 @@ def test_commissioning_a_new_school_adds_places_relieves_and_is_audited():
     assert school.design_capacity == 1500
     assert school.status == "operating"
     new_year = InstitutionYear.objects.get(institution=school, year=DEMO_YEAR)
-    moved = sum(overflow.values())  # 1,500 places take the whole overflow
-    assert moved < 1500
+    # its 1,500 places take the overflow above design capacity, school by school
+    room, took = 1500, {}
+    for pk, n in overflow.items():
+        took[pk] = min(room, n)
+        room -= took[pk]
+    moved = sum(took.values())
     assert new_year.pupils == moved
-    # the relieved schools are at capacity, their third shift gone
+    # the relieved schools gave their pupils above capacity (as many as fitted), the third
+    # shift first: it is gone
     for s in relieved:
         y = InstitutionYear.objects.get(institution=s, year=DEMO_YEAR)
-        assert y.pupils == s.design_capacity
+        assert y.pupils == s.design_capacity + overflow[s.pk] - took[s.pk]
         assert y.pupils_shift3 == 0
-        assert y.condition == "normal"
+        assert not y.is_three_shift
         s.refresh_from_db()
-        assert s.condition == "normal"
+        assert not s.is_three_shift
         assert (
             Enrolment.objects.filter(institution=s, year=DEMO_YEAR).aggregate(n=Sum("count"))["n"]
             == y.pupils
@@ -126,12 +140,22 @@ def test_commissioning_a_new_school_adds_places_relieves_and_is_audited():
         Enrolment.objects.filter(institution=school, year=DEMO_YEAR).aggregate(n=Sum("count"))["n"]
         == moved
     )
-    # no pupil was lost or invented; the deficit fell by the pupils moved
+    # no pupil was lost or invented; the deficit fell by the places the relieved schools lacked
+    # (the new school seats its pupils in one shift)
     pupils_after = sum(
         y.pupils for y in InstitutionYear.objects.filter(year=DEMO_YEAR, institution__kind="school")
     )
     assert pupils_after == pupils_before
-    assert places_deficit(DEMO_YEAR, territory=oblast()) == deficit_before - moved
+    still_short = sum(
+        places_short(
+            InstitutionYear.objects.get(institution=s, year=DEMO_YEAR).pupils, s.design_capacity
+        )
+        for s in relieved
+    )
+    assert still_short < sum(short.values())
+    assert places_deficit(DEMO_YEAR, territory=oblast()) == (
+        deficit_before - sum(short.values()) + still_short
+    )
     # the briefing's figures changed accordingly
     rows = {r.source: (r.count, r.places) for r in selectors.schools_commissioned(DEMO_YEAR)}
     assert rows["keleshek_mektebi"] == (8, 4500)
@@ -160,13 +184,12 @@ def test_commissioning_without_relief_leaves_the_other_schools_alone():
 
 
 def test_commissioning_an_extension_enlarges_the_school():
-    # given the most overcrowded school and an extension project for it
+    # given the school lacking the most places and an extension project for it
     worst = max(
         InstitutionYear.objects.filter(year=DEMO_YEAR, institution__kind="school"),
-        key=lambda y: y.pupils - y.design_capacity,
+        key=lambda y: places_short(y.pupils, y.design_capacity),
     )
     school = worst.institution
-    overflow = worst.pupils - worst.design_capacity
     project = Project.objects.create(
         code="test-extension",
         kind="extension",
@@ -179,11 +202,15 @@ def test_commissioning_an_extension_enlarges_the_school():
     deficit = places_deficit(DEMO_YEAR, territory=oblast())
     # when it is commissioned
     commission_project(project=project, date=DAY)
-    # then the school has 200 more places this year and the deficit fell
+    # then the school has 200 more places this year (400 in two shifts) and the deficit fell
     worst.refresh_from_db()
     school.refresh_from_db()
     assert worst.design_capacity == school.design_capacity
-    assert places_deficit(DEMO_YEAR, territory=oblast()) == deficit - min(200, overflow)
+    lacked = places_short(worst.pupils, worst.design_capacity - 200)
+    assert lacked > places_short(worst.pupils, worst.design_capacity)
+    assert places_deficit(DEMO_YEAR, territory=oblast()) == deficit - lacked + places_short(
+        worst.pupils, worst.design_capacity
+    )
     assert Institution.objects.filter(pk=school.pk, design_capacity=worst.design_capacity).exists()
 
 

@@ -31,7 +31,8 @@ def school(
     s2: int = 0,
     s3: int = 0,
     fte: str = "10",
-    condition: str = "normal",
+    emergency: bool = False,
+    three_shift: bool = False,
     shifts: int = 1,
 ) -> Institution:
     inst = Institution.objects.create(
@@ -40,14 +41,16 @@ def school(
         settlement=settlement,
         design_capacity=capacity,
         shifts=shifts,
-        condition=condition,
+        is_emergency=emergency,
+        is_three_shift=three_shift,
     )
     InstitutionYear.objects.create(
         institution=inst,
         year=year,
         design_capacity=capacity,
         shifts=shifts,
-        condition=condition,
+        is_emergency=emergency,
+        is_three_shift=three_shift,
         pupils_shift1=s1,
         pupils_shift2=s2,
         pupils_shift3=s3,
@@ -73,11 +76,14 @@ class Region:
 def region(year: int = 2025) -> Region:
     """Oblast 640000000 with districts 641000000 (town + village) and 642000000 (aul).
 
-    school  settlement  capacity  shift1  shift2  shift3  fte  condition
-    A       town        1000      900     400     0       50   normal        deficit 300
+    school  settlement  capacity  shift1  shift2  shift3  fte  flags
+    A       town        600       900     400     0       50   -             deficit 100
     B       town        500       300     0       0       20   emergency     deficit 0
-    C       village     200       150     100     50      10   three_shift   deficit 100
-    D       aul         300       100     0       0       10   normal        deficit 0
+    C       village     100       150     100     50      10   three-shift   deficit 100
+    D       aul         300       100     0       0       10   -             deficit 0
+
+    The deficit is the pupils over the places in two-shift education (twice the capacity):
+    A 1300 − 1200, C 300 − 200 (ADR 0162).
     """
     ob = territory("640000000", "oblast", name="Test oblast")
     d1 = territory("641000000", "district", ob, name="District one")
@@ -85,17 +91,17 @@ def region(year: int = 2025) -> Region:
     town = territory("641010000", "settlement", d1, name="Town", is_urban=True, lat=50.0, lon=80.0)
     village = territory("641030001", "settlement", d1, name="Village", lat=50.2, lon=80.4)
     aul = territory("642030001", "settlement", d2, name="Aul", lat=49.8, lon=81.0)
-    a = school(town, "School A", year=year, capacity=1000, s1=900, s2=400, fte="50")
-    b = school(town, "School B", year=year, capacity=500, s1=300, fte="20", condition="emergency")
+    a = school(town, "School A", year=year, capacity=600, s1=900, s2=400, fte="50")
+    b = school(town, "School B", year=year, capacity=500, s1=300, fte="20", emergency=True)
     c = school(
         village,
         "School C",
         year=year,
-        capacity=200,
+        capacity=100,
         s1=150,
         s2=100,
         s3=50,
-        condition="three_shift",
+        three_shift=True,
         shifts=3,
     )
     d = school(aul, "School D", year=year, capacity=300, s1=100)

@@ -23,8 +23,8 @@ def test_values_are_public_and_small_counts_suppressed(django_assert_max_num_que
         )
     assert resp.status_code == 200
     items = {i["kato"]: i for i in resp.json()["items"]}
-    assert items["640000000"]["value"] == 400
-    assert items["641000000"]["value"] == 400
+    assert items["640000000"]["value"] == 200
+    assert items["641000000"]["value"] == 200
     assert items["642000000"]["value"] == 0
     # one three-shift school in the oblast: a count under 5 is suppressed
     resp = c.get(

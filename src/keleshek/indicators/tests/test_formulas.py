@@ -28,12 +28,13 @@ def test_capacity_and_shift_indicators_match_hand_computed_values() -> None:
     refresh_indicators()
     # then each formula gives the hand-computed figure at every level
     assert _v("pupils", "640000000") == 2000  # 1300 + 300 + 300 + 100
-    assert _v("capacity", "640000000") == 2000
-    # deficit is per school: A 300 + C 100, not max(0, 2000 - 2000) = 0
-    assert _v("places_deficit", "640000000") == 400
-    assert _v("places_deficit", "641000000") == 400
+    assert _v("capacity", "640000000") == 1500
+    # deficit is per school, over the places in two-shift education (twice the capacity):
+    # A 1300 − 1200 + C 300 − 200, not max(0, 2000 − 3000) = 0
+    assert _v("places_deficit", "640000000") == 200
+    assert _v("places_deficit", "641000000") == 200
     assert _v("places_deficit", "642000000") == 0
-    assert _v("utilisation", "641000000") == pytest.approx(1900 / 1700 * 100)
+    assert _v("utilisation", "641000000") == pytest.approx(1900 / 1200 * 100)
     assert _v("utilisation", "642000000") == pytest.approx(100 / 300 * 100)
     assert _v("shift23_pupils", "640000000") == 550
     assert _v("shift23_share", "640000000") == pytest.approx(550 / 2000 * 100)
@@ -62,8 +63,8 @@ def test_institution_values_are_materialised() -> None:
     r = region(Y)
     refresh_indicators()
     vals = selectors.institution_values(r.a.pk, Y)
-    assert vals["places_deficit"].value == 300
-    assert vals["utilisation"].value == pytest.approx(130.0)
+    assert vals["places_deficit"].value == 100
+    assert vals["utilisation"].value == pytest.approx(1300 / 600 * 100)
 
 
 def test_ger_from_population_by_sex() -> None:
@@ -113,6 +114,9 @@ def test_places_added_by_funding_source_and_pipeline() -> None:
     assert _v("places_added", "640000000", source="keleshek_mektebi") == 450
     assert _v("places_added", "640000000", source="local_budget") == 250
     assert _v("schools_commissioned", "640000000") == 2
+    # national indicators count the new school of 600 places, not the one of 100
+    assert _v("large_schools_commissioned", "640000000") == 1
+    assert _v("large_schools_commissioned", "640000000", source="keleshek_mektebi") == 0.75
     assert _v("pipeline_places", "640000000") == 300
     assert _v("pipeline_projects", "640000000") == 2
     assert _v("pipeline_readiness", "640000000") == pytest.approx(60.0)

@@ -23,7 +23,8 @@ def test_commissioning_then_refresh_lowers_the_deficit(
     settings,  # type: ignore[no-untyped-def]
 ) -> None:
     settings.KELESHEK = {**settings.KELESHEK, "OBLAST_KATO": "640000000"}
-    # given school A (1300 pupils, 1000 places) and a 250-place school being built to relieve it
+    # given school A (1300 pupils, 600 places: 1200 in two shifts) and a 250-place school being
+    # built to relieve it
     r = region(2025)
     p = project(
         "relief",
@@ -34,16 +35,17 @@ def test_commissioning_then_refresh_lowers_the_deficit(
         relieves=[r.a],
     )
     request_refresh()  # huey runs immediately in tests
-    assert selectors.value("places_deficit", "640000000", 2025) == 400
+    assert selectors.value("places_deficit", "640000000", 2025) == 200
     assert selectors.value("pipeline_places", "640000000", 2025) == 250
     # when the project is commissioned: the service itself asks for the refresh after commit
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         commission_project(project=p, date=dt.date(2025, 9, 1))
-    # then the materialised deficit fell by the pupils moved into the new places
-    assert selectors.value("places_deficit", "640000000", 2025) == 150
-    assert selectors.value("places_deficit", "641010000", 2025) == 50
+    # then the materialised deficit fell: 250 pupils moved into the new places, A's 1050 fit in
+    # two shifts, C still lacks 100
+    assert selectors.value("places_deficit", "640000000", 2025) == 100
+    assert selectors.value("places_deficit", "641010000", 2025) == 0
     assert selectors.value("places_added", "640000000", 2025) == 250
     assert selectors.value("pipeline_places", "640000000", 2025) == 0
     assert selectors.value("pipeline_readiness", "640000000", 2025) is None  # 0 / 0
-    assert selectors.value("capacity", "640000000", 2025) == 2250
+    assert selectors.value("capacity", "640000000", 2025) == 1750
     assert RefreshRun.objects.filter(trigger="background").count() == 2

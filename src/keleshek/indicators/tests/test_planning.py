@@ -45,26 +45,28 @@ def test_entry_ratio_scales_cohorts() -> None:
 
 
 def test_project_takes_the_overflow_of_the_schools_it_relieves() -> None:
+    # overflow over the places in two-shift education (twice the design capacity, ADR 0162)
     schools = [
-        School(1, "A", 10, capacity=1000, pupils=1300),  # overflow 300
-        School(2, "B", 10, capacity=500, pupils=600),  # overflow 100
-        School(3, "C", 20, capacity=200, pupils=250),  # overflow 50, other settlement
+        School(1, "A", 10, capacity=500, pupils=1300),  # overflow 300
+        School(2, "B", 10, capacity=250, pupils=600),  # overflow 100
+        School(3, "C", 20, capacity=100, pupils=250),  # overflow 50, other settlement
     ]
     growth = {10: [1.0, 1.0, 1.1], 20: [1.0, 1.0, 1.0]}
-    projects = [PlannedProject("p", "New", 10, places=350, year=2026, relieves=(1, 2))]
+    # 175 places seat 350 pupils in two shifts
+    projects = [PlannedProject("p", "New", 10, places=175, year=2026, relieves=(1, 2))]
     res = plan_deficit(schools, growth, projects, [2025, 2026, 2027])
     assert [y.deficit_without for y in res.years] == pytest.approx([450, 450, 450 + 130 + 60])
     # 2026: the project absorbs 350 of the 400 overflow in A and B
     assert [y.deficit_with for y in res.years] == pytest.approx([450, 100, 290])
     assert res.absorbed["p"] == {2026: pytest.approx(350), 2027: pytest.approx(350)}
-    assert res.years[1].capacity == 1700 + 350
+    assert res.years[1].capacity == 850 + 175
 
 
 def test_project_without_relieves_serves_its_settlement_and_moving_it_moves_the_fall() -> None:
-    schools = [School(1, "A", 10, capacity=100, pupils=150)]
-    early = plan_deficit(schools, {}, [PlannedProject("p", "P", 10, 80, 2025)], [2025, 2026])
-    late = plan_deficit(schools, {}, [PlannedProject("p", "P", 10, 80, 2026)], [2025, 2026])
-    never = plan_deficit(schools, {}, [PlannedProject("p", "P", 10, 80, None)], [2025, 2026])
+    schools = [School(1, "A", 10, capacity=50, pupils=150)]  # 100 places in two shifts
+    early = plan_deficit(schools, {}, [PlannedProject("p", "P", 10, 40, 2025)], [2025, 2026])
+    late = plan_deficit(schools, {}, [PlannedProject("p", "P", 10, 40, 2026)], [2025, 2026])
+    never = plan_deficit(schools, {}, [PlannedProject("p", "P", 10, 40, None)], [2025, 2026])
     assert [y.deficit_with for y in early.years] == [0, 0]
     assert [y.deficit_with for y in late.years] == [50, 0]
     assert [y.deficit_with for y in never.years] == [50, 50]

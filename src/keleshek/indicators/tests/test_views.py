@@ -131,8 +131,8 @@ def test_export_csv_and_xlsx_are_audited(reg: Region) -> None:
     assert resp.status_code == 200
     text = resp.content.decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[1].startswith("territory,641000000,District one,2025,400.0")
-    assert any("School A" in line and ",300.0" in line for line in lines)
+    assert lines[1].startswith("territory,641000000,District one,2025,200.0")
+    assert any("School A" in line and ",100.0" in line for line in lines)
     resp = c.get("/en/staff/export/places_deficit/641000000.xlsx?year=2025")
     assert resp.status_code == 200
     assert resp.content[:2] == b"PK"

@@ -67,7 +67,7 @@ def test_invalid_bin_historic_settlement_and_unknown_fields_are_refused():
     assert Institution.objects.count() == count
 
 
-def test_year_figures_derive_shifts_and_condition():
+def test_year_figures_derive_shifts_and_the_three_shift_flag():
     school = Institution.objects.filter(kind="school").order_by("bin").first()
     y = institution_year_set(
         institution=school,
@@ -79,7 +79,7 @@ def test_year_figures_derive_shifts_and_condition():
         teachers_headcount=40,
         teachers_fte=Decimal("45.5"),
     )
-    assert (y.shifts, y.condition, y.pupils) == (3, "three_shift", 650)
+    assert (y.shifts, y.is_three_shift, y.is_emergency, y.pupils) == (3, True, False, 650)
     with pytest.raises(ValidationError, match="third shift"):
         institution_year_set(
             institution=school,

@@ -184,7 +184,11 @@ def project_funding() -> Registry:
             Column(
                 "source",
                 H("Источник финансирования", "Қаржыландыру көзі", "Funding source"),
-                Choice(choices=choices_of("construction.ProjectFunding", "source")),
+                Choice(
+                    choices=choices_of("construction.ProjectFunding", "source"),
+                    # one national project under its old and new names (ADR 0163)
+                    aliases=(("comfortable_school", "keleshek_mektebi"),),
+                ),
                 required=True,
                 example="corporate_partner",
             ),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
+
+from keleshek.core.ids import IdentifierError, check_kato_child, kato_significant
 
 from ..registry import (
     Bool,
@@ -14,7 +18,16 @@ from ..registry import (
     KatoCode,
     Registry,
 )
-from .columns import SEX, TERRITORY, YEAR, H, check_valid_dates, choices_of, name_columns
+from .columns import (
+    SEX,
+    TERRITORY,
+    YEAR,
+    H,
+    Problem,
+    check_valid_dates,
+    choices_of,
+    name_columns,
+)
 
 # --- territory ----------------------------------------------------------------------------
 
@@ -67,7 +80,7 @@ def territory() -> Registry:
         natural_key=("kato",),
         scope_column="self",
         scope_territory_lookup="path",
-        row_checks=[check_valid_dates("valid_from", "valid_to")],
+        row_checks=[check_valid_dates("valid_from", "valid_to"), _check_kato_parent],
         derived_attrs=("path",),
         description=_("The KATO tree: oblast, districts, rural okrugs, settlements."),
     )
@@ -117,3 +130,15 @@ def population() -> Registry:
         scope_column="kato",
         description=_("Population by single year of age and sex, per territory and year."),
     )
+
+
+def _check_kato_parent(v: dict[str, Any]) -> list[Problem]:
+    """A child's code carries its parent's significant digits (DOMAIN.md section 2)."""
+    kato, parent = v.get("kato"), v.get("parent")
+    if not kato or not parent:
+        return []
+    try:
+        check_kato_child(kato, parent)
+    except IdentifierError:
+        return [("kato", "kato_parent", {"prefix": kato_significant(parent), "parent": parent})]
+    return []

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..registry import (
     Bin,
+    Bool,
     Choice,
     ChoiceList,
     Column,
@@ -96,11 +97,18 @@ def institutions() -> Registry:
                 example="2",
             ),
             Column(
-                "condition",
-                H("Состояние", "Жай-күйі", "Condition"),
-                Choice(choices=choices_of(m, "condition")),
-                default="normal",
-                example="normal",
+                "is_emergency",
+                H("Аварийное состояние", "Апатты жағдай", "Emergency condition"),
+                Bool(),
+                default=False,
+                example="0",
+            ),
+            Column(
+                "is_three_shift",
+                H("Трёхсменная", "Үш ауысымды", "Three-shift"),
+                Bool(),
+                default=False,
+                example="0",
             ),
             Column(
                 "languages",
@@ -187,11 +195,18 @@ def institution_years() -> Registry:
                 example="2",
             ),
             Column(
-                "condition",
-                H("Состояние", "Жай-күйі", "Condition"),
-                Choice(choices=choices_of(m, "condition")),
-                default="normal",
-                example="normal",
+                "is_emergency",
+                H("Аварийное состояние", "Апатты жағдай", "Emergency condition"),
+                Bool(),
+                default=False,
+                example="0",
+            ),
+            Column(
+                "is_three_shift",
+                H("Трёхсменная", "Үш ауысымды", "Three-shift"),
+                Bool(),
+                default=False,
+                example="0",
             ),
             Column(
                 "pupils_shift1",

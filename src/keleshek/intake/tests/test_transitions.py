@@ -38,11 +38,12 @@ HEADER = [
 
 @pytest.fixture
 def crowded(world: World) -> World:
-    """School A: 500 places, 700 pupils (200 in the second shift): a deficit of 200."""
+    """School A: 250 places (500 in two-shift education), 700 pupils (200 in the second shift):
+    a deficit of 200."""
     InstitutionYear.objects.create(
         institution=world.school_a,
         year=YEAR,
-        design_capacity=500,
+        design_capacity=250,
         pupils_shift1=500,
         pupils_shift2=200,
         shifts=2,
@@ -88,8 +89,8 @@ def test_a_school_imported_as_commissioned_adds_places_and_the_deficit_falls(
     assert new.kind == Institution.Kind.SCHOOL
     assert (new.design_capacity, new.status) == (300, "operating")
     assert _places(w) == places + 300
-    assert InstitutionYear.objects.get(institution=new, year=YEAR).pupils == 200
-    assert InstitutionYear.objects.get(institution=w.school_a, year=YEAR).pupils == 500
+    assert InstitutionYear.objects.get(institution=new, year=YEAR).pupils == 300
+    assert InstitutionYear.objects.get(institution=w.school_a, year=YEAR).pupils == 400
     assert places_deficit(YEAR, territory=w.oblast) == 0
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.COMMISSION).get()
     assert entry.changes["effects"]["places_added"] == 300
@@ -107,17 +108,17 @@ def test_an_extension_imported_as_commissioned_enlarges_its_school(
         name_ru="Пристройка",
         settlement=w.village_a,
         stage="under_construction",
-        places=150,
+        places=75,
         readiness=80,
         institution=w.school_a,
     )
     # When the stored project comes back in a file as commissioned
-    row = ["zz-annex", "extension", "Пристройка", "651010000", "commissioned", "150"]
+    row = ["zz-annex", "extension", "Пристройка", "651010000", "commissioned", "75"]
     run = _import(tmp_path, [[*row, "2025-10-01", w.school_a.bin, ""]])
     # Then it counts as changed and the service added the places to school A
     assert (run.status, run.changed, run.invalid) == ("succeeded", 1, 0), run.first_errors
-    assert InstitutionYear.objects.get(institution=w.school_a, year=YEAR).design_capacity == 650
-    assert places_deficit(YEAR, territory=w.oblast) == 50
+    assert InstitutionYear.objects.get(institution=w.school_a, year=YEAR).design_capacity == 325
+    assert places_deficit(YEAR, territory=w.oblast) == 50  # 700 pupils, 650 in two shifts
     assert Project.objects.get(code="zz-annex").stage == "commissioned"
 
 

@@ -178,7 +178,7 @@ def test_news_article_has_back_to_top_and_latest_feed(client, db, django_assert_
 def test_home_figures_come_from_records(client, data, django_assert_num_queries):
     before = region_at_glance(year=f.YEAR)
     school = f.institution(data["t"]["city"], "school", name_ru="Школа 1")
-    f.school_year(school, f.YEAR, capacity=600, pupils=900)
+    f.school_year(school, f.YEAR, capacity=300, pupils=900)  # 600 places in two shifts
     f.project(data["t"]["city"], FundingSource.KELESHEK_MEKTEBI, 300, Project.Stage.COMMISSIONED)
     f.project(
         data["t"]["village"], FundingSource.LOCAL_BUDGET, 100, Project.Stage.UNDER_CONSTRUCTION

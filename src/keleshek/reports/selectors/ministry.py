@@ -6,11 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
     Sum,
 )
 
 from keleshek.construction.models import FundingSource, Project
 from keleshek.institutions.models import Institution, InstitutionYear
+from keleshek.institutions.selectors import THREE_SHIFT
 from keleshek.partnerships.models import InternationalStudents
 from keleshek.programmes.models import Offering
 
@@ -61,22 +64,24 @@ def district_families(year: int) -> tuple[list[Family], dict[str, NamedItem]]:
     )
 
     cap: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0, 0])
-    for path, capacity, s1, s2, s3, cond in InstitutionYear.objects.filter(
-        year=year, institution__kind=Institution.Kind.SCHOOL
-    ).values_list(
-        "institution__settlement__path",
-        "design_capacity",
-        "pupils_shift1",
-        "pupils_shift2",
-        "pupils_shift3",
-        "condition",
+    for path, capacity, s1, s2, s3, three in (
+        InstitutionYear.objects.filter(year=year, institution__kind=Institution.Kind.SCHOOL)
+        .annotate(three=ExpressionWrapper(THREE_SHIFT, output_field=BooleanField()))
+        .values_list(
+            "institution__settlement__path",
+            "design_capacity",
+            "pupils_shift1",
+            "pupils_shift2",
+            "pupils_shift3",
+            "three",
+        )
     ):
         r = cap[district_kato(path)]
         r[0] += 1
         r[1] += capacity
         r[2] += s1 + s2 + s3
         r[3] += s2 + s3
-        r[4] += 1 if cond == Institution.Condition.THREE_SHIFT else 0
+        r[4] += 1 if three else 0
     for d in c.deficit:
         r = cap[d.kato]
         r[5] += int(d.values["before"])

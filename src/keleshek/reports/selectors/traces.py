@@ -11,7 +11,7 @@ from django.db.models import (
     QuerySet,
 )
 
-from keleshek.construction.models import Project
+from keleshek.construction.models import SOURCE_ALIASES, Project
 from keleshek.core import schoolyear
 from keleshek.core.scoping import scope_queryset
 from keleshek.institutions.models import Institution, Laboratory
@@ -51,7 +51,8 @@ def trace_queryset(kind: str, params: dict[str, str], user: Any) -> QuerySet[Any
         if "source" in p:
             ids = list(qs.values_list("id", flat=True))
             main = main_sources(ids)
-            qs = qs.filter(id__in=[i for i in ids if main.get(i) == p["source"]])
+            wanted = SOURCE_ALIASES.get(p["source"], p["source"])  # an old link's code
+            qs = qs.filter(id__in=[i for i in ids if main.get(i) == wanted])
         return scope_queryset(
             qs.order_by("code"), user, territory="settlement", institution="institution"
         )

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from keleshek.core.ids import kato_significant
 from keleshek.core.models import AuditEntry
 from keleshek.demo.loader import DEMO_YEAR
 from keleshek.territory import selectors
@@ -45,23 +46,28 @@ def test_upsert_creates_updates_and_does_nothing_when_unchanged():
 
 
 def test_moving_a_unit_moves_its_subtree_paths():
-    okrug = Territory.objects.get(kato="634010000")
-    settlements = list(okrug.children.values_list("kato", flat=True))
-    assert settlements
-    territory_upsert(
-        kato=okrug.kato,
-        level=okrug.level,
-        name_ru=okrug.name_ru,
-        name_kk=okrug.name_kk,
-        name_en=okrug.name_en,
-        parent=Territory.objects.get(kato="636200000"),
-        lat=okrug.lat,
-        lon=okrug.lon,
-        valid_from=okrug.valid_from,
-        is_synthetic=True,
+    # an okrug filed directly under the oblast, then put under its district: its code carries
+    # both parents' significant digits (63, 6340)
+    oblast = Territory.objects.get(kato="630000000")
+    glubokoe = Territory.objects.get(kato="634000000")
+    okrug, _ = territory_upsert(kato="634098000", level="rural_okrug", name_ru="О", parent=oblast)
+    territory_upsert(kato="634098100", level="settlement", name_ru="С", parent=okrug)
+    territory_upsert(kato="634098000", level="rural_okrug", name_ru="О", parent=glubokoe)
+    assert Territory.objects.get(kato="634098100").path == (
+        "/630000000/634000000/634098000/634098100/"
     )
-    for kato in settlements:
-        assert Territory.objects.get(kato=kato).path.startswith("/630000000/636200000/634010000/")
+
+
+def test_a_code_outside_its_parents_digits_is_refused():
+    count = Territory.objects.count()
+    with pytest.raises(ValidationError, match="does not start with 6362"):
+        territory_upsert(
+            kato="634099000",
+            level="rural_okrug",
+            name_ru="x",
+            parent=Territory.objects.get(kato="636200000"),
+        )
+    assert Territory.objects.count() == count
 
 
 @pytest.mark.parametrize("kato", ["63401000", "6340100001", "63401000x"])
@@ -78,10 +84,10 @@ def test_abolish_and_resolve_follow_the_successor():
     assert selectors.resolve(semey_old.kato, on=dt.date(2020, 1, 1)) == semey_old
     with pytest.raises(ValidationError, match="already closed"):
         territory_abolish(territory=semey_old, on=dt.date(2023, 1, 1))
-    markakol = Territory.objects.get(kato="637200000")
+    markakol = Territory.objects.get(kato="635500000")
     kurchum = Territory.objects.get(kato="635200000")
     territory_abolish(territory=markakol, on=dt.date(2027, 1, 1), successor=kurchum)
-    assert selectors.resolve("637200000") == kurchum
+    assert selectors.resolve("635500000") == kurchum
     assert markakol not in selectors.children(Territory.objects.get(kato="630000000"))
 
 
@@ -108,3 +114,29 @@ def test_subtree_excludes_historic_units(django_assert_max_num_queries):
         districts = list(selectors.subtree(oblast, level="district"))
     assert len(districts) == 11
     assert all(d.valid_to is None for d in districts)
+
+
+def test_the_demo_region_has_the_classifiers_codes_and_the_2022_history():
+    units = {u.kato: u for u in selectors.oblast_units()}
+    assert {"635500000", "636300000"} <= set(units)
+    assert len(units) == 13
+    assert units["635500000"].valid_from == dt.date(2022, 6, 8)
+    history = {
+        t.kato: t.successor.kato
+        for t in Territory.objects.filter(valid_to=dt.date(2022, 6, 8)).select_related("successor")
+    }
+    assert history == {
+        "632800000": "101000000",
+        "632200000": "101800000",
+        "633200000": "103200000",
+        "633400000": "103600000",
+        "633600000": "103800000",
+        "633800000": "104000000",
+        "634400000": "104200000",
+        "635000000": "104400000",
+        "636400000": "104600000",
+    }
+    abai = set(Territory.objects.filter(parent__kato="100000000").values_list("kato", flat=True))
+    assert abai == {*history.values(), "103400000", "104500000"}
+    for unit in Territory.objects.exclude(parent=None).select_related("parent"):
+        assert unit.kato.startswith(kato_significant(unit.parent.kato)), unit.kato
