@@ -33,7 +33,8 @@ from keleshek.territory.models import Territory
 
 from . import derived, rules, selectors
 from .models import (
-    CategoryCode,
+    FUND_CATEGORIES,
+    CollegialDecision,
     Delivery,
     Guardian,
     Household,
@@ -283,8 +284,18 @@ def find_ust_kamenogorsk() -> Territory | None:
     )
 
 
+def meals_rule() -> dict[str, Any]:
+    """Free hot meals by the rule (DOMAIN.md section 4): every pupil of grades 1-4, and in
+    grades 5-11 the children of the fund's five categories."""
+    return {
+        "any": [
+            {"grade_between": [1, 4]},
+            {"all": [{"grade_between": [5, 11]}, {"category_in": list(FUND_CATEGORIES)}]},
+        ]
+    }
+
+
 def programme_specs(ust_kamenogorsk: Territory | None) -> list[dict[str, Any]]:
-    low_income = ["asp", "below_subsistence"]
     transit_rule: dict[str, Any] = (
         {"within_territory": ust_kamenogorsk.kato} if ust_kamenogorsk else {"not": {"always": True}}
     )
@@ -295,7 +306,7 @@ def programme_specs(ust_kamenogorsk: Territory | None) -> list[dict[str, Any]]:
             "name_ru": "Школьная форма и обувь",
             "name_kk": "Мектеп формасы мен аяқ киім",
             "name_en": "School uniform and shoes",
-            "rule": {"category_in": list(CategoryCode.values)},
+            "rule": {"category_in": list(FUND_CATEGORIES)},
             "entitlement": {"items": ["uniform", "shoes"], "per": "school year"},
             "cycle": Programme.Cycle.SCHOOL_YEAR,
             "unit_cost": Decimal("32000"),
@@ -307,7 +318,7 @@ def programme_specs(ust_kamenogorsk: Territory | None) -> list[dict[str, Any]]:
             "name_ru": "Бесплатное горячее питание",
             "name_kk": "Тегін ыстық тамақ",
             "name_en": "Free hot meals",
-            "rule": {"any": [{"grade_between": [1, 4]}, {"category_in": low_income}]},
+            "rule": meals_rule(),
             "entitlement": {"meal": "hot lunch", "per": "school day"},
             "cycle": Programme.Cycle.DAY,
             "unit_cost": Decimal("650"),
@@ -490,6 +501,7 @@ def _load(year: int) -> None:
     for c in cats:
         c.pupil_id = c.pupil.pk
         del c.pupil
+    _collegial_decisions(rng, cats, year)
     _insert(PupilCategory, cats)
     _memberships(rng, programmes, year, as_of)
     # The planted duplicates (and any look-alikes) land in the review queue.
@@ -521,6 +533,41 @@ DOCS = {
 }
 
 
+COLLEGIAL_ROUTE = frozenset({"large_family", "sen_disability", "collegial_decision"})
+
+
+def _collegial_decisions(rng: random.Random, cats: list[Any], year: int) -> None:
+    """One decision of each school's collegial body in September naming its children of the
+    fifth category; their category rows point at it (works for any set of schools)."""
+    by_school: dict[int, list[Any]] = defaultdict(list)
+    school_of = dict(Pupil.objects.filter(is_synthetic=True).values_list("id", "school_id"))
+    for c in cats:
+        if c.category == "collegial_decision":
+            by_school[school_of[c.pupil_id]].append(c)
+    decisions = []
+    for n, school_id in enumerate(sorted(by_school), start=1):
+        decided_on = dt.date(year, 9, 1) + dt.timedelta(days=rng.randrange(3, 25))
+        decisions.append(
+            _Row(
+                school_id=school_id,
+                decided_on=decided_on,
+                number=f"{rng.randrange(1, 4)}/{n % 97 + 1}",
+                members_present=rng.randrange(5, 10),
+                reason="многодетные семьи и дети с особыми образовательными потребностями",
+                valid_from=dt.date(year, 9, 1),
+                valid_to=dt.date(year + 1, 6, 30),
+                is_synthetic=True,
+            )
+        )
+    _insert(CollegialDecision, decisions)
+    for d in decisions:
+        for c in by_school[d.school_id]:
+            c.decision_id = d.pk
+            c.source = "collegial"
+            c.evidence_date = d.decided_on
+            c.document = f"протокол коллегиального органа № {d.number} от {d.decided_on:%d.%m.%Y}"
+
+
 def _households(rng: random.Random, pupils: list[Any], year: int, as_of: dt.date) -> list[Any]:
     """Households, guardians and category rows for ~19 thousand children (inserted here,
     except the categories: they need the pupils' ids)."""
@@ -545,6 +592,14 @@ def _households(rng: random.Random, pupils: list[Any], year: int, as_of: dt.date
             picked.add(rng.choices(codes, weights)[0])
         if "large_family" in picked:
             hh.children_count = rng.choice((4, 5, 6, 7))
+        current = n < len(with_cat)
+        if current and picked & COLLEGIAL_ROUTE:
+            # Large families and special needs are data; the fund reaches them through the
+            # collegial body's decision (ADR 0150).
+            picked.add("collegial_decision")
+        elif not current:
+            picked.discard("collegial_decision")
+            picked = picked or {"large_family"}
         for code in sorted(picked):
             valid_from = start + dt.timedelta(days=rng.randrange(240))
             valid_to: dt.date | None
@@ -556,6 +611,8 @@ def _households(rng: random.Random, pupils: list[Any], year: int, as_of: dt.date
                 valid_to = (
                     None if code in ("orphan", "sen_disability") else dt.date(year + 1, 6, 30)
                 )
+            if code == "collegial_decision":  # the decision's period (_collegial_decisions)
+                valid_from, valid_to = dt.date(year, 9, 1), dt.date(year + 1, 6, 30)
             cats.append(
                 _Row(
                     pupil=p,

@@ -152,6 +152,63 @@ class CategoryCode(models.TextChoices):
 # Categories that reveal more than a count to roles that do not need them.
 SENSITIVE_CATEGORIES = frozenset(CategoryCode.values)
 
+# The five categories of the general-education fund (Rules, Decree No. 64 as amended
+# 08.05.2025; DOMAIN.md section 4). Large families and special needs are kept as data for
+# other programmes and reach the fund only through the collegial body's decision (ADR 0150).
+FUND_CATEGORIES: tuple[str, ...] = (
+    CategoryCode.ASP,
+    CategoryCode.BELOW_SUBSISTENCE,
+    CategoryCode.ORPHAN,
+    CategoryCode.EMERGENCY,
+    CategoryCode.COLLEGIAL_DECISION,
+)
+
+
+class CollegialDecision(Synthetic, TimeStamped):
+    """A decision of the school's collegial body (попечительский совет / педсовет) that grants
+    the fund's fifth category ("other categories") to the children it names, for a period."""
+
+    school = models.ForeignKey(
+        Institution,
+        verbose_name=_("school"),
+        on_delete=models.PROTECT,
+        related_name="collegial_decisions",
+    )
+    decided_on = models.DateField(_("date of the decision"))
+    number = models.CharField(_("minutes number"), max_length=50)
+    members_present = models.PositiveSmallIntegerField(_("members present"))
+    reason = models.CharField(_("reason"), max_length=500)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("collegial body's decision")
+        verbose_name_plural = _("collegial body's decisions")
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "decided_on", "number"], name="collegial_decision_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.number} {self.decided_on:%d.%m.%Y}"
+
+
+class CategorySource(models.TextChoices):
+    MANUAL = "manual", _("entered from a document")
+    IMPORT = "import", _("registry import")
+    AKIMAT = "akimat", _("akimat's АСП list")
+    COLLEGIAL = "collegial", _("collegial body's decision")
+
 
 class PupilCategory(Synthetic, TimeStamped):
     pupil = models.ForeignKey(
@@ -159,6 +216,18 @@ class PupilCategory(Synthetic, TimeStamped):
     )
     category = models.CharField(_("category"), max_length=30, choices=CategoryCode.choices)
     document = models.CharField(_("source document"), max_length=300, blank=True)
+    evidence_date = models.DateField(_("date of the document"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=CategorySource.choices, default=CategorySource.MANUAL
+    )
+    decision = models.ForeignKey(
+        CollegialDecision,
+        verbose_name=_("collegial body's decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="categories",
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     verified_by = models.ForeignKey(

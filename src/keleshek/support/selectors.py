@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from keleshek.core.scoping import scope_queryset
 from keleshek.institutions.models import Institution
@@ -33,6 +33,11 @@ from .models import (
 
 def _setting(name: str, default: float) -> float:
     return float(getattr(settings, "KELESHEK", {}).get(name, default))
+
+
+def setting(name: str, default: Any) -> Any:
+    """A KELESHEK setting as it is (numbers, per-year mappings)."""
+    return getattr(settings, "KELESHEK", {}).get(name, default)
 
 
 def as_of_for(year: int) -> dt.date:
@@ -66,16 +71,25 @@ def duplicates_for(user: Any) -> QuerySet[DuplicateCandidate]:
 
 
 def categories_to_reverify(
-    user: Any, *, as_of: dt.date, within_days: int = 30, limit: int = 50
+    user: Any, *, as_of: dt.date, within_days: int | None = None, limit: int = 50
 ) -> tuple[int, list[PupilCategory]]:
     """Categories of children in scope that expired in the past year or expire within
-    ``within_days``: their evidence must be verified again (issue 4: expiry triggers
-    re-verification). Returns the count and the first ``limit``."""
+    ``within_days`` (the setting SUPPORT_REVERIFY_DAYS, 30 by default): their evidence must be
+    verified again before eligibility lapses. A category already renewed (a later record of
+    the same category that starts by the day after it ends) is not listed. Returns the count
+    and the first ``limit``."""
+    days = int(setting("SUPPORT_REVERIFY_DAYS", 30) if within_days is None else within_days)
+    renewed = PupilCategory.objects.filter(
+        pupil_id=OuterRef("pupil_id"),
+        category=OuterRef("category"),
+        valid_from__gt=OuterRef("valid_from"),
+        valid_from__lte=OuterRef("valid_to") + dt.timedelta(days=1),
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("valid_to")))
     qs = PupilCategory.objects.filter(
         pupil__in=pupils_for(user).values("pk"),
         valid_to__gte=as_of - dt.timedelta(days=365),
-        valid_to__lte=as_of + dt.timedelta(days=within_days),
-    )
+        valid_to__lte=as_of + dt.timedelta(days=days),
+    ).exclude(Exists(renewed))
     return qs.count(), list(
         qs.select_related("pupil", "pupil__school").order_by("valid_to", "id")[:limit]
     )
@@ -221,7 +235,8 @@ def pupil_programmes(pupil: Pupil, *, year: int) -> list[ProgrammeStatus]:
         .order_by("created_at")
     }
     return [
-        ProgrammeStatus(p, rules.explain(p.rule, facts, 0), members.get(p.pk)) for p in programmes
+        ProgrammeStatus(p, rules.explain_dated(p.rule, facts, 0), members.get(p.pk))
+        for p in programmes
     ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,10 @@ from keleshek.territory.models import Territory
 
 from . import dedup, derived, rules, selectors
 from .models import (
+    FUND_CATEGORIES,
+    CategoryCode,
+    CategorySource,
+    CollegialDecision,
     DuplicateCandidate,
     Membership,
     MembershipChange,
@@ -158,11 +162,28 @@ def category_add(
     *,
     pupil: Pupil,
     category: str,
-    valid_from: dt.date,
+    valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
     document: str = "",
+    evidence_date: dt.date | None = None,
     verified_by: Any | None = None,
+    source: str = CategorySource.MANUAL,
+    decision: CollegialDecision | None = None,
 ) -> PupilCategory:
+    """Record a category with its evidence. The category is valid from the date the evidence
+    gives (``valid_from``, else the document's date), never from "today" by default. The
+    collegial body's category is granted only by its decision (``collegial_decision_record``)."""
+    if category == CategoryCode.COLLEGIAL_DECISION and decision is None:
+        raise ValidationError(
+            _("this category is granted only by a decision of the school's collegial body"),
+            code="decision",
+        )
+    valid_from = valid_from or evidence_date
+    if valid_from is None:
+        raise ValidationError(
+            _("give the date the category is valid from, or the date of its document"),
+            code="valid_from",
+        )
     if valid_to is not None and valid_to < valid_from:
         raise ValidationError(_("the end date is before the start date"), code="dates")
     if not document and verified_by is not None:
@@ -174,6 +195,9 @@ def category_add(
             valid_from=valid_from,
             valid_to=valid_to,
             document=document,
+            evidence_date=evidence_date,
+            source=source,
+            decision=decision,
             verified_by=verified_by,
             verified_at=timezone.now() if verified_by else None,
         )
@@ -181,6 +205,80 @@ def category_add(
         pc.save()
         audit.record("create", pc, summary=f"category {category}", changes=audit.snapshot(pc))
     return pc
+
+
+def collegial_decision_record(
+    *,
+    school: Institution,
+    decided_on: dt.date,
+    number: str,
+    members_present: int,
+    pupils: Sequence[Pupil],
+    reason: str,
+    valid_from: dt.date,
+    valid_to: dt.date,
+    user: Any = None,
+) -> CollegialDecision:
+    """The collegial body's decision as a record: it grants the fund's fifth category to the
+    children it names (all of this school) for its period, each with the minutes as evidence."""
+    number, reason = number.strip(), reason.strip()
+    if not number:
+        raise ValidationError(_("give the number of the minutes"), code="number")
+    if not reason:
+        raise ValidationError(_("a reason is required"), code="reason")
+    quorum = int(selectors.setting("SUPPORT_COLLEGIAL_QUORUM", 3))
+    if members_present < quorum:
+        raise ValidationError(
+            _("%(n)s member(s) present: the collegial body decides with at least %(q)s")
+            % {"n": members_present, "q": quorum},
+            code="quorum",
+        )
+    if valid_to < valid_from:
+        raise ValidationError(_("the end date is before the start date"), code="dates")
+    if decided_on > valid_to:
+        raise ValidationError(_("the decision is dated after its period ends"), code="dates")
+    if not pupils:
+        raise ValidationError(_("name at least one child"), code="pupils")
+    strangers = [p for p in pupils if p.school_id != school.pk]
+    if strangers:
+        raise ValidationError(
+            _("not pupils of this school: %(names)s")
+            % {"names": ", ".join(p.full_name for p in strangers)},
+            code="school",
+        )
+    with transaction.atomic():
+        decision = CollegialDecision(
+            school=school,
+            decided_on=decided_on,
+            number=number,
+            members_present=members_present,
+            reason=reason[:500],
+            valid_from=valid_from,
+            valid_to=valid_to,
+            recorded_by=user if getattr(user, "pk", None) else None,
+        )
+        decision.full_clean()
+        decision.save()
+        audit.record(
+            "create",
+            decision,
+            summary=f"collegial decision {number}: {len(pupils)} child(ren)",
+            changes=audit.snapshot(decision),
+            user=user,
+        )
+        for p in pupils:
+            category_add(
+                pupil=p,
+                category=CategoryCode.COLLEGIAL_DECISION,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                document=_("minutes of the collegial body № %(n)s of %(d)s")
+                % {"n": number, "d": decided_on.strftime("%d.%m.%Y")},
+                evidence_date=decided_on,
+                source=CategorySource.COLLEGIAL,
+                decision=decision,
+            )
+    return decision
 
 
 def programme_rule_update(
@@ -191,6 +289,17 @@ def programme_rule_update(
         rules.validate(rule)
     except rules.RuleError as exc:
         raise ValidationError(str(exc), code="rule") from exc
+    if programme.funded_by_school_fund:
+        outside = sorted(set(rules.referenced_categories(rule)) - set(FUND_CATEGORIES))
+        if outside:
+            raise ValidationError(
+                _(
+                    "the general-education fund pays only its five categories; "
+                    "%(c)s enter through the collegial body's decision"
+                )
+                % {"c": ", ".join(str(CategoryCode(c).label) for c in outside)},
+                code="fund_categories",
+            )
     if not reason.strip():
         raise ValidationError(_("a reason is required"), code="reason")
     with transaction.atomic():
@@ -248,7 +357,7 @@ def membership_enrol(
     facts = selectors.facts_for(
         Pupil.objects.filter(pk=pupil.pk), as_of=selectors.as_of_for(year), programmes=[programme]
     )
-    explanation = rules.explain(programme.rule, facts, 0)
+    explanation = rules.explain_dated(programme.rule, facts, 0)
     with transaction.atomic():
         m, created = Membership.objects.select_for_update().get_or_create(
             pupil=pupil, programme=programme, year=year, school_id=pupil.school_id
