@@ -466,3 +466,46 @@ def membership_years(*, next_to: int) -> tuple[int, int]:
     lo = min(span["lo"] or next_to, next_to - 10)
     hi = max(span["hi"] or next_to, next_to + 1)
     return lo, hi
+
+
+# --- meals --------------------------------------------------------------------------------
+
+
+def meal_daily_cost() -> Decimal:
+    """The cost of a free hot meal per child and school day (setting SUPPORT_MEAL_DAILY_COST)."""
+    return Decimal(str(setting("SUPPORT_MEAL_DAILY_COST", 650)))
+
+
+@dataclass
+class MealsMonth:
+    school: Institution
+    fed: int  # children with a meals delivery in the month
+    meal_days: int  # child-days
+    cost: Decimal  # meal_days x the daily cost setting
+
+
+def meals_by_school(user: Any, *, year: int, month: dt.date) -> list[MealsMonth]:
+    """Per school in scope: how many children were fed in ``month`` (any day of it) and what
+    that costs at the daily cost per child (a setting)."""
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    rows = (
+        Delivery.objects.filter(
+            membership__in=memberships_for(user).filter(
+                year=year, programme__kind=Programme.Kind.MEALS
+            ),
+            delivered_on__gte=start,
+            delivered_on__lt=end,
+        )
+        .values("membership__school_id")
+        .annotate(fed=Count("membership__pupil_id", distinct=True), days=Sum("quantity"))
+        .order_by()
+    )
+    per = {r["membership__school_id"]: (r["fed"], r["days"] or 0) for r in rows}
+    cost = meal_daily_cost()
+    schools = Institution.objects.in_bulk(list(per))
+    out = [
+        MealsMonth(schools[sid], fed, days, (cost * days).quantize(Decimal("0.01")))
+        for sid, (fed, days) in per.items()
+    ]
+    return sorted(out, key=lambda m: m.school.name_ru)

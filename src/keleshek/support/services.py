@@ -424,7 +424,13 @@ def delivery_record(
     if quantity < 1:
         raise ValidationError(_("quantity must be at least 1"), code="quantity")
     programme = membership.programme
-    amount = amount if amount is not None else programme.unit_cost * quantity
+    if amount is None:  # meals: the daily cost per child is a setting; others: the unit cost
+        unit = (
+            selectors.meal_daily_cost()
+            if programme.kind == Programme.Kind.MEALS
+            else programme.unit_cost
+        )
+        amount = unit * quantity
     with transaction.atomic():
         school = Institution.objects.select_for_update().get(pk=membership.school_id)
         over = False

@@ -14,5 +14,6 @@ urlpatterns = [
     path("duplicates/", views.duplicates, name="duplicates"),
     path("duplicates/<int:pk>/resolve/", views.duplicate_resolve, name="duplicate_resolve"),
     path("budget/", views.budget, name="budget"),
+    path("meals/", views.meals, name="meals"),
     path("programmes/<slug:code>/rule/", views.programme_rule, name="rule"),
 ]

@@ -365,6 +365,30 @@ def budget(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+@role_required(SUPPORT_READ_ROLES)
+def meals(request: HttpRequest) -> HttpResponse:
+    """Per school: children fed in a month and its cost at the daily cost per child."""
+    year = _year(request)
+    try:
+        month = dt.date.fromisoformat((request.GET.get("month") or "") + "-01")
+    except ValueError:
+        month = dt.date(year, 9, 1)
+    rows = selectors.meals_by_school(request.user, year=year, month=month)
+    return render(
+        request,
+        "support/meals.html",
+        {
+            "rows": rows,
+            "year": year,
+            "month": month,
+            "daily_cost": selectors.meal_daily_cost(),
+            "total_fed": sum(r.fed for r in rows),
+            "total_cost": sum((r.cost for r in rows), Decimal("0")),
+        },
+    )
+
+
 @role_required(RULE_EDIT_ROLES)
 def programme_rule(request: HttpRequest, code: str) -> HttpResponse:
     programme = get_object_or_404(Programme, code=code)

@@ -5,9 +5,11 @@ on 1 October of the school year with that date stated on every explanation."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import translation
 
 from keleshek.support import selectors, services
@@ -199,3 +201,82 @@ def test_reverification_lists_categories_expiring_soon_but_not_those_renewed(
     )
     n, rows = selectors.categories_to_reverify(officer, as_of=as_of)
     assert (n, rows) == (1, [soon])
+
+
+# --- point 3: meals by the rule --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("grade", "category", "fed"),
+    [
+        (1, None, True),
+        (4, None, True),
+        (5, None, False),
+        (5, "orphan", True),
+        (11, "emergency", True),
+        (8, "large_family", False),  # data, not a fund category
+        (0, None, False),  # pre-school class
+    ],
+)
+def test_meals_grades_1_to_4_all_and_5_to_11_the_fund_categories(
+    reg: f.Region, progs: dict[str, Programme], grade: int, category: str | None, fed: bool
+) -> None:
+    child = f.pupil(reg.village_school, grade)
+    if category:
+        services.category_add(
+            pupil=child, category=category, valid_from=dt.date(2025, 9, 1), document="док"
+        )
+    statuses = {s.programme.code: s for s in selectors.pupil_programmes(child, year=YEAR)}
+    assert statuses["meals"].explanation.ok is fed
+
+
+def test_meals_per_school_and_month_at_the_daily_cost_setting(
+    reg: f.Region, progs: dict[str, Programme], settings: object
+) -> None:
+    settings.KELESHEK = {**settings.KELESHEK, "SUPPORT_MEAL_DAILY_COST": 700}  # type: ignore[attr-defined]
+    officer = f.user("support_officer", territory_=reg.oblast)
+    kids = [f.pupil(reg.village_school, g) for g in (1, 2, 3)] + [f.pupil(reg.uk_school, 2)]
+    for k in kids:
+        m = services.membership_enrol(pupil=k, programme=progs["meals"], year=YEAR, user=officer)
+        services.delivery_record(
+            membership=m, delivered_on=dt.date(2025, 10, 31), user=officer, quantity=20
+        )
+    # a November delivery is another month
+    services.delivery_record(
+        membership=m, delivered_on=dt.date(2025, 11, 28), user=officer, quantity=19
+    )
+    rows = {
+        r.school: (r.fed, r.meal_days, r.cost)
+        for r in selectors.meals_by_school(officer, year=YEAR, month=dt.date(2025, 10, 1))
+    }
+    assert rows == {
+        reg.village_school: (3, 60, 42000),
+        reg.uk_school: (1, 20, 14000),
+    }
+    c = Client()
+    c.force_login(officer)
+    body = c.get("/ru/support/meals/", {"year": YEAR, "month": "2025-10"}).content.decode()
+    assert "42000" in body
+
+
+def test_stored_rules_are_rewritten_by_the_law() -> None:
+    from django.apps import apps
+
+    mig = importlib.import_module("keleshek.support.migrations.0004_rules_by_the_law")
+    meals = Programme.objects.create(code="m", kind="meals", name_ru="m", rule=mig.OLD_MEALS)
+    fund = Programme.objects.create(
+        code="u",
+        kind="uniform",
+        name_ru="u",
+        funded_by_school_fund=True,
+        rule={"category_in": ["asp", "large_family", "sen_disability"]},
+    )
+    other = Programme.objects.create(
+        code="o", kind="other", name_ru="o", rule={"category_in": ["large_family"]}
+    )
+    mig.forward(apps, None)
+    for p in (meals, fund, other):
+        p.refresh_from_db()
+    assert meals.rule == mig.NEW_MEALS
+    assert fund.rule == {"category_in": ["asp"]}
+    assert other.rule == {"category_in": ["large_family"]}
