@@ -160,7 +160,9 @@ else:
 # Domain settings (DOMAIN.md marks these unconfirmed: they are settings with documented defaults)
 KELESHEK: dict[str, Any] = {
     "OBLAST_KATO": "630000000",
-    "SUPPORT_FUND_SHARE": 0.02,  # share of a school's maintenance budget (unconfirmed 2 %)
+    # The general-education fund: "not less than 1 %" of a school's maintenance budget, a
+    # floor (DOMAIN.md section 4; ADR 0151).
+    "SUPPORT_FUND_SHARE": 0.01,
     # The minimum payment per child and school year, KZT: the subsistence minimum (ADR 0151).
     "SUPPORT_MIN_PAYMENT": {2023: 40567, 2025: 46228},
     "SUPPORT_DECISION_WORKING_DAYS": 10,  # the collegial body decides within (unconfirmed)

@@ -303,13 +303,15 @@ def programme_specs(ust_kamenogorsk: Territory | None) -> list[dict[str, Any]]:
         {
             "code": "uniform",
             "kind": Programme.Kind.UNIFORM,
-            "name_ru": "Школьная форма и обувь",
-            "name_kk": "Мектеп формасы мен аяқ киім",
-            "name_en": "School uniform and shoes",
+            # Since 2023 paid in cash to a parent's card account against an application
+            # (ADR 0151); the code and kind stay, so the in-kind years keep their records.
+            "name_ru": "Помощь на одежду, обувь и школьные принадлежности (фонд всеобуча)",
+            "name_kk": "Киімге, аяқ киімге және оқу құралдарына көмек (жалпыға бірдей оқыту қоры)",
+            "name_en": "Help for clothing, shoes and school supplies (general-education fund)",
             "rule": {"category_in": list(FUND_CATEGORIES)},
-            "entitlement": {"items": ["uniform", "shoes"], "per": "school year"},
+            "entitlement": {"cash": "to a parent's card account", "per": "school year"},
             "cycle": Programme.Cycle.SCHOOL_YEAR,
-            "unit_cost": Decimal("32000"),
+            "unit_cost": Decimal("46228"),
             "funded_by_school_fund": True,
         },
         {
@@ -717,7 +719,7 @@ def _memberships(
         ],
     )
     fund: dict[int, Decimal | None] = {
-        s.pk: selectors.school_fund(s)
+        s.pk: selectors.school_fund(s, year)
         for s in Institution.objects.filter(pk__in=set(school_of.values()))
     }
     spent: dict[int, Decimal] = defaultdict(Decimal)

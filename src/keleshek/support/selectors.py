@@ -399,28 +399,54 @@ def _label_rows(by: str, table: dict[str, CoverageRow]) -> None:
             row.label = {"M": _("male"), "F": _("female")}.get(k, k)
 
 
-# --- budget -------------------------------------------------------------------------------
+# --- budget: the general-education fund ------------------------------------------------
 
 
 @dataclass
 class SchoolBudget:
     school: Institution
-    fund: Decimal | None
-    spent: Decimal
+    fund: Decimal | None  # the fund set for the year, else its floor
+    floor: Decimal | None  # the share of the maintenance budget (a setting): not less than
+    spent: Decimal  # delivered or paid from the fund
+    committed: Decimal = Decimal("0")  # approved applications, paid or not
 
     @property
     def over(self) -> bool:
-        return self.fund is not None and self.spent > self.fund
+        return self.fund is not None and max(self.spent, self.committed) > self.fund
 
 
 def fund_share() -> Decimal:
-    return Decimal(str(_setting("SUPPORT_FUND_SHARE", 0.02)))
+    """The fund's floor as a share of the maintenance budget ("not less than 1 %")."""
+    return Decimal(str(_setting("SUPPORT_FUND_SHARE", 0.01)))
 
 
-def school_fund(school: Institution) -> Decimal | None:
+def fund_floor(school: Institution) -> Decimal | None:
     if school.maintenance_budget is None:
         return None
     return (school.maintenance_budget * fund_share()).quantize(Decimal("0.01"))
+
+
+def school_fund(school: Institution, year: int | None = None) -> Decimal | None:
+    """The fund of a school for a year: the amount set (never below the floor), else the
+    floor."""
+    if year is not None:
+        from .models import SchoolFund
+
+        set_amount = (
+            SchoolFund.objects.filter(school=school, year=year)
+            .values_list("amount", flat=True)
+            .first()
+        )
+        if set_amount is not None:
+            return Decimal(set_amount)
+    return fund_floor(school)
+
+
+def min_payment(year: int) -> Decimal:
+    """The minimum payment per child and school year (setting SUPPORT_MIN_PAYMENT)."""
+    from .fund import min_payment as lookup
+
+    return lookup(year, setting("SUPPORT_MIN_PAYMENT", {2025: 46228}))
 
 
 def school_spent(school_id: int, *, year: int) -> Decimal:
@@ -432,8 +458,20 @@ def school_spent(school_id: int, *, year: int) -> Decimal:
     return total or Decimal("0")
 
 
+def school_committed(school_id: int, *, year: int) -> Decimal:
+    from .models import Application
+
+    total = Application.objects.filter(
+        school_id=school_id, year=year, status=Application.Status.APPROVED
+    ).aggregate(s=Sum("amount"))["s"]
+    return total or Decimal("0")
+
+
 def school_budgets(user: Any, *, year: int) -> list[SchoolBudget]:
-    """Per school in scope: the fund (share of maintenance budget) and what deliveries spent."""
+    """Per school in scope: the fund (set, or its floor), what deliveries and payments spent
+    and what approved applications committed. Schools over their fund come first."""
+    from .models import Application, SchoolFund
+
     schools = scope_queryset(
         Institution.objects.filter(kind=Institution.Kind.SCHOOL),
         user,
@@ -450,10 +488,31 @@ def school_budgets(user: Any, *, year: int) -> list[SchoolBudget]:
         .annotate(s=Sum("amount"))
         .values_list("membership__school_id", "s")
     )
-    out = [
-        SchoolBudget(s, school_fund(s), spent.get(s.pk) or Decimal("0"))
-        for s in schools.order_by("name_ru")
-    ]
+    committed = dict(
+        Application.objects.filter(
+            year=year, status=Application.Status.APPROVED, school__in=schools.values("pk")
+        )
+        .values_list("school_id")
+        .annotate(s=Sum("amount"))
+        .values_list("school_id", "s")
+    )
+    funds = dict(
+        SchoolFund.objects.filter(year=year, school__in=schools.values("pk")).values_list(
+            "school_id", "amount"
+        )
+    )
+    out = []
+    for s in schools.order_by("name_ru"):
+        floor = fund_floor(s)
+        out.append(
+            SchoolBudget(
+                s,
+                funds.get(s.pk, floor),
+                floor,
+                spent.get(s.pk) or Decimal("0"),
+                committed.get(s.pk) or Decimal("0"),
+            )
+        )
     return sorted(out, key=lambda b: (not b.over, b.school.name_ru))
 
 
@@ -466,6 +525,58 @@ def membership_years(*, next_to: int) -> tuple[int, int]:
     lo = min(span["lo"] or next_to, next_to - 10)
     hi = max(span["hi"] or next_to, next_to + 1)
     return lo, hi
+
+
+def applications_for(user: Any) -> QuerySet[Any]:
+    from .models import Application
+
+    return scope_queryset(
+        Application.objects.all(), user, territory="school__settlement", institution="school"
+    )
+
+
+def registers_for(user: Any) -> QuerySet[Any]:
+    from .models import PaymentRegister
+
+    return scope_queryset(
+        PaymentRegister.objects.all(), user, territory="school__settlement", institution="school"
+    )
+
+
+@dataclass
+class Uncovered:
+    line: Any
+    receipts: Decimal
+
+    @property
+    def uncovered(self) -> Decimal:
+        return self.line.amount - self.receipts
+
+
+def uncovered_payments(user: Any, *, year: int) -> list[Uncovered]:
+    """Paid lines whose receipts do not cover the amount paid: the parent still owes proof
+    of purchase for the difference."""
+    from django.db.models import DecimalField, Value
+    from django.db.models.functions import Coalesce
+
+    from .models import PaymentLine
+
+    lines = (
+        PaymentLine.objects.filter(
+            application__in=applications_for(user).filter(year=year),
+            paid_on__isnull=False,
+        )
+        .annotate(
+            covered=Coalesce(
+                Sum("receipts__amount"),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            )
+        )
+        .select_related("application", "register__school")
+        .order_by("register__school__name_ru", "id")
+    )
+    return [Uncovered(x, Decimal(x.covered)) for x in lines if x.covered < x.amount]
 
 
 # --- meals --------------------------------------------------------------------------------
