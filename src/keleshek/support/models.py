@@ -610,3 +610,20 @@ class Receipt(Synthetic, TimeStamped):
         verbose_name = _("receipt")
         verbose_name_plural = _("receipts")
         ordering = ["issued_on", "id"]
+
+
+class PublicRequest(models.Model):
+    """One request of the public application or status page: counted per IP and hour to
+    rate-limit pages that need no login (ADR 0154)."""
+
+    ip = models.CharField(_("IP address"), max_length=45)
+    kind = models.CharField(_("kind"), max_length=10)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("public request")
+        verbose_name_plural = _("public requests")
+        indexes = [models.Index(fields=["ip", "kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.ip} {self.at:%Y-%m-%d %H:%M}"

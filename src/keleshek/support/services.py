@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +34,7 @@ from .models import (
     PaymentLine,
     PaymentRegister,
     Programme,
+    PublicRequest,
     Pupil,
     PupilCategory,
     Receipt,
@@ -877,3 +879,136 @@ def receipt_record(
         r.save()
         audit.record("create", r, summary=f"receipt {amount}", changes=audit.snapshot(r), user=user)
     return r
+
+
+# --- the akimat's АСП list (issue 17, point 5; ADR 0153) -------------------------------------
+
+
+@dataclass
+class AspImport:
+    list_date: dt.date
+    rows: int = 0
+    new: list[str] = field(default_factory=list)  # IINs given the category
+    extended: list[str] = field(default_factory=list)  # IINs whose period changed
+    ended: list[str] = field(default_factory=list)  # IINs no longer on the list
+    unknown: list[str] = field(default_factory=list)  # IINs of no pupil in scope
+    errors: list[Any] = field(default_factory=list)  # asp.RowError: nothing was written
+    written: bool = False
+
+
+def asp_list_import(
+    *, data: bytes, filename: str, list_date: dt.date, user: Any, dry_run: bool = False
+) -> AspImport:
+    """Apply the social-protection office's АСП list as of ``list_date`` to the children in
+    the user's scope: a listed child without the category gets it for the listed period
+    (source "akimat's АСП list", evidence the list); a changed period is corrected; a child
+    whose akimat category is active on the list date but who is no longer listed has it
+    ended the day before. IINs of no child in scope are reported. One bad row refuses the
+    whole file, with its row and reason; nothing is written. ``dry_run`` shows the changes
+    without writing them."""
+    from . import asp
+
+    result = AspImport(list_date)
+    rows, errors = asp.read(data, filename)
+    result.rows = len(rows)
+    if errors:
+        result.errors = errors
+        return result
+    pupils = dict(
+        selectors.pupils_for(user).filter(iin__in=[r.iin for r in rows]).values_list("iin", "pk")
+    )
+    active = Q(valid_to__isnull=True) | Q(valid_to__gte=list_date)
+    existing: dict[int, list[PupilCategory]] = {}
+    for c in PupilCategory.objects.filter(
+        pupil_id__in=list(pupils.values()), category=CategoryCode.ASP, source=CategorySource.AKIMAT
+    ).order_by("valid_from"):
+        existing.setdefault(c.pupil_id, []).append(c)
+    creates: list[tuple[int, asp.AspRow]] = []
+    updates: list[tuple[PupilCategory, asp.AspRow]] = []
+    for r in rows:
+        pid = pupils.get(r.iin)
+        if pid is None:
+            result.unknown.append(r.iin)
+            continue
+        overlap = [
+            c
+            for c in existing.get(pid, [])
+            if c.valid_from <= (r.valid_to or dt.date.max)
+            and (c.valid_to is None or c.valid_to >= r.valid_from)
+        ]
+        if not overlap:
+            creates.append((pid, r))
+            result.new.append(r.iin)
+        elif (overlap[-1].valid_from, overlap[-1].valid_to) != (r.valid_from, r.valid_to):
+            updates.append((overlap[-1], r))
+            result.extended.append(r.iin)
+    listed = set(pupils.values())
+    to_end = list(
+        PupilCategory.objects.filter(
+            active,
+            pupil__in=selectors.pupils_for(user).values("pk"),
+            category=CategoryCode.ASP,
+            source=CategorySource.AKIMAT,
+            valid_from__lte=list_date,
+        )
+        .exclude(pupil_id__in=listed)
+        .select_related("pupil")
+    )
+    result.ended = sorted(c.pupil.iin or str(c.pupil.uid) for c in to_end)
+    if dry_run:
+        return result
+    document = _("the akimat's АСП list of %(d)s") % {"d": list_date.strftime("%d.%m.%Y")}
+    with transaction.atomic():
+        for pid, r in creates:
+            pc = PupilCategory(
+                pupil_id=pid,
+                category=CategoryCode.ASP,
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+                document=document,
+                evidence_date=list_date,
+                source=CategorySource.AKIMAT,
+            )
+            pc.full_clean(exclude=["pupil"])
+            pc.save()
+        for c, r in updates:
+            c.valid_from, c.valid_to = r.valid_from, r.valid_to
+            c.document, c.evidence_date = document, list_date
+            c.save(update_fields=["valid_from", "valid_to", "document", "evidence_date"])
+        for c in to_end:
+            c.valid_to = max(c.valid_from, list_date - dt.timedelta(days=1))
+            c.save(update_fields=["valid_to", "updated_at"])
+        audit.record(
+            "import",
+            object_type="support.pupilcategory",
+            summary=(
+                f"akimat АСП list of {list_date}: {len(result.new)} new, "
+                f"{len(result.extended)} changed, {len(result.ended)} ended, "
+                f"{len(result.unknown)} unknown IIN(s)"
+            ),
+            changes={
+                "new": result.new,
+                "changed": result.extended,
+                "ended": result.ended,
+                "unknown": result.unknown,
+            },
+            user=user,
+        )
+    result.written = True
+    return result
+
+
+def public_request_allow(*, ip: str | None, kind: str) -> bool:
+    """Count a public request and say whether the IP is within its limit for the last hour
+    (setting SUPPORT_PUBLIC_PER_HOUR, 20); older counts are dropped as it goes."""
+    now = timezone.now()
+    hour_ago = now - dt.timedelta(hours=1)
+    limit = int(selectors.setting("SUPPORT_PUBLIC_PER_HOUR", 20))
+    key = (ip or "unknown")[:45]
+    with transaction.atomic():
+        PublicRequest.objects.filter(at__lt=hour_ago).delete()
+        n = PublicRequest.objects.filter(ip=key, kind=kind, at__gte=hour_ago).count()
+        if n >= limit:
+            return False
+        PublicRequest.objects.create(ip=key, kind=kind, at=now)
+    return True
