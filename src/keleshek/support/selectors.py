@@ -277,6 +277,7 @@ class Coverage:
     rows: list[CoverageRow] = field(default_factory=list)
     not_covered: list[NotCovered] = field(default_factory=list)
     not_covered_count: int = 0
+    amount: Decimal = Decimal("0")  # delivered or paid to the children in scope, KZT
 
 
 def _district_of(path: str) -> str:
@@ -376,7 +377,10 @@ def coverage(
         else:
             reason = _("membership is %(s)s") % {"s": MembershipState(current).label}
         not_covered.append(NotCovered(pid, reason))
-    return Coverage(programme, year, total, rows, not_covered, count)
+    amount = Delivery.objects.filter(
+        membership__in=memberships_for(user).filter(programme=programme, year=year)
+    ).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    return Coverage(programme, year, total, rows, not_covered, count, amount)
 
 
 def _label_rows(by: str, table: dict[str, CoverageRow]) -> None:

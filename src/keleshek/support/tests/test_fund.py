@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from keleshek.core.ids import make_iban, make_iin
 from keleshek.core.models import AuditEntry
@@ -309,6 +310,12 @@ def test_the_register_in_the_bank_format_then_paid_then_receipts(
     assert {x.amount for x in d} == {Decimal("46228.00")}
     cov = selectors.coverage(officer, progs["uniform"], year=YEAR)
     assert cov.total.delivered == 2
+    assert cov.amount == Decimal("92456.00")
+    api = Client()
+    api.force_login(officer)
+    out = api.get("/api/v1/support/coverage", {"programme": "uniform", "year": YEAR})
+    assert out.status_code == 200, out.content
+    assert (out.json()["total"]["delivered"], out.json()["amount"]) == (2, 92456.0)
     # receipts: one covers its payment, one falls short, the unpaid line is not listed yet
     l0, l1 = (PaymentLine.objects.get(application=a) for a in apps)
     services.receipt_record(
