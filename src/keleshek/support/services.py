@@ -536,7 +536,7 @@ def fund_set(
                 "the fund must be not less than %(p)s %% of the maintenance budget: "
                 "at least %(f)s ₸, not %(a)s ₸"
             )
-            % {"p": f"{selectors.fund_share() * 100:g}", "f": floor, "a": amount},
+            % {"p": f"{(selectors.fund_share() * 100).normalize():f}", "f": floor, "a": amount},
             code="floor",
         )
     with transaction.atomic():

@@ -361,7 +361,7 @@ def budget(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "support/budget.html",
-        {"rows": rows, "year": year, "share": selectors.fund_share() * 100},
+        {"rows": rows, "year": year, "share": f"{(selectors.fund_share() * 100).normalize():f}"},
     )
 
 

@@ -77,6 +77,11 @@ def test_the_fund_share_is_a_floor_not_a_cap(reg: f.Region) -> None:
     services.fund_set(school=school, year=YEAR, amount=Decimal("1500000"), user=officer)  # 3 %
     assert selectors.school_fund(school, YEAR) == Decimal("1500000")
     assert selectors.school_fund(school, YEAR + 1) == Decimal("500000.00")
+    c = Client()
+    c.force_login(officer)
+    page = c.get("/ru/support/budget/", {"year": YEAR}).content.decode()
+    assert "не менее 1 %" in page
+    assert "1500000" in page
 
 
 def test_minimum_payment_per_year_is_a_setting(settings: Any) -> None:
