@@ -26,7 +26,7 @@ from keleshek.core.middleware import client_ip
 from keleshek.institutions.selectors import current_school_year
 
 from . import fund, selectors, services
-from .models import FUND_CATEGORIES, Application, CategoryCode, Pupil
+from .models import FUND_CATEGORIES, Application, CategoryCode, PaymentLine, Pupil
 
 
 def _year(request: HttpRequest) -> int:
@@ -238,10 +238,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(PERSONAL_DATA_ROLES)
 def registers(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    start, end = dt.date(year, 7, 1), dt.date(year + 1, 7, 1)
     regs = list(
         selectors.registers_for(request.user)
-        .filter(month__gte=start, month__lt=end)
+        .filter(pk__in=PaymentLine.objects.filter(application__year=year).values("register_id"))
         .select_related("school")
         .annotate(n=Count("lines"), total=Sum("lines__amount"))
         .order_by("-month", "school__name_ru")
@@ -298,8 +297,6 @@ def register_paid(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(SUPPORT_WRITE_ROLES)
 def receipt_add(request: HttpRequest, pk: int) -> HttpResponse:
-    from .models import PaymentLine
-
     line = get_object_or_404(
         PaymentLine.objects.filter(
             application__in=selectors.applications_for(request.user).values("pk")
