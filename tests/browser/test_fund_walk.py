@@ -24,20 +24,20 @@ DOCS = ("application", "birth_certificate", "parent_id", "asp_certificate")
 
 
 def _two_children() -> list[str]:
-    """Two АСП children of the demo operator's school without an application (read from the
-    demo template the server runs a copy of)."""
+    """Two children of the demo operator's school with no category and no application yet
+    (read from the demo template the server runs a copy of): the akimat's АСП list will give
+    them the category."""
     db = sqlite3.connect(f"file:{Path(testdb.sqlite_template())}?mode=ro", uri=True)
     rows = db.execute(
         "SELECT p.iin FROM support_pupil p "
         "JOIN accounts_user u ON u.institution_id = p.school_id AND u.username = 'operator' "
-        "JOIN support_pupilcategory c ON c.pupil_id = p.id AND c.category = 'asp' "
-        "AND c.valid_from <= '2025-10-01' AND (c.valid_to IS NULL OR c.valid_to >= '2025-10-01') "
-        "WHERE p.iin IS NOT NULL AND NOT EXISTS "
-        "(SELECT 1 FROM support_application a WHERE a.pupil_id = p.id) "
+        "WHERE p.iin IS NOT NULL AND p.grade >= 5 "
+        "AND NOT EXISTS (SELECT 1 FROM support_pupilcategory c WHERE c.pupil_id = p.id) "
+        "AND NOT EXISTS (SELECT 1 FROM support_application a WHERE a.pupil_id = p.id) "
         "ORDER BY p.id LIMIT 2"
     ).fetchall()
     db.close()
-    assert len(rows) == 2, "the demo operator's school has no two АСП children left"
+    assert len(rows) == 2, "the demo operator's school has no two children without a category"
     return [r[0] for r in rows]
 
 
@@ -80,6 +80,17 @@ def test_parent_applies_school_decides_parent_reads_officer_exports(
 ):  # type: ignore[no-untyped-def]
     base = live_server_url
     child_ru, child_kk = _two_children()
+    # the support officer imports the akimat's АСП list that names both children
+    officer = browser.new_context(locale="ru-RU").new_page()
+    _login(officer, base, "support", "/ru/support/asp-list/")
+    listing = f"ИИН;Дата начала;Дата окончания\n{child_ru};2025-09-01;\n{child_kk};2025-09-01;\n"
+    officer.locator("input[name=file]").set_input_files(
+        {"name": "asp.csv", "mimeType": "text/csv", "buffer": listing.encode()}
+    )
+    officer.locator("input[name=list_date]").fill("2025-09-20")
+    officer.get_by_role("button", name="Загрузить").click()
+    officer.wait_for_load_state()
+    assert "новых: 2" in officer.content()
     # a parent applies in Russian on a computer, another in Kazakh on a phone
     n_ru = _apply(page, base, "ru", child_ru, PARENT_RU, IBAN_RU)
     assert "зарегистрировано" in page.content()
@@ -108,8 +119,7 @@ def test_parent_applies_school_decides_parent_reads_officer_exports(
     assert "справка АСП не приложена в оригинале" in phone.locator("#app-reason").inner_text()
 
     # the support officer exports the month's register of the school
-    officer = browser.new_context(locale="ru-RU").new_page()
-    _login(officer, base, "support", "/ru/support/registers/?year=2025")
+    officer.goto(f"{base}/ru/support/registers/?year=2025")
     month = dt.date.today().strftime("%Y-%m")
     register = officer.locator("tr[id^=register-]", has_text=month)
     assert register.count() >= 1
