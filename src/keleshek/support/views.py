@@ -366,7 +366,7 @@ def budget(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(SUPPORT_READ_ROLES)
+@module_required("coverage")
 def meals(request: HttpRequest) -> HttpResponse:
     """Per school: children fed in a month and its cost at the daily cost per child."""
     year = _year(request)
