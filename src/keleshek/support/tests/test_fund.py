@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from keleshek.core.ids import make_iban, make_iin
 from keleshek.core.models import AuditEntry
@@ -140,7 +141,7 @@ def test_the_checklist_depends_on_the_category(reg: f.Region, progs: dict[str, P
         "parent_id",
         "guardianship",
     }
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(ValidationError) as e, translation.override("en"):
         apply(asp_child(reg), category="orphan")  # the АСП certificate is not the guardianship
     assert "guardianship authority" in e.value.messages[0]
 
