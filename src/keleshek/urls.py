@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("staff/", include("keleshek.portal.staff_urls")),
     path("intake/", include("keleshek.intake.urls")),
     path("support/", include("keleshek.support.urls")),
+    path("fund/", include("keleshek.support.public_urls")),
     path("transport/", include("keleshek.transport.urls")),
     path("census/", include("keleshek.census.urls")),
     path("reports/", include("keleshek.reports.urls")),

@@ -23,6 +23,9 @@ class IdError(StrEnum):
     ENTITY_TYPE = "entity_type"
     KATO_FORMAT = "kato_format"
     KATO_PARENT = "kato_parent"
+    IBAN_FORMAT = "iban_format"
+    IBAN_LENGTH = "iban_length"
+    IBAN_CHECKSUM = "iban_checksum"
 
 
 MESSAGES: dict[IdError, str] = {
@@ -34,6 +37,9 @@ MESSAGES: dict[IdError, str] = {
     IdError.ENTITY_TYPE: "digit 5 must be 4, 5 or 6 (entity type)",
     IdError.KATO_FORMAT: "KATO code must be exactly 9 digits",
     IdError.KATO_PARENT: "KATO code does not carry its parent's significant digits",
+    IdError.IBAN_FORMAT: "an IBAN is two letters, two check digits and letters or digits",
+    IdError.IBAN_LENGTH: "a Kazakhstan IBAN (KZ) has exactly 20 characters",
+    IdError.IBAN_CHECKSUM: "the IBAN check digits do not match (ISO 13616, mod 97)",
 }
 
 
@@ -207,3 +213,41 @@ def check_kato_child(child: str, parent: str) -> Kato:
     if not kato.code.startswith(prefix) or kato.code == parse_kato(parent).code:
         raise IdentifierError("KATO", IdError.KATO_PARENT, kato.code)
     return kato
+
+
+# --- IBAN (ISO 13616) -----------------------------------------------------------------------
+
+IBAN_LENGTHS = {"KZ": 20}  # the countries whose length is checked; others: 15-34
+
+
+def _iban_mod97(iban: str) -> int:
+    rearranged = iban[4:] + iban[:4]
+    digits = "".join(str(int(c, 36)) for c in rearranged)
+    return int(digits) % 97
+
+
+def parse_iban(value: str) -> str:
+    """Validate an IBAN: spaces removed, upper-cased, the country's length (KZ: 20) and the
+    ISO 13616 mod-97 check (the number read with A=10 ... Z=35 after moving the first four
+    characters to the end leaves 1). Returns the normalised IBAN."""
+    iban = "".join(value.split()).upper()
+    if (
+        len(iban) < 15
+        or len(iban) > 34
+        or not iban[:2].isalpha()
+        or not iban[:2].isascii()
+        or not iban[2:4].isdigit()
+        or not (iban.isascii() and iban.isalnum())
+    ):
+        raise IdentifierError("IBAN", IdError.IBAN_FORMAT, value)
+    if len(iban) != IBAN_LENGTHS.get(iban[:2], len(iban)):
+        raise IdentifierError("IBAN", IdError.IBAN_LENGTH, value)
+    if _iban_mod97(iban) != 1:
+        raise IdentifierError("IBAN", IdError.IBAN_CHECKSUM, value)
+    return iban
+
+
+def make_iban(country: str, bban: str) -> str:
+    """An IBAN with its check digits computed (synthetic data and tests)."""
+    check = 98 - _iban_mod97(f"{country}00{bban}")
+    return f"{country}{check:02d}{bban}"

@@ -15,7 +15,7 @@ from keleshek.territory.models import Territory
 
 from .models import Enrolment, Institution, InstitutionYear, Laboratory
 
-SUPPORT_FUND_SHARE = Decimal("0.02")  # DOMAIN.md section 4, unconfirmed: a setting's default
+SUPPORT_FUND_SHARE = Decimal("0.01")  # DOMAIN.md section 4: "not less than 1 %", a floor
 
 
 def _validate_bin(value: str) -> str:

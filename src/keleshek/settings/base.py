@@ -160,7 +160,15 @@ else:
 # Domain settings (DOMAIN.md marks these unconfirmed: they are settings with documented defaults)
 KELESHEK: dict[str, Any] = {
     "OBLAST_KATO": "630000000",
-    "SUPPORT_FUND_SHARE": 0.02,  # share of a school's maintenance budget (unconfirmed 2 %)
+    # The general-education fund: "not less than 1 %" of a school's maintenance budget, a
+    # floor (DOMAIN.md section 4; ADR 0151).
+    "SUPPORT_FUND_SHARE": 0.01,
+    # The minimum payment per child and school year, KZT: the subsistence minimum (ADR 0151).
+    "SUPPORT_MIN_PAYMENT": {2023: 40567, 2025: 46228},
+    "SUPPORT_DECISION_WORKING_DAYS": 10,  # the collegial body decides within (unconfirmed)
+    "SUPPORT_COLLEGIAL_QUORUM": 3,  # members present for a decision (unconfirmed)
+    "SUPPORT_REVERIFY_DAYS": 30,  # remind this many days before a category's evidence expires
+    "SUPPORT_MEAL_DAILY_COST": 650,  # free hot meal, KZT per child and school day (unconfirmed)
     "RURAL_TRANSPORT_THRESHOLD_KM": 3.0,  # unconfirmed 3 km
     "WALKING_LIMIT_KM": 1.0,
     "ROAD_CIRCUITY": 1.3,

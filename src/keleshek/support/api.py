@@ -252,6 +252,7 @@ class CoverageOut(Schema):
     total: CoverageRowOut
     rows: list[CoverageRowOut]
     not_covered: int
+    amount: float = Field(description="KZT delivered or paid to the children in scope")
 
 
 @router.get(
@@ -289,4 +290,5 @@ def coverage_view(
         total=row(report.total),
         rows=[row(r) for r in report.rows],
         not_covered=report.not_covered_count,
+        amount=float(report.amount),
     )

@@ -27,22 +27,29 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from keleshek.core import audit
-from keleshek.core.ids import make_iin
+from keleshek.core.ids import make_iban, make_iin
 from keleshek.institutions.models import Enrolment, Institution
 from keleshek.territory.models import Territory
 
 from . import derived, rules, selectors
+from .fund import checklist as fund_checklist
 from .models import (
-    CategoryCode,
+    FUND_CATEGORIES,
+    Application,
+    CollegialDecision,
     Delivery,
     Guardian,
     Household,
     Membership,
     MembershipChange,
     MembershipState,
+    PaymentLine,
+    PaymentRegister,
     Programme,
     Pupil,
     PupilCategory,
+    Receipt,
+    SchoolFund,
 )
 from .services import duplicates_detect
 
@@ -307,8 +314,18 @@ def find_ust_kamenogorsk() -> Territory | None:
     )
 
 
+def meals_rule() -> dict[str, Any]:
+    """Free hot meals by the rule (DOMAIN.md section 4): every pupil of grades 1-4, and in
+    grades 5-11 the children of the fund's five categories."""
+    return {
+        "any": [
+            {"grade_between": [1, 4]},
+            {"all": [{"grade_between": [5, 11]}, {"category_in": list(FUND_CATEGORIES)}]},
+        ]
+    }
+
+
 def programme_specs(ust_kamenogorsk: Territory | None) -> list[dict[str, Any]]:
-    low_income = ["asp", "below_subsistence"]
     transit_rule: dict[str, Any] = (
         {"within_territory": ust_kamenogorsk.kato} if ust_kamenogorsk else {"not": {"always": True}}
     )
@@ -316,13 +333,15 @@ def programme_specs(ust_kamenogorsk: Territory | None) -> list[dict[str, Any]]:
         {
             "code": "uniform",
             "kind": Programme.Kind.UNIFORM,
-            "name_ru": "Школьная форма и обувь",
-            "name_kk": "Мектеп формасы мен аяқ киім",
-            "name_en": "School uniform and shoes",
-            "rule": {"category_in": list(CategoryCode.values)},
-            "entitlement": {"items": ["uniform", "shoes"], "per": "school year"},
+            # Since 2023 paid in cash to a parent's card account against an application
+            # (ADR 0151); the code and kind stay, so the in-kind years keep their records.
+            "name_ru": "Помощь на одежду, обувь и школьные принадлежности (фонд всеобуча)",
+            "name_kk": "Киімге, аяқ киімге және оқу құралдарына көмек (жалпыға бірдей оқыту қоры)",
+            "name_en": "Help for clothing, shoes and school supplies (general-education fund)",
+            "rule": {"category_in": list(FUND_CATEGORIES)},
+            "entitlement": {"cash": "to a parent's card account", "per": "school year"},
             "cycle": Programme.Cycle.SCHOOL_YEAR,
-            "unit_cost": Decimal("32000"),
+            "unit_cost": Decimal("46228"),
             "funded_by_school_fund": True,
         },
         {
@@ -331,7 +350,7 @@ def programme_specs(ust_kamenogorsk: Territory | None) -> list[dict[str, Any]]:
             "name_ru": "Бесплатное горячее питание",
             "name_kk": "Тегін ыстық тамақ",
             "name_en": "Free hot meals",
-            "rule": {"any": [{"grade_between": [1, 4]}, {"category_in": low_income}]},
+            "rule": meals_rule(),
             "entitlement": {"meal": "hot lunch", "per": "school day"},
             "cycle": Programme.Cycle.DAY,
             "unit_cost": Decimal("650"),
@@ -555,6 +574,7 @@ def _load(year: int) -> None:
     for c in cats:
         c.pupil_id = c.pupil.pk
         del c.pupil
+    _collegial_decisions(rng, cats, year)
     _insert(PupilCategory, cats)
     _memberships(rng, programmes, year, as_of)
     # The planted duplicates (and any look-alikes) land in the review queue.
@@ -586,6 +606,41 @@ DOCS = {
 }
 
 
+COLLEGIAL_ROUTE = frozenset({"large_family", "sen_disability", "collegial_decision"})
+
+
+def _collegial_decisions(rng: random.Random, cats: list[Any], year: int) -> None:
+    """One decision of each school's collegial body in September naming its children of the
+    fifth category; their category rows point at it (works for any set of schools)."""
+    by_school: dict[int, list[Any]] = defaultdict(list)
+    school_of = dict(Pupil.objects.filter(is_synthetic=True).values_list("id", "school_id"))
+    for c in cats:
+        if c.category == "collegial_decision":
+            by_school[school_of[c.pupil_id]].append(c)
+    decisions = []
+    for n, school_id in enumerate(sorted(by_school), start=1):
+        decided_on = dt.date(year, 9, 1) + dt.timedelta(days=rng.randrange(3, 25))
+        decisions.append(
+            _Row(
+                school_id=school_id,
+                decided_on=decided_on,
+                number=f"{rng.randrange(1, 4)}/{n % 97 + 1}",
+                members_present=rng.randrange(5, 10),
+                reason="многодетные семьи и дети с особыми образовательными потребностями",
+                valid_from=dt.date(year, 9, 1),
+                valid_to=dt.date(year + 1, 6, 30),
+                is_synthetic=True,
+            )
+        )
+    _insert(CollegialDecision, decisions)
+    for d in decisions:
+        for c in by_school[d.school_id]:
+            c.decision_id = d.pk
+            c.source = "collegial"
+            c.evidence_date = d.decided_on
+            c.document = f"протокол коллегиального органа № {d.number} от {d.decided_on:%d.%m.%Y}"
+
+
 def _households(rng: random.Random, pupils: list[Any], year: int, as_of: dt.date) -> list[Any]:
     """Households, guardians and category rows for ~19 thousand children (inserted here,
     except the categories: they need the pupils' ids)."""
@@ -610,6 +665,14 @@ def _households(rng: random.Random, pupils: list[Any], year: int, as_of: dt.date
             picked.add(rng.choices(codes, weights)[0])
         if "large_family" in picked:
             hh.children_count = rng.choice((4, 5, 6, 7))
+        current = n < len(with_cat)
+        if current and picked & COLLEGIAL_ROUTE:
+            # Large families and special needs are data; the fund reaches them through the
+            # collegial body's decision (ADR 0150).
+            picked.add("collegial_decision")
+        elif not current:
+            picked.discard("collegial_decision")
+            picked = picked or {"large_family"}
         for code in sorted(picked):
             valid_from = start + dt.timedelta(days=rng.randrange(240))
             valid_to: dt.date | None
@@ -621,6 +684,8 @@ def _households(rng: random.Random, pupils: list[Any], year: int, as_of: dt.date
                 valid_to = (
                     None if code in ("orphan", "sen_disability") else dt.date(year + 1, 6, 30)
                 )
+            if code == "collegial_decision":  # the decision's period (_collegial_decisions)
+                valid_from, valid_to = dt.date(year, 9, 1), dt.date(year + 1, 6, 30)
             cats.append(
                 _Row(
                     pupil=p,
@@ -669,11 +734,13 @@ def _memberships(
     }
     members: list[Any] = []
     deliveries: list[tuple[int, dict[str, Any], Decimal, int]] = []
+    waiting: list[int] = []
     for code, programme in programmes.items():
         mask = rules.evaluate(programme.rule, facts)
         ids = facts.pupil_ids[mask]
         if code == "uniform":
-            ids = np.random.default_rng(SEED).permutation(ids)[UNIFORM_NOT_YET:]  # some wait
+            perm = np.random.default_rng(SEED).permutation(ids)
+            ids, waiting = perm[UNIFORM_NOT_YET:], perm[:UNIFORM_NOT_YET].tolist()  # some wait
         for pid in ids.tolist():
             m = _Row(
                 pupil_id=pid,
@@ -685,16 +752,8 @@ def _memberships(
                 is_synthetic=True,
             )
             members.append(m)
-            if code == "uniform":
-                size = rng.choice((28, 30, 32, 34, 36, 38, 40, 42, 44))
-                deliveries.append(
-                    (
-                        len(members) - 1,
-                        {"uniform": size, "shoes": rng.randrange(28, 43)},
-                        programme.unit_cost,
-                        1,
-                    )
-                )
+            if code == "uniform":  # paid in cash against an application (_fund_year)
+                deliveries.append((len(members) - 1, {}, programme.unit_cost, 1))
             elif code == "meals":
                 days = 19
                 deliveries.append(
@@ -724,8 +783,9 @@ def _memberships(
             for m in members
         ],
     )
+    _school_funds(programmes["uniform"], members, year)
     fund: dict[int, Decimal | None] = {
-        s.pk: selectors.school_fund(s)
+        s.pk: selectors.school_fund(s, year)
         for s in Institution.objects.filter(pk__in=set(school_of.values()))
     }
     spent: dict[int, Decimal] = defaultdict(Decimal)
@@ -738,12 +798,20 @@ def _memberships(
         spent[m.school_id] += amount
         limit = fund.get(m.school_id)
         over.append(limit is not None and spent[m.school_id] > limit)
+    paid = _fund_year(
+        rng,
+        programmes["uniform"],
+        members,
+        deliveries,
+        [(pid, school_of[pid]) for pid in waiting],
+        year,
+    )
     _insert(
         Delivery,
         [
             _Row(
                 membership_id=members[k].pk,
-                delivered_on=delivered_on[members[k].programme.code],
+                delivered_on=paid.get(k, delivered_on[members[k].programme.code]),
                 items=items,
                 quantity=qty,
                 amount=amount,
@@ -758,3 +826,191 @@ def _memberships(
             for (k, items, amount, qty), flag in zip(deliveries, over, strict=True)
         ],
     )
+
+
+def _school_funds(programme: Programme, members: list[Any], year: int) -> None:
+    """Each school's fund for the year: the maslikhat sets it above the 1 % floor where the
+    school's children of the fund's categories need more (ADR 0151), with room for ten more
+    payments, rounded up to 100,000 ₸."""
+    need: dict[int, int] = defaultdict(int)
+    for m in members:
+        if m.programme_id == programme.pk:
+            need[m.school_id] += 1
+    amount = selectors.min_payment(year)
+    rows = []
+    for school in Institution.objects.filter(pk__in=list(need)):
+        floor = selectors.fund_floor(school) or Decimal("0")
+        wanted = amount * (need[school.pk] + 10)
+        size = max(floor, (wanted / 100_000).to_integral_value(rounding="ROUND_CEILING") * 100_000)
+        rows.append(
+            _Row(school_id=school.pk, year=year, amount=size, basis="решение маслихата (демо)")
+        )
+    _insert(SchoolFund, rows)
+
+
+BANKS = ("722", "601", "998", "914", "856")  # the first three IBAN digits: the bank's code
+
+
+def _fund_year(
+    rng: random.Random,
+    programme: Programme,
+    members: list[Any],
+    deliveries: list[tuple[int, dict[str, Any], Decimal, int]],
+    waiting: list[tuple[int, int]],
+    year: int,
+) -> dict[int, dt.date]:
+    """A realistic year of the fund (issue 17): every uniform recipient's parent applied in
+    late August or September, the collegial body approved within ten working days, the school
+    sent each month's register to the bank and it paid; most parents brought receipts, some
+    fell short, a few brought none. Some applications were refused with a reason, and the
+    children still waiting have theirs open. Works for any set of schools. Returns the paid
+    date per delivery index and fills each delivery's items with its application."""
+    from .fund import add_working_days
+
+    amount = selectors.min_payment(year)
+    apps: list[Any] = []
+    lines: list[tuple[Any, int]] = []  # (application row, delivery index)
+    registers: dict[tuple[int, dt.date], Any] = {}
+    paid: dict[int, dt.date] = {}
+    cats = dict(
+        PupilCategory.objects.filter(
+            pupil_id__in=[m.pupil_id for m in members if m.programme_id == programme.pk],
+            category__in=FUND_CATEGORIES,
+        ).values_list("pupil_id", "category")
+    )
+    next_no = (Application.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+
+    serials: dict[dt.date, int] = defaultdict(int)
+
+    def parent() -> tuple[str, str, str]:
+        iin = None
+        while iin is None:
+            born = dt.date(rng.randrange(1978, 1996), rng.randrange(1, 13), rng.randrange(1, 29))
+            serials[born] += 1
+            iin = make_iin(born, "F", serials[born])
+        bban = rng.choice(BANKS) + "".join(rng.choice("0123456789") for _ in range(13))
+        name = f"{rng.choice(LAST_M)}а {rng.choice(FIRST_F)}"
+        return iin, make_iban("KZ", bban), name
+
+    def application(pid: int, school_id: int, submitted: dt.date, status: str) -> Any:
+        nonlocal next_no
+        iin, iban, name = parent()
+        category = cats.get(pid, "asp")
+        row = _Row(
+            number=f"{year}-{next_no:06d}",
+            pupil_id=pid,
+            school_id=school_id,
+            programme_id=programme.pk,
+            year=year,
+            category=category,
+            channel="parent" if rng.random() < 0.7 else "school",
+            parent_name=name,
+            parent_iin=iin,
+            phone=f"+7 7{rng.randrange(0, 100):02d} {rng.randrange(1000000, 9999999)}",
+            iban=iban,
+            documents=sorted(fund_checklist(category)),
+            consent=True,
+            submitted_on=submitted,
+            decide_by=add_working_days(submitted, 10),
+            status=status,
+            is_synthetic=True,
+        )
+        next_no += 1
+        apps.append(row)
+        return row
+
+    for k, (i, items, _amount, _qty) in enumerate(deliveries):
+        m = members[i]
+        if m.programme_id != programme.pk:
+            continue
+        submitted = dt.date(year, 8, 20) + dt.timedelta(days=rng.randrange(0, 35))
+        app = application(m.pupil_id, m.school_id, submitted, "approved")
+        app.decided_on = add_working_days(submitted, rng.randrange(3, 11))
+        app.minutes = f"{app.decided_on.month}/{rng.randrange(1, 9)}"
+        app.amount = amount
+        month = app.decided_on.replace(day=1)
+        reg = registers.get((m.school_id, month))
+        if reg is None:
+            paid_on = add_working_days((month + dt.timedelta(days=32)).replace(day=1), 2)
+            reg = registers[(m.school_id, month)] = _Row(
+                school_id=m.school_id,
+                month=month,
+                exported_at=timezone.make_aware(
+                    dt.datetime.combine(paid_on - dt.timedelta(days=3), dt.time(10))
+                ),
+                paid_on=paid_on,
+                is_synthetic=True,
+            )
+        lines.append((app, k))
+        items.update({"application": app.number, "register": f"{month:%Y-%m}"})
+        paid[i] = reg.paid_on
+    # Waiting: eligible children whose application is still open; refused: large families
+    # without the collegial body's decision, refused with a reason.
+    for pid, school_id in waiting:
+        submitted = dt.date(year + 1, 1, 1) + dt.timedelta(days=rng.randrange(0, 40))
+        application(pid, school_id, submitted, "submitted")
+    helped = {
+        members[i].pupil_id for i, *_ in deliveries if members[i].programme_id == programme.pk
+    } | {pid for pid, _s in waiting}
+    candidates = [
+        (pid, school_id)
+        for pid, school_id in PupilCategory.objects.filter(
+            pupil__is_synthetic=True, category="large_family"
+        )
+        .order_by("pupil_id")
+        .values_list("pupil_id", "pupil__school_id")
+        if pid not in helped
+    ]
+    for pid, school_id in candidates[: max(1, len(lines) // 60)]:
+        submitted = dt.date(year, 9, 1) + dt.timedelta(days=rng.randrange(0, 20))
+        app = application(pid, school_id, submitted, "refused")
+        app.category = "collegial_decision"
+        app.documents = sorted(fund_checklist("collegial_decision"))
+        app.decided_on = add_working_days(app.submitted_on, 8)
+        app.minutes = f"{app.decided_on.month}/{rng.randrange(1, 9)}"
+        app.refusal_reason = rng.choice(
+            (
+                "акт обследования не подтверждает трудную жизненную ситуацию",
+                "доход семьи выше прожиточного минимума",
+                "ребёнок не обучается в школе с 1 октября",
+            )
+        )
+    _insert(Application, apps)
+    reg_rows = list(registers.values())
+    _insert(PaymentRegister, reg_rows)
+    line_rows = []
+    for app, k in lines:
+        m = members[deliveries[k][0]]
+        reg = registers[(m.school_id, app.decided_on.replace(day=1))]
+        line_rows.append(
+            _Row(
+                application_id=app.pk,
+                register_id=reg.pk,
+                parent_name=app.parent_name,
+                parent_iin=app.parent_iin,
+                iban=app.iban,
+                amount=amount,
+                paid_on=reg.paid_on,
+                is_synthetic=True,
+            )
+        )
+    _insert(PaymentLine, line_rows)
+    receipts = []
+    for line in line_rows:
+        u = rng.random()
+        if u < 0.05:  # no proof of purchase yet
+            continue
+        spent = amount if u < 0.9 else (amount * Decimal(str(round(rng.uniform(0.4, 0.9), 2))))
+        itemised = rng.random() < 0.6
+        receipts.append(
+            _Row(
+                line_id=line.pk,
+                kind="itemised" if itemised else "scan",
+                issued_on=line.paid_on + dt.timedelta(days=rng.randrange(1, 30)),
+                amount=spent.quantize(Decimal("0.01")),
+                items="куртка, обувь, рюкзак, канцтовары" if itemised else "",
+                is_synthetic=True,
+            )
+        )
+    _insert(Receipt, receipts)
+    return paid

@@ -152,6 +152,63 @@ class CategoryCode(models.TextChoices):
 # Categories that reveal more than a count to roles that do not need them.
 SENSITIVE_CATEGORIES = frozenset(CategoryCode.values)
 
+# The five categories of the general-education fund (Rules, Decree No. 64 as amended
+# 08.05.2025; DOMAIN.md section 4). Large families and special needs are kept as data for
+# other programmes and reach the fund only through the collegial body's decision (ADR 0150).
+FUND_CATEGORIES: tuple[str, ...] = (
+    CategoryCode.ASP,
+    CategoryCode.BELOW_SUBSISTENCE,
+    CategoryCode.ORPHAN,
+    CategoryCode.EMERGENCY,
+    CategoryCode.COLLEGIAL_DECISION,
+)
+
+
+class CollegialDecision(Synthetic, TimeStamped):
+    """A decision of the school's collegial body (попечительский совет / педсовет) that grants
+    the fund's fifth category ("other categories") to the children it names, for a period."""
+
+    school = models.ForeignKey(
+        Institution,
+        verbose_name=_("school"),
+        on_delete=models.PROTECT,
+        related_name="collegial_decisions",
+    )
+    decided_on = models.DateField(_("date of the decision"))
+    number = models.CharField(_("minutes number"), max_length=50)
+    members_present = models.PositiveSmallIntegerField(_("members present"))
+    reason = models.CharField(_("reason"), max_length=500)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("collegial body's decision")
+        verbose_name_plural = _("collegial body's decisions")
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "decided_on", "number"], name="collegial_decision_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.number} {self.decided_on:%d.%m.%Y}"
+
+
+class CategorySource(models.TextChoices):
+    MANUAL = "manual", _("entered from a document")
+    IMPORT = "import", _("registry import")
+    AKIMAT = "akimat", _("akimat's АСП list")
+    COLLEGIAL = "collegial", _("collegial body's decision")
+
 
 class PupilCategory(Synthetic, TimeStamped):
     pupil = models.ForeignKey(
@@ -159,6 +216,18 @@ class PupilCategory(Synthetic, TimeStamped):
     )
     category = models.CharField(_("category"), max_length=30, choices=CategoryCode.choices)
     document = models.CharField(_("source document"), max_length=300, blank=True)
+    evidence_date = models.DateField(_("date of the document"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=CategorySource.choices, default=CategorySource.MANUAL
+    )
+    decision = models.ForeignKey(
+        CollegialDecision,
+        verbose_name=_("collegial body's decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="categories",
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -363,3 +432,198 @@ class DuplicateCandidate(TimeStamped):
         constraints = [
             models.UniqueConstraint(fields=["a", "b", "kind"], name="duplicate_pair_key")
         ]
+
+
+# --- the general-education fund: money to parents against an application (issue 17) --------
+
+
+def validate_iban(value: str) -> None:
+    from keleshek.core.ids import parse_iban
+
+    try:
+        parse_iban(value)
+    except IdentifierError as exc:
+        raise ValidationError(
+            _("invalid IBAN %(value)s: %(reason)s"),
+            code=exc.code,
+            params={"value": value, "reason": str(exc).split(": ", 1)[-1]},
+        ) from exc
+
+
+class SchoolFund(TimeStamped):
+    """The fund of a school for a school year: its size, at least the floor (a share of the
+    maintenance budget, a setting: "not less than 1 %")."""
+
+    school = models.ForeignKey(
+        Institution, verbose_name=_("school"), on_delete=models.PROTECT, related_name="funds"
+    )
+    year = models.PositiveSmallIntegerField(_("school year"))
+    amount = models.DecimalField(_("fund, KZT"), max_digits=14, decimal_places=2)
+    basis = models.CharField(_("basis"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("school fund")
+        verbose_name_plural = _("school funds")
+        constraints = [models.UniqueConstraint(fields=["school", "year"], name="school_fund_key")]
+
+
+class Application(Synthetic, TimeStamped):
+    """A parent's application (or the school's on their behalf) for the fund's help for a
+    child: cash for clothing, shoes and school supplies paid to the parent's card account."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    class Channel(models.TextChoices):
+        PARENT = "parent", _("by the parent")
+        SCHOOL = "school", _("by the school on the parent's behalf")
+
+    number = models.CharField(_("application number"), max_length=20, unique=True)
+    pupil = models.ForeignKey(
+        Pupil, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="applications"
+    )
+    school = models.ForeignKey(
+        Institution, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("school year"))
+    category = models.CharField(_("category"), max_length=30, choices=CategoryCode.choices)
+    channel = models.CharField(_("submitted"), max_length=10, choices=Channel.choices)
+    parent_name = models.CharField(_("parent's full name"), max_length=200)
+    parent_iin = models.CharField(_("parent's IIN"), max_length=12, validators=[validate_iin])
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    iban = models.CharField(_("card account IBAN"), max_length=34, validators=[validate_iban])
+    documents = models.JSONField(_("documents attached"), default=list, blank=True)
+    consent = models.BooleanField(_("consent to the processing of personal data"))
+    submitted_on = models.DateField(_("submitted on"))
+    decide_by = models.DateField(_("to be decided by"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    minutes = models.CharField(_("minutes of the collegial body"), max_length=100, blank=True)
+    refusal_reason = models.CharField(_("reason for refusal"), max_length=500, blank=True)
+    amount = models.DecimalField(
+        _("amount, KZT"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_on", "-id"]
+        indexes = [models.Index(fields=["school", "year", "status"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PaymentRegister(Synthetic, TimeStamped):
+    """The list a school sends its bank for a month: one line per approved application."""
+
+    school = models.ForeignKey(
+        Institution, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField(_("month"), help_text=_("the first day of the month"))
+    exported_at = models.DateTimeField(_("exported at"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment register")
+        verbose_name_plural = _("payment registers")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "month"], name="payment_register_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.month:%Y-%m}"
+
+
+class PaymentLine(Synthetic, TimeStamped):
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="line"
+    )
+    register = models.ForeignKey(
+        PaymentRegister,
+        verbose_name=_("payment register"),
+        on_delete=models.PROTECT,
+        related_name="lines",
+    )
+    parent_name = models.CharField(_("parent's full name"), max_length=200)
+    parent_iin = models.CharField(_("parent's IIN"), max_length=12)
+    iban = models.CharField(_("card account IBAN"), max_length=34)
+    amount = models.DecimalField(_("amount, KZT"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment line")
+        verbose_name_plural = _("payment lines")
+        ordering = ["register", "id"]
+
+
+class Receipt(Synthetic, TimeStamped):
+    """Proof of purchase the parent shows: a scan or an itemised receipt."""
+
+    class Kind(models.TextChoices):
+        SCAN = "scan", _("scanned receipt")
+        ITEMISED = "itemised", _("itemised receipt")
+
+    line = models.ForeignKey(
+        PaymentLine,
+        verbose_name=_("payment line"),
+        on_delete=models.CASCADE,
+        related_name="receipts",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    issued_on = models.DateField(_("date of the receipt"))
+    amount = models.DecimalField(_("amount, KZT"), max_digits=12, decimal_places=2)
+    items = models.CharField(_("what was bought"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["issued_on", "id"]
+
+
+class PublicRequest(models.Model):
+    """One request of the public application or status page: counted per IP and hour to
+    rate-limit pages that need no login (ADR 0154)."""
+
+    ip = models.CharField(_("IP address"), max_length=45)
+    kind = models.CharField(_("kind"), max_length=10)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("public request")
+        verbose_name_plural = _("public requests")
+        indexes = [models.Index(fields=["ip", "kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.ip} {self.at:%Y-%m-%d %H:%M}"

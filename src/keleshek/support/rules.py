@@ -301,6 +301,29 @@ def haversine_km(
     return np.asarray(2 * r * np.arcsin(np.sqrt(a)), dtype=np.float64)
 
 
+def explain_dated(rule: Mapping[str, Any], facts: Facts, i: int) -> Explanation:
+    """The explanation with the date eligibility is judged on as its first line, so that
+    every explanation states it (1 October of the school year; ADR 0150)."""
+    inner = explain(rule, facts, i)
+    return Explanation(
+        inner.ok,
+        _("eligibility judged on %(d)s (1 October of the school year)")
+        % {"d": facts.as_of.strftime("%d.%m.%Y")},
+        (inner,),
+    )
+
+
+def referenced_categories(rule: Mapping[str, Any]) -> Sequence[str]:
+    ((op, arg),) = rule.items()
+    if op in ("all", "any"):
+        return [k for c in arg for k in referenced_categories(c)]
+    if op == "not":
+        return referenced_categories(arg)
+    if op == "category_in":
+        return list(arg)
+    return []
+
+
 def referenced_territories(rule: Mapping[str, Any]) -> Sequence[str]:
     ((op, arg),) = rule.items()
     if op in ("all", "any"):

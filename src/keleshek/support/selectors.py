@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from keleshek.core.scoping import scope_queryset
 from keleshek.institutions.models import Institution
@@ -33,6 +33,11 @@ from .models import (
 
 def _setting(name: str, default: float) -> float:
     return float(getattr(settings, "KELESHEK", {}).get(name, default))
+
+
+def setting(name: str, default: Any) -> Any:
+    """A KELESHEK setting as it is (numbers, per-year mappings)."""
+    return getattr(settings, "KELESHEK", {}).get(name, default)
 
 
 def as_of_for(year: int) -> dt.date:
@@ -66,16 +71,25 @@ def duplicates_for(user: Any) -> QuerySet[DuplicateCandidate]:
 
 
 def categories_to_reverify(
-    user: Any, *, as_of: dt.date, within_days: int = 30, limit: int = 50
+    user: Any, *, as_of: dt.date, within_days: int | None = None, limit: int = 50
 ) -> tuple[int, list[PupilCategory]]:
     """Categories of children in scope that expired in the past year or expire within
-    ``within_days``: their evidence must be verified again (issue 4: expiry triggers
-    re-verification). Returns the count and the first ``limit``."""
+    ``within_days`` (the setting SUPPORT_REVERIFY_DAYS, 30 by default): their evidence must be
+    verified again before eligibility lapses. A category already renewed (a later record of
+    the same category that starts by the day after it ends) is not listed. Returns the count
+    and the first ``limit``."""
+    days = int(setting("SUPPORT_REVERIFY_DAYS", 30) if within_days is None else within_days)
+    renewed = PupilCategory.objects.filter(
+        pupil_id=OuterRef("pupil_id"),
+        category=OuterRef("category"),
+        valid_from__gt=OuterRef("valid_from"),
+        valid_from__lte=OuterRef("valid_to") + dt.timedelta(days=1),
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("valid_to")))
     qs = PupilCategory.objects.filter(
         pupil__in=pupils_for(user).values("pk"),
         valid_to__gte=as_of - dt.timedelta(days=365),
-        valid_to__lte=as_of + dt.timedelta(days=within_days),
-    )
+        valid_to__lte=as_of + dt.timedelta(days=days),
+    ).exclude(Exists(renewed))
     return qs.count(), list(
         qs.select_related("pupil", "pupil__school").order_by("valid_to", "id")[:limit]
     )
@@ -221,7 +235,8 @@ def pupil_programmes(pupil: Pupil, *, year: int) -> list[ProgrammeStatus]:
         .order_by("created_at")
     }
     return [
-        ProgrammeStatus(p, rules.explain(p.rule, facts, 0), members.get(p.pk)) for p in programmes
+        ProgrammeStatus(p, rules.explain_dated(p.rule, facts, 0), members.get(p.pk))
+        for p in programmes
     ]
 
 
@@ -262,6 +277,7 @@ class Coverage:
     rows: list[CoverageRow] = field(default_factory=list)
     not_covered: list[NotCovered] = field(default_factory=list)
     not_covered_count: int = 0
+    amount: Decimal = Decimal("0")  # delivered or paid to the children in scope, KZT
 
 
 def _district_of(path: str) -> str:
@@ -361,7 +377,10 @@ def coverage(
         else:
             reason = _("membership is %(s)s") % {"s": MembershipState(current).label}
         not_covered.append(NotCovered(pid, reason))
-    return Coverage(programme, year, total, rows, not_covered, count)
+    amount = Delivery.objects.filter(
+        membership__in=memberships_for(user).filter(programme=programme, year=year)
+    ).aggregate(s=Sum("amount"))["s"] or Decimal("0")
+    return Coverage(programme, year, total, rows, not_covered, count, amount)
 
 
 def _label_rows(by: str, table: dict[str, CoverageRow]) -> None:
@@ -384,28 +403,54 @@ def _label_rows(by: str, table: dict[str, CoverageRow]) -> None:
             row.label = {"M": _("male"), "F": _("female")}.get(k, k)
 
 
-# --- budget -------------------------------------------------------------------------------
+# --- budget: the general-education fund ------------------------------------------------
 
 
 @dataclass
 class SchoolBudget:
     school: Institution
-    fund: Decimal | None
-    spent: Decimal
+    fund: Decimal | None  # the fund set for the year, else its floor
+    floor: Decimal | None  # the share of the maintenance budget (a setting): not less than
+    spent: Decimal  # delivered or paid from the fund
+    committed: Decimal = Decimal("0")  # approved applications, paid or not
 
     @property
     def over(self) -> bool:
-        return self.fund is not None and self.spent > self.fund
+        return self.fund is not None and max(self.spent, self.committed) > self.fund
 
 
 def fund_share() -> Decimal:
-    return Decimal(str(_setting("SUPPORT_FUND_SHARE", 0.02)))
+    """The fund's floor as a share of the maintenance budget ("not less than 1 %")."""
+    return Decimal(str(_setting("SUPPORT_FUND_SHARE", 0.01)))
 
 
-def school_fund(school: Institution) -> Decimal | None:
+def fund_floor(school: Institution) -> Decimal | None:
     if school.maintenance_budget is None:
         return None
     return (school.maintenance_budget * fund_share()).quantize(Decimal("0.01"))
+
+
+def school_fund(school: Institution, year: int | None = None) -> Decimal | None:
+    """The fund of a school for a year: the amount set (never below the floor), else the
+    floor."""
+    if year is not None:
+        from .models import SchoolFund
+
+        set_amount = (
+            SchoolFund.objects.filter(school=school, year=year)
+            .values_list("amount", flat=True)
+            .first()
+        )
+        if set_amount is not None:
+            return Decimal(set_amount)
+    return fund_floor(school)
+
+
+def min_payment(year: int) -> Decimal:
+    """The minimum payment per child and school year (setting SUPPORT_MIN_PAYMENT)."""
+    from .fund import min_payment as lookup
+
+    return lookup(year, setting("SUPPORT_MIN_PAYMENT", {2025: 46228}))
 
 
 def school_spent(school_id: int, *, year: int) -> Decimal:
@@ -417,8 +462,20 @@ def school_spent(school_id: int, *, year: int) -> Decimal:
     return total or Decimal("0")
 
 
+def school_committed(school_id: int, *, year: int) -> Decimal:
+    from .models import Application
+
+    total = Application.objects.filter(
+        school_id=school_id, year=year, status=Application.Status.APPROVED
+    ).aggregate(s=Sum("amount"))["s"]
+    return total or Decimal("0")
+
+
 def school_budgets(user: Any, *, year: int) -> list[SchoolBudget]:
-    """Per school in scope: the fund (share of maintenance budget) and what deliveries spent."""
+    """Per school in scope: the fund (set, or its floor), what deliveries and payments spent
+    and what approved applications committed. Schools over their fund come first."""
+    from .models import Application, SchoolFund
+
     schools = scope_queryset(
         Institution.objects.filter(kind=Institution.Kind.SCHOOL),
         user,
@@ -435,10 +492,31 @@ def school_budgets(user: Any, *, year: int) -> list[SchoolBudget]:
         .annotate(s=Sum("amount"))
         .values_list("membership__school_id", "s")
     )
-    out = [
-        SchoolBudget(s, school_fund(s), spent.get(s.pk) or Decimal("0"))
-        for s in schools.order_by("name_ru")
-    ]
+    committed = dict(
+        Application.objects.filter(
+            year=year, status=Application.Status.APPROVED, school__in=schools.values("pk")
+        )
+        .values_list("school_id")
+        .annotate(s=Sum("amount"))
+        .values_list("school_id", "s")
+    )
+    funds = dict(
+        SchoolFund.objects.filter(year=year, school__in=schools.values("pk")).values_list(
+            "school_id", "amount"
+        )
+    )
+    out = []
+    for s in schools.order_by("name_ru"):
+        floor = fund_floor(s)
+        out.append(
+            SchoolBudget(
+                s,
+                funds.get(s.pk, floor),
+                floor,
+                spent.get(s.pk) or Decimal("0"),
+                committed.get(s.pk) or Decimal("0"),
+            )
+        )
     return sorted(out, key=lambda b: (not b.over, b.school.name_ru))
 
 
@@ -451,3 +529,98 @@ def membership_years(*, next_to: int) -> tuple[int, int]:
     lo = min(span["lo"] or next_to, next_to - 10)
     hi = max(span["hi"] or next_to, next_to + 1)
     return lo, hi
+
+
+def applications_for(user: Any) -> QuerySet[Any]:
+    from .models import Application
+
+    return scope_queryset(
+        Application.objects.all(), user, territory="school__settlement", institution="school"
+    )
+
+
+def registers_for(user: Any) -> QuerySet[Any]:
+    from .models import PaymentRegister
+
+    return scope_queryset(
+        PaymentRegister.objects.all(), user, territory="school__settlement", institution="school"
+    )
+
+
+@dataclass
+class Uncovered:
+    line: Any
+    receipts: Decimal
+
+    @property
+    def uncovered(self) -> Decimal:
+        return self.line.amount - self.receipts
+
+
+def uncovered_payments(user: Any, *, year: int) -> list[Uncovered]:
+    """Paid lines whose receipts do not cover the amount paid: the parent still owes proof
+    of purchase for the difference."""
+    from django.db.models import DecimalField, Value
+    from django.db.models.functions import Coalesce
+
+    from .models import PaymentLine
+
+    lines = (
+        PaymentLine.objects.filter(
+            application__in=applications_for(user).filter(year=year),
+            paid_on__isnull=False,
+        )
+        .annotate(
+            covered=Coalesce(
+                Sum("receipts__amount"),
+                Value(Decimal("0")),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            )
+        )
+        .select_related("application", "register__school")
+        .order_by("register__school__name_ru", "id")
+    )
+    return [Uncovered(x, Decimal(x.covered)) for x in lines if x.covered < x.amount]
+
+
+# --- meals --------------------------------------------------------------------------------
+
+
+def meal_daily_cost() -> Decimal:
+    """The cost of a free hot meal per child and school day (setting SUPPORT_MEAL_DAILY_COST)."""
+    return Decimal(str(setting("SUPPORT_MEAL_DAILY_COST", 650)))
+
+
+@dataclass
+class MealsMonth:
+    school: Institution
+    fed: int  # children with a meals delivery in the month
+    meal_days: int  # child-days
+    cost: Decimal  # meal_days x the daily cost setting
+
+
+def meals_by_school(user: Any, *, year: int, month: dt.date) -> list[MealsMonth]:
+    """Per school in scope: how many children were fed in ``month`` (any day of it) and what
+    that costs at the daily cost per child (a setting)."""
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    rows = (
+        Delivery.objects.filter(
+            membership__in=memberships_for(user).filter(
+                year=year, programme__kind=Programme.Kind.MEALS
+            ),
+            delivered_on__gte=start,
+            delivered_on__lt=end,
+        )
+        .values("membership__school_id")
+        .annotate(fed=Count("membership__pupil_id", distinct=True), days=Sum("quantity"))
+        .order_by()
+    )
+    per = {r["membership__school_id"]: (r["fed"], r["days"] or 0) for r in rows}
+    cost = meal_daily_cost()
+    schools = Institution.objects.in_bulk(list(per))
+    out = [
+        MealsMonth(schools[sid], fed, days, (cost * days).quantize(Decimal("0.01")))
+        for sid, (fed, days) in per.items()
+    ]
+    return sorted(out, key=lambda m: m.school.name_ru)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_fund
 
 app_name = "support"
 urlpatterns = [
@@ -14,5 +14,13 @@ urlpatterns = [
     path("duplicates/", views.duplicates, name="duplicates"),
     path("duplicates/<int:pk>/resolve/", views.duplicate_resolve, name="duplicate_resolve"),
     path("budget/", views.budget, name="budget"),
+    path("meals/", views.meals, name="meals"),
+    path("applications/", views_fund.queue, name="queue"),
+    path("applications/<int:pk>/decide/", views_fund.decide, name="decide"),
+    path("registers/", views_fund.registers, name="registers"),
+    path("registers/<int:pk>/export.<str:fmt>", views_fund.register_export, name="register_export"),
+    path("registers/<int:pk>/paid/", views_fund.register_paid, name="register_paid"),
+    path("payments/<int:pk>/receipt/", views_fund.receipt_add, name="receipt_add"),
+    path("asp-list/", views_fund.asp_list, name="asp_list"),
     path("programmes/<slug:code>/rule/", views.programme_rule, name="rule"),
 ]

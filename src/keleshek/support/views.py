@@ -361,7 +361,31 @@ def budget(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "support/budget.html",
-        {"rows": rows, "year": year, "share": selectors.fund_share() * 100},
+        {"rows": rows, "year": year, "share": f"{(selectors.fund_share() * 100).normalize():f}"},
+    )
+
+
+@require_GET
+@module_required("coverage")
+def meals(request: HttpRequest) -> HttpResponse:
+    """Per school: children fed in a month and its cost at the daily cost per child."""
+    year = _year(request)
+    try:
+        month = dt.date.fromisoformat((request.GET.get("month") or "") + "-01")
+    except ValueError:
+        month = dt.date(year, 9, 1)
+    rows = selectors.meals_by_school(request.user, year=year, month=month)
+    return render(
+        request,
+        "support/meals.html",
+        {
+            "rows": rows,
+            "year": year,
+            "month": month,
+            "daily_cost": selectors.meal_daily_cost(),
+            "total_fed": sum(r.fed for r in rows),
+            "total_cost": sum((r.cost for r in rows), Decimal("0")),
+        },
     )
 
 

@@ -142,3 +142,29 @@ def test_generated_bins_validate(yymm: str, serial: int) -> None:
     if b is None:
         return
     assert is_valid_bin(b)
+
+
+# --- IBAN (issue 17) ------------------------------------------------------------------------
+
+
+def test_iban_checksum_and_kz_length() -> None:
+    from keleshek.core.ids import IdentifierError, IdError, make_iban, parse_iban
+
+    # the ISO 13616 example and a Kazakhstan IBAN of the published form KZkk bbbc cccc cccc cccc
+    assert parse_iban("GB82 WEST 1234 5698 7654 32") == "GB82WEST12345698765432"
+    kz = make_iban("KZ", "125KZT5004100100")
+    assert len(kz) == 20
+    assert parse_iban(kz.lower()) == kz
+    assert kz == "KZ86125KZT5004100100"
+    for bad, code in [
+        ("KZ87125KZT5004100100", IdError.IBAN_CHECKSUM),  # check digits off by one
+        ("KZ86125KZT5004100101", IdError.IBAN_CHECKSUM),  # a digit changed
+        ("KZ86125KZT500410010", IdError.IBAN_LENGTH),  # 19 characters
+        (make_iban("KZ", "125KZT50041001001"), IdError.IBAN_LENGTH),  # 21, valid checksum
+        ("KZ8612-KZT5004100100", IdError.IBAN_FORMAT),
+        ("1286125KZT5004100100", IdError.IBAN_FORMAT),
+        ("", IdError.IBAN_FORMAT),
+    ]:
+        with pytest.raises(IdentifierError) as e:
+            parse_iban(bad)
+        assert e.value.code == code, bad

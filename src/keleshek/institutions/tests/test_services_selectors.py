@@ -94,9 +94,9 @@ def test_year_figures_derive_shifts_and_the_three_shift_flag():
         enrolment_set(institution=school, year=DEMO_YEAR + 1, grade=14, sex="F", count=3)
 
 
-def test_support_fund_is_two_percent_of_the_budget():
+def test_support_fund_floor_is_one_percent_of_the_budget():
     school = Institution.objects.filter(kind="school").order_by("bin").first()
-    assert support_fund(school) == (school.maintenance_budget * Decimal("0.02")).quantize(
+    assert support_fund(school) == (school.maintenance_budget * Decimal("0.01")).quantize(
         Decimal("0.01")
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import Count, F, Sum
 from django.utils import translation
 
 from keleshek.accounts.models import User
@@ -78,3 +79,36 @@ def test_b8_free_transit_only_in_ust_kamenogorsk(demo: None) -> None:
     assert members.count() > 10_000
     assert not members.exclude(pupil__home_settlement__path__contains=f"/{uk.kato}/").exists()
     assert Delivery.objects.filter(membership__programme=transit).count() == members.count()
+
+
+def test_a_year_of_the_fund_applications_decisions_payments_receipts(
+    demo: None, admin: User
+) -> None:
+    """Issue 17: the 19 thousand children helped were paid in cash against an application;
+    the children waiting have theirs open; some were refused with a reason."""
+    from decimal import Decimal
+
+    from keleshek.core.ids import parse_iban
+    from keleshek.support.models import Application, PaymentLine, Receipt
+
+    apps = Application.objects.filter(year=DEMO_YEAR)
+    by_status = dict(apps.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    assert by_status["approved"] == 19_000
+    assert by_status["submitted"] == 140
+    assert 50 <= by_status["refused"] <= 400
+    assert not apps.filter(status="refused", refusal_reason="").exists()
+    lines = PaymentLine.objects.filter(application__year=DEMO_YEAR)
+    assert lines.count() == 19_000
+    assert not lines.filter(paid_on=None).exists()
+    assert set(lines.values_list("amount", flat=True).distinct()) == {Decimal("46228.00")}
+    for iban in lines.values_list("iban", flat=True)[:500]:
+        parse_iban(iban)
+    assert not apps.filter(status="approved", decided_on__gt=F("decide_by")).exists()
+    paid = Delivery.objects.filter(
+        membership__programme__code="uniform", membership__year=DEMO_YEAR
+    ).aggregate(s=Sum("amount"), n=Count("id"))
+    assert (paid["n"], paid["s"]) == (19_000, Decimal("46228") * 19_000)
+    assert Receipt.objects.filter(line__in=lines).count() > 17_000
+    assert not [b for b in selectors.school_budgets(admin, year=DEMO_YEAR) if b.over]
+    uncovered = selectors.uncovered_payments(admin, year=DEMO_YEAR)
+    assert 1_000 < len(uncovered) < 3_500  # no receipt yet (~5 %) or short (~10 %)
