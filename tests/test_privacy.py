@@ -82,6 +82,15 @@ def test_the_policy_agrees_with_the_role_groups() -> None:
     assert privacy.show(None, Field.IIN) is Show.ABSENT
 
 
+def test_a_personal_registry_names_the_field_of_each_personal_column() -> None:
+    from keleshek.intake import registries
+
+    for reg in registries.all_registries():
+        fields = {c.personal for c in reg.columns if c.personal}
+        assert bool(fields) == reg.personal, reg.name
+        assert fields <= {f.value for f in Field}, reg.name
+
+
 # --- the planted child ----------------------------------------------------------------------
 
 
@@ -239,7 +248,7 @@ def _urls(world: dict[str, Any]) -> list[tuple[str, str]]:
         "fmt": "csv",
         "code": "uniform",
         "slug": "x",
-        "kind": "pupils",
+        "kind": "support",
         "institution_id": str(reg.village_school.pk),
         "plan_id": str(world["plan"].pk),
         "language": "ru",
@@ -279,6 +288,7 @@ def _urls(world: dict[str, Any]) -> list[tuple[str, str]]:
         ],
         "support:index": [f"?q={child.iin}", f"?q={child.last_name}"],
         "transport:riders": ["?nostop=1"],
+        "reports:trace": [f"?programme=uniform&year={YEAR}"],
         "admin:*": [f"admin/support/pupil/?q={child.iin}", f"admin/core/auditentry/?q={child.pk}"],
     }
     for key, suffixes in q.items():
