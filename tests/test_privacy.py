@@ -98,7 +98,7 @@ def test_a_personal_registry_names_the_field_of_each_personal_column() -> None:
 def world(db: None, settings: Any, tmp_path: Any) -> dict[str, Any]:
     from keleshek.support import services
     from keleshek.support.tests import factories as f
-    from keleshek.transport.models import Plan, Rider
+    from keleshek.transport.models import Plan, Rider, Stop
 
     settings.MEDIA_ROOT = tmp_path / "media"
     reg = f.region()
@@ -132,8 +132,20 @@ def world(db: None, settings: Any, tmp_path: Any) -> dict[str, Any]:
     membership = services.membership_enrol(
         pupil=child, programme=progs["uniform"], year=YEAR, user=admin
     )
+    # a stop generated for this one child stands at the child's home
+    stop = Stop.objects.create(
+        code="s-lone",
+        name="Тайный хутор — 1",
+        settlement=home,
+        school=reg.village_school,
+        lat=child.home_lat,
+        lon=child.home_lon,
+        generated=True,
+    )
     Rider.objects.create(
         pupil=child,
+        stop=stop,
+        walk_m=0,
         school=reg.village_school,
         settlement=home,
         distance_km=12.345,
