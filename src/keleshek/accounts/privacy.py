@@ -15,7 +15,8 @@ says masked or absent, and when a URL has no entry here.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .models import Role
@@ -105,6 +106,21 @@ def clear_fields(user: Any) -> list[str]:
     return [f.value for f, s in POLICY.get(role_of(user), _NOTHING).items() if s is S.CLEAR]
 
 
+_IIN_LIKE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+
+
+def redact(user: Any, text: str, *, categories: Iterable[str] = ()) -> str:
+    """Free text written about records (an audit entry's summary: "search '…'", "category …")
+    as ``user`` may read it: twelve-digit numbers masked as IINs and the ``categories`` codes
+    hidden, unless the policy shows these fields to ``user`` in clear."""
+    if not clear(user, F.IIN):
+        text = _IIN_LIKE.sub(lambda m: mask_iin(m.group(0)), text)
+    if not clear(user, F.CATEGORIES):
+        for code in sorted(categories, key=len, reverse=True):
+            text = re.sub(rf"\b{re.escape(code)}\b", "•••", text)
+    return text
+
+
 def category_based(rule: Any) -> bool:
     """Whether a programme's eligibility rule reads a child's categories (so membership reveals
     a category: uniforms for all of whom are in a vulnerable category, say)."""
@@ -191,6 +207,10 @@ EMITTING: Mapping[str, tuple[Field, ...]] = {
     "reports:trace": (),
     "accounts:login": (),
     "accounts:logout": (),
+    "accounts:start": (),
+    # the audit log page and its export (auditors, administrators): summaries name records
+    "audit:log": (F.NAME,),
+    "audit:export": (F.NAME,),
     "support_pupil_change": tuple(Field),
     # public: the portal, open data and the anonymous API publish aggregates and institutions
     **dict.fromkeys(

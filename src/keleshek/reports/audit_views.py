@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from keleshek.accounts import privacy
 from keleshek.accounts.access import module_required
 from keleshek.core import audit
 from keleshek.core.models import AuditEntry
@@ -79,14 +80,22 @@ def _form(request: HttpRequest) -> AuditFilterForm:
     return AuditFilterForm(request.GET or None)
 
 
-def _row(e: AuditEntry) -> list[str]:
+def _summary(user: Any, e: AuditEntry) -> str:
+    """The summary as the privacy policy lets ``user`` read it: an IIN searched for, a child's
+    category named (ADR 0132)."""
+    from keleshek.support.models import CategoryCode
+
+    return privacy.redact(user, e.summary, categories=CategoryCode.values)
+
+
+def _row(e: AuditEntry, user: Any = None) -> list[str]:
     return [
         formats.date_format(timezone.localtime(e.at), "Y-m-d H:i:s"),
         e.actor_name,
         str(e.get_action_display()),
         object_type_label(e.object_type) if e.object_type else "",
         e.object_id,
-        e.summary,
+        _summary(user, e),
         e.ip or "",
     ]
 
@@ -121,7 +130,14 @@ def log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [(e, object_type_label(e.object_type) if e.object_type else "") for e in page],
+            "rows": [
+                (
+                    e,
+                    object_type_label(e.object_type) if e.object_type else "",
+                    _summary(request.user, e),
+                )
+                for e in page
+            ],
             "query": query.urlencode(),
         },
         status=400 if form.is_bound and not valid else 200,
@@ -146,7 +162,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         user=request.user,
     )
     name = f"audit-log-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    rows = (_row(e) for e in entries)
+    rows = (_row(e, request.user) for e in entries)
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
             csv_stream(_header(), rows), content_type="text/csv; charset=utf-8"
