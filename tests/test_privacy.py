@@ -73,6 +73,12 @@ def test_every_url_and_api_operation_has_a_decision() -> None:
     assert missing == [], f"emitting paths without a decision in accounts.privacy: {missing}"
 
 
+def test_the_census_reconciliation_is_for_clear_roles_only() -> None:
+    from keleshek.census.selectors import ENTRY_ROLES
+
+    assert all(privacy.POLICY[r][Field.IIN] is Show.CLEAR for r in ENTRY_ROLES)
+
+
 def test_the_policy_agrees_with_the_role_groups() -> None:
     for role in ROLES:
         row = POLICY[role]

@@ -208,6 +208,21 @@ EMITTING: Mapping[str, tuple[Field, ...]] = {
     "accounts:login": (),
     "accounts:logout": (),
     "accounts:start": (),
+    # the school census: forms of figures; the reconciliation of a school's NOBD / Kündelik
+    # pupil list (names, IINs) is for the entry roles only, who read both in clear
+    "census:exports": (F.IIN, F.NAME),
+    **dict.fromkeys(
+        [
+            "census:home",
+            "census:sw",
+            "census:period",
+            "census:district",
+            "census:import",
+            "census:form",
+            "census:sync",
+        ],
+        (),
+    ),
     # the audit log page and its export (auditors, administrators): summaries name records
     "audit:log": (F.NAME,),
     "audit:export": (F.NAME,),
