@@ -73,6 +73,12 @@ def test_every_url_and_api_operation_has_a_decision() -> None:
     assert missing == [], f"emitting paths without a decision in accounts.privacy: {missing}"
 
 
+def test_the_census_reconciliation_is_for_clear_roles_only() -> None:
+    from keleshek.census.selectors import ENTRY_ROLES
+
+    assert all(privacy.POLICY[r][Field.IIN] is Show.CLEAR for r in ENTRY_ROLES)
+
+
 def test_the_policy_agrees_with_the_role_groups() -> None:
     for role in ROLES:
         row = POLICY[role]
@@ -82,6 +88,15 @@ def test_the_policy_agrees_with_the_role_groups() -> None:
     assert privacy.show(None, Field.IIN) is Show.ABSENT
 
 
+def test_a_personal_registry_names_the_field_of_each_personal_column() -> None:
+    from keleshek.intake import registries
+
+    for reg in registries.all_registries():
+        fields = {c.personal for c in reg.columns if c.personal}
+        assert bool(fields) == reg.personal, reg.name
+        assert fields <= {f.value for f in Field}, reg.name
+
+
 # --- the planted child ----------------------------------------------------------------------
 
 
@@ -89,7 +104,7 @@ def test_the_policy_agrees_with_the_role_groups() -> None:
 def world(db: None, settings: Any, tmp_path: Any) -> dict[str, Any]:
     from keleshek.support import services
     from keleshek.support.tests import factories as f
-    from keleshek.transport.models import Plan, Rider
+    from keleshek.transport.models import Plan, Rider, Stop
 
     settings.MEDIA_ROOT = tmp_path / "media"
     reg = f.region()
@@ -123,8 +138,20 @@ def world(db: None, settings: Any, tmp_path: Any) -> dict[str, Any]:
     membership = services.membership_enrol(
         pupil=child, programme=progs["uniform"], year=YEAR, user=admin
     )
+    # a stop generated for this one child stands at the child's home
+    stop = Stop.objects.create(
+        code="s-lone",
+        name="Тайный хутор — 1",
+        settlement=home,
+        school=reg.village_school,
+        lat=child.home_lat,
+        lon=child.home_lon,
+        generated=True,
+    )
     Rider.objects.create(
         pupil=child,
+        stop=stop,
+        walk_m=0,
         school=reg.village_school,
         settlement=home,
         distance_km=12.345,
@@ -239,7 +266,7 @@ def _urls(world: dict[str, Any]) -> list[tuple[str, str]]:
         "fmt": "csv",
         "code": "uniform",
         "slug": "x",
-        "kind": "pupils",
+        "kind": "support",
         "institution_id": str(reg.village_school.pk),
         "plan_id": str(world["plan"].pk),
         "language": "ru",
@@ -279,6 +306,7 @@ def _urls(world: dict[str, Any]) -> list[tuple[str, str]]:
         ],
         "support:index": [f"?q={child.iin}", f"?q={child.last_name}"],
         "transport:riders": ["?nostop=1"],
+        "reports:trace": [f"?programme=uniform&year={YEAR}"],
         "admin:*": [f"admin/support/pupil/?q={child.iin}", f"admin/core/auditentry/?q={child.pk}"],
     }
     for key, suffixes in q.items():

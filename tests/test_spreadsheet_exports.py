@@ -151,6 +151,9 @@ def world(db: None) -> dict[str, Any]:
     child = sup.pupil(reg.village_school, 3, last_name=PLANT, first_name="-2+3")
     support.category_add(pupil=child, category="asp", valid_from=dt.date(Y, 1, 1))
     refresh_indicators()
+    from keleshek.core import audit
+
+    audit.record("update", object_type="institutions.institution", summary=PLANT)
     admin = User.objects.create_user("sheet-admin", password="x-pass-12345", role="regional_admin")
     return {"ind": r, "admin": admin}
 
@@ -197,6 +200,7 @@ def test_every_export_endpoint_writes_inert_cells(
             (f"/en/open-data/{slug}.csv?year={Y}", slug == "schools") for slug in _open_data_slugs()
         ],
         "en/reports/briefing.<str:fmt>": [(f"/en/reports/briefing.xlsx?year={Y}", True)],
+        "en/audit/export.<str:fmt>": [(f"/en/audit/export.{fmt}", True) for fmt in ("csv", "xlsx")],
     }
     assert spreadsheet_routes() <= set(walk), "an export endpoint this test does not walk"
     failures: list[str] = []

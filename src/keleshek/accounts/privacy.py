@@ -15,7 +15,8 @@ says masked or absent, and when a URL has no entry here.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .models import Role
@@ -103,6 +104,21 @@ def iin_for(user: Any, iin: str | None) -> str:
 def clear_fields(user: Any) -> list[str]:
     """The fields ``user`` reads in clear (for the audit entry of an export)."""
     return [f.value for f, s in POLICY.get(role_of(user), _NOTHING).items() if s is S.CLEAR]
+
+
+_IIN_LIKE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+
+
+def redact(user: Any, text: str, *, categories: Iterable[str] = ()) -> str:
+    """Free text written about records (an audit entry's summary: "search '…'", "category …")
+    as ``user`` may read it: twelve-digit numbers masked as IINs and the ``categories`` codes
+    hidden, unless the policy shows these fields to ``user`` in clear."""
+    if not clear(user, F.IIN):
+        text = _IIN_LIKE.sub(lambda m: mask_iin(m.group(0)), text)
+    if not clear(user, F.CATEGORIES):
+        for code in sorted(categories, key=len, reverse=True):
+            text = re.sub(rf"\b{re.escape(code)}\b", "•••", text)
+    return text
 
 
 def category_based(rule: Any) -> bool:

@@ -287,7 +287,7 @@ def export_registry(
             "language": language,
             # every export of personal data is audited with its row count (ADR 0132)
             "rows": qs.count(),
-            "personal": bool(personal),
+            "personal": reg.personal,
             "clear": clear,
         },
         user=user,

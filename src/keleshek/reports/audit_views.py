@@ -4,7 +4,6 @@ the export itself audited. Read-only: GET only, and nothing here changes an entr
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -78,34 +77,22 @@ def _form(request: HttpRequest) -> AuditFilterForm:
     return AuditFilterForm(request.GET or None)
 
 
-# Entries about a child: their summaries may carry a name or an IIN typed into a search.
-PERSONAL_TYPES = ("support.", "transport.rider")
-IIN_LIKE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+def _summary(user: Any, e: AuditEntry) -> str:
+    """The summary as the privacy policy lets ``user`` read it: an IIN searched for, a child's
+    category named (ADR 0132)."""
+    from keleshek.support.models import CategoryCode
+
+    return privacy.redact(user, e.summary, categories=CategoryCode.values)
 
 
-def sees_all(user: Any) -> bool:
-    """Does the personal-data policy show ``user`` every field in clear (ADR 0132)?"""
-    return len(privacy.clear_fields(user)) == len(privacy.Field)
-
-
-def summary_for(e: AuditEntry, clear: bool) -> str:
-    """The entry's summary as the viewer may read it: whole for those who read every personal
-    field in clear; otherwise hidden for entries about a child and with IINs masked."""
-    if clear:
-        return e.summary
-    if e.object_type.startswith(PERSONAL_TYPES):
-        return _("(personal data: hidden for your role)")
-    return IIN_LIKE.sub(lambda m: privacy.mask_iin(m.group(0)), e.summary)
-
-
-def _row(e: AuditEntry, clear: bool) -> list[str]:
+def _row(e: AuditEntry, user: Any = None) -> list[str]:
     return [
         formats.date_format(timezone.localtime(e.at), "Y-m-d H:i:s"),
         e.actor_name,
         str(e.get_action_display()),
         object_type_label(e.object_type) if e.object_type else "",
         e.object_id,
-        summary_for(e, clear),
+        _summary(user, e),
         e.ip or "",
     ]
 
@@ -136,7 +123,6 @@ def log(request: HttpRequest) -> HttpResponse:
     else:
         qs = audit.entries(form.audit_filter() if valid else audit.AuditFilter())
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    clear = sees_all(request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -149,7 +135,7 @@ def log(request: HttpRequest) -> HttpResponse:
                 (
                     e,
                     object_type_label(e.object_type) if e.object_type else "",
-                    summary_for(e, clear),
+                    _summary(request.user, e),
                 )
                 for e in page
             ],
@@ -177,8 +163,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         user=request.user,
     )
     name = f"audit-log-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    clear = sees_all(request.user)
-    rows = (_row(e, clear) for e in entries)
+    rows = (_row(e, request.user) for e in entries)
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
             spreadsheets.csv_stream(_header(), rows), content_type=spreadsheets.CSV_TYPE

@@ -19,6 +19,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from keleshek.accounts import privacy
 from keleshek.core.api import Kato, ObjectId, Page
 
 from . import selectors
@@ -205,19 +206,21 @@ def _call_fields(call: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _stop_fields(visit: dict[str, Any]) -> dict[str, Any]:
-    """Only these fields of a stored visit: it may carry more; pupils never leave."""
+def _stop_fields(visit: dict[str, Any], places: int = 6) -> dict[str, Any]:
+    """Only these fields of a stored visit: it may carry more; pupils never leave. A stop made
+    for one child stands at the child's home: to a role that may not read home coordinates
+    its place is given to ``places`` decimals (2: about a kilometre; ADR 0132)."""
     return {
         "stop_id": str(visit.get("stop", "")),
         "stop_name": str(visit.get("name", "")),
-        "lon": float(visit.get("x", 0)),
-        "lat": float(visit.get("y", 0)),
+        "lon": round(float(visit.get("x", 0)), places),
+        "lat": round(float(visit.get("y", 0)), places),
         "arrival": str(visit.get("arrival", "")),
         "load": int(visit.get("load", 0)),
     }
 
 
-def _route_out(route: Route) -> RouteOut:
+def _route_out(route: Route, places: int = 6) -> RouteOut:
     vehicle = route.vehicle
     return RouteOut(
         number=route.number,
@@ -236,7 +239,7 @@ def _route_out(route: Route) -> RouteOut:
                 ],
                 stops=[
                     VisitOut(
-                        **_stop_fields(v),
+                        **_stop_fields(v, places),
                         boarded=int(v.get("boarded", 0)),
                         # plans stored before shared trips name no school per visit
                         to_school_id=str(v.get("to_school", t.get("school", ""))),
@@ -262,7 +265,7 @@ def _route_out(route: Route) -> RouteOut:
                 ],
                 stops=[
                     DropOffOut(
-                        **_stop_fields(v),
+                        **_stop_fields(v, places),
                         alighted=int(v.get("alighted", 0)),
                         from_school_id=str(v.get("from_school", t.get("school", ""))),
                     )
@@ -315,4 +318,5 @@ def plan_routes(request: HttpRequest, plan_id: ObjectId) -> Any:
     )
     routes = Route.objects.filter(plan=plan).select_related("vehicle").order_by("number")
     out = _plan_out(plan, plan.territory.kato)
-    return PlanRoutesOut(**out.dict(), routes=[_route_out(r) for r in routes])
+    places = 6 if privacy.clear(user, privacy.Field.HOME) else 2
+    return PlanRoutesOut(**out.dict(), routes=[_route_out(r, places) for r in routes])

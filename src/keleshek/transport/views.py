@@ -101,8 +101,9 @@ def riders(request: HttpRequest, kato: str) -> HttpResponse:
         object_id=d.kato,
         summary=f"riders list page {page.number} ({len(page.object_list)} pupils)",
     )
-    # Home settlement, distance and the reason (which states the distance) are the child's
-    # address: shown only to the roles the privacy policy lets read it (ADR 0132).
+    # Home settlement, distance, the reason (which states the distance) and the stop (near the
+    # home, named after its settlement) are the child's address: shown only to the roles the
+    # privacy policy lets read it (ADR 0132).
     address = privacy.clear(request.user, privacy.Field.ADDRESS)
     return render(
         request,
@@ -149,10 +150,18 @@ def stops(request: HttpRequest, kato: str) -> HttpResponse:
         .order_by("school__name_ru", "code")
     )
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    # a stop made for one child stands at the child's home: its place to about a kilometre for
+    # the roles that may not read home coordinates (ADR 0132)
+    places = 5 if privacy.clear(request.user, privacy.Field.HOME) else 2
     return render(
         request,
         "transport/stops.html",
-        {"district": d, "page": page, "can_change": selectors.can_change(request.user)},
+        {
+            "district": d,
+            "page": page,
+            "can_change": selectors.can_change(request.user),
+            "places": places,
+        },
     )
 
 
