@@ -239,10 +239,14 @@ def definitions_page(request: HttpRequest) -> HttpResponse:
     _scope(request)
     from .elements import REGISTRY
 
+    definitions = [
+        (d, [str(DIMENSION_LABELS.get(dim, dim)) for dim in d.disaggregations])
+        for d in selectors.definitions()
+    ]
     return render(
         request,
         "indicators/definitions.html",
-        {"definitions": selectors.definitions(), "elements": REGISTRY},
+        {"definitions": definitions, "elements": REGISTRY},
     )
 
 

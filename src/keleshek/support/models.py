@@ -269,6 +269,16 @@ class Membership(TimeStamped):
         indexes = [models.Index(fields=["programme", "year", "state"])]
 
 
+def _state_label(state: str) -> str:
+    """A stored state code in the reader's language (the code itself if unknown)."""
+    if not state:
+        return ""
+    try:
+        return str(MembershipState(state).label)
+    except ValueError:
+        return state
+
+
 class MembershipChange(models.Model):
     membership = models.ForeignKey(
         Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="changes"
@@ -294,6 +304,14 @@ class MembershipChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id}: {self.old_state} -> {self.new_state}"
+
+    @property
+    def old_state_label(self) -> str:
+        return _state_label(self.old_state)
+
+    @property
+    def new_state_label(self) -> str:
+        return _state_label(self.new_state)
 
 
 class Delivery(TimeStamped):

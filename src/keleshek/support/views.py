@@ -105,7 +105,7 @@ def pupil_detail(request: HttpRequest, uid: str) -> HttpResponse:
             "pupil": pupil,
             "year": year,
             "statuses": [
-                (s, s.explanation.lines(), changes.get(s.membership.pk, []) if s.membership else [])
+                (s, s.explanation.rows(), changes.get(s.membership.pk, []) if s.membership else [])
                 for s in statuses
             ],
             "categories": pupil.categories.select_related("verified_by").order_by("valid_from"),
