@@ -278,7 +278,8 @@ def export(request: HttpRequest, code: str, kato: str, fmt: str) -> HttpResponse
     if table == "series":
         header = [_("KATO"), _("name"), _("year"), _("value")]
         rows = [
-            [kato, terr.name, y, v] for y, v in sorted(selectors.series(ind.code, kato).items())
+            [kato, terr.name, y, export_number(v, ind.decimals)]
+            for y, v in sorted(selectors.series(ind.code, kato).items())
         ]
     elif table.startswith("dim:"):
         dim = table[4:]
@@ -322,16 +323,47 @@ def export(request: HttpRequest, code: str, kato: str, fmt: str) -> HttpResponse
             spreadsheets.csv_bytes(header, rows, delimiter=","), content_type="text/csv"
         )
     else:
+        # Figures stay numbers with a grouped format: the reader's spreadsheet shows them
+        # with its own locale's digit grouping (the year column stays a plain year).
+        figures = {str(h) for h in (_("value"), _("numerator"), _("denominator"))}
+        columns = {i for i, h in enumerate(header) if str(h) in figures}
+        cells = [
+            [
+                spreadsheets.Cell(v, number_format=_grouped(v)) if i in columns else v
+                for i, v in enumerate(r)
+            ]
+            for r in rows
+        ]
         resp = HttpResponse(
-            spreadsheets.xlsx_bytes(header, rows, title=ind.code),
+            spreadsheets.xlsx_bytes(header, cells, title=ind.code),
             content_type=spreadsheets.XLSX_TYPE,
         )
     resp["Content-Disposition"] = f'attachment; filename="{filename}"'
     return resp
 
 
-def _nums(f: selectors.Figure) -> list[float | None]:
-    return [f.value, f.numerator, f.denominator]
+def _nums(f: selectors.Figure) -> list[int | float | None]:
+    """Value, numerator and denominator for a file: rounded as the indicator shows them, and
+    whole numbers (counts, places) written as integers, never "116768.0"."""
+    decimals = getattr(f.indicator, "decimals", 0) or 0
+    return [
+        export_number(f.value, decimals),
+        export_number(f.numerator, 2),
+        export_number(f.denominator, 2),
+    ]
+
+
+def _grouped(v: Any) -> str | None:
+    if isinstance(v, int):
+        return "#,##0"
+    return "#,##0.0#" if isinstance(v, float) else None
+
+
+def export_number(x: float | None, decimals: int) -> int | float | None:
+    if x is None:
+        return None
+    rounded = round(float(x), decimals)
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 # --------------------------------------------------------------------------- capacity planning

@@ -131,11 +131,21 @@ def test_export_csv_and_xlsx_are_audited(reg: Region) -> None:
     assert resp.status_code == 200
     text = resp.content.decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[1].startswith("territory,641000000,District one,2025,400.0")
-    assert any("School A" in line and ",300.0" in line for line in lines)
+    # counts are written as integers, never "400.0"
+    assert lines[1].startswith("territory,641000000,District one,2025,400,")
+    assert any("School A" in line and ",300," in line for line in lines)
+    assert ".0," not in text
     resp = c.get("/en/staff/export/places_deficit/641000000.xlsx?year=2025")
     assert resp.status_code == 200
     assert resp.content[:2] == b"PK"
+    import io
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(resp.content)).active
+    first = list(next(ws.iter_rows(min_row=2, max_row=2)))  # type: ignore[union-attr]
+    assert [c.value for c in first][3:5] == [2025, 400]  # the year stays a plain year
+    assert (first[3].number_format, first[4].number_format) == ("General", "#,##0")
     entries = AuditEntry.objects.filter(action="export").order_by("id")
     assert entries.count() == before + 2
     assert entries.last().changes["format"] == "xlsx"  # type: ignore[union-attr]
@@ -148,12 +158,12 @@ def test_breakdown_and_series_exports(reg: Region) -> None:
     resp = c.get("/en/staff/export/pupils/640000000.csv?year=2025&table=dim:area")
     lines = resp.content.decode("utf-8-sig").strip().splitlines()
     assert lines[1:] == [
-        "640000000,Test oblast,2025,rural,400.0,400.0,",
-        "640000000,Test oblast,2025,urban,1600.0,1600.0,",
+        "640000000,Test oblast,2025,rural,400,400,",
+        "640000000,Test oblast,2025,urban,1600,1600,",
     ]
     resp = c.get("/en/staff/export/pupils/640000000.csv?table=series")
     assert resp.content.decode("utf-8-sig").strip().splitlines()[1:] == [
-        "640000000,Test oblast,2025,2000.0"
+        "640000000,Test oblast,2025,2000"
     ]
 
 
