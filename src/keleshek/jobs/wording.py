@@ -97,6 +97,6 @@ def result_rows(result: dict[str, Any]) -> list[tuple[str, str]]:
         elif isinstance(value, int):
             shown = str(number_format(value, force_grouping=True))
         else:
-            shown = str(number_format(value, decimal_pos=1, force_grouping=True))
+            shown = str(number_format(round(value, 1), decimal_pos=1, force_grouping=True))
         rows.append((str(label) if label is not None else key, shown))
     return rows

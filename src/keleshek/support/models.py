@@ -347,6 +347,24 @@ class Delivery(TimeStamped):
         verbose_name_plural = _("deliveries")
         ordering = ["-delivered_on", "-id"]
 
+    @property
+    def item_rows(self) -> list[tuple[str, str]]:
+        """The items as (label in the reader's language, value); unknown keys as stored."""
+        items = self.items if isinstance(self.items, dict) else {}
+        return [(str(ITEM_LABELS.get(k, k)), str(v)) for k, v in items.items()]
+
+
+# The keys a delivery's items use (services, importer, demo) and how a page names them.
+ITEM_LABELS = {
+    "uniform": _("uniform, size"),
+    "shoes": _("shoes, size"),
+    "month": _("month"),
+    "meal_days": _("meal days"),
+    "pass": _("transit pass"),
+    "route": _("route"),
+    "items": _("items"),
+}
+
 
 class DuplicateCandidate(TimeStamped):
     class Status(models.TextChoices):

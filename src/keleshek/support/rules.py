@@ -245,7 +245,7 @@ def explain(rule: Mapping[str, Any], facts: Facts, i: int) -> Explanation:
             return Explanation(
                 False, _("distance to school unknown (home or school coordinates missing)")
             )
-        params = {"d": number_format(d, decimal_pos=1), "t": number_format(f"{limit:g}")}
+        params = {"d": number_format(round(d, 1), decimal_pos=1), "t": number_format(f"{limit:g}")}
         if d > limit:
             return Explanation(True, _("distance to school %(d)s km is over %(t)s km") % params)
         return Explanation(False, _("distance to school %(d)s km is not over %(t)s km") % params)
