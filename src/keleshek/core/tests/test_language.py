@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.formats import date_format, number_format
 
 from keleshek.core.names import localized_name, name_expr
-from keleshek.core.numbers import parse_decimal, parse_int
+from keleshek.core.numbers import NotANumber, parse_decimal, parse_int
 from keleshek.territory.models import Territory
 
 
@@ -52,14 +52,14 @@ def test_numbers_typed_by_the_locale(lang: str, typed: str, value: Decimal) -> N
     ("lang", "typed"), [("ru", "abc"), ("kk", ""), ("ru", "1,2,3"), ("en", "1,50"), ("kk", "5к")]
 )
 def test_nonsense_is_refused_not_ignored(lang: str, typed: str) -> None:
-    with translation.override(lang), pytest.raises(ValueError):
+    with translation.override(lang), pytest.raises(NotANumber):
         parse_decimal(typed)
 
 
 def test_whole_numbers() -> None:
     with translation.override("ru"):
         assert parse_int("99 999") == 99999
-        with pytest.raises(ValueError):
+        with pytest.raises(NotANumber):
             parse_int("2,5")
 
 
