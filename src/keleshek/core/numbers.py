@@ -3,8 +3,8 @@
 ``parse_decimal("1 500,50")`` on a Russian or Kazakh page and ``parse_decimal("1,500.50")``
 on an English one both give ``Decimal("1500.50")``; spaces (also the non-breaking ones a
 copied figure carries) group digits, a decimal point is accepted everywhere. Anything else —
-"abc", "1,2,3", "5 000 ₸ approx." — raises ``NotANumber`` (a ``ValueError``): a form refuses it with a message
-instead of ignoring it.
+"abc", "1,2,3", "5 000 ₸ approx." — raises ``NotANumber`` (a ``ValueError``): a form
+refuses it with a message instead of ignoring it.
 """
 
 from __future__ import annotations
