@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from keleshek.core.names import name_expr
+from keleshek.core.names import localized_name, name_expr
 from keleshek.territory.models import Territory
 
 from .models import Indicator, IndicatorValue, RefreshRun
@@ -449,6 +449,7 @@ def capacity_plan(
             planning.PlannedProject(
                 id=pid,
                 name=p.name,
+                name_lang=localized_name(p)[1],
                 settlement=p.settlement_id,
                 places=float(p.places),
                 year=when,

@@ -20,6 +20,7 @@ from keleshek.institutions.selectors import current_school_year
 from keleshek.territory.models import Territory
 
 from . import planning, selectors
+from .forms import WhatIfForm
 from .models import Indicator
 
 DEFAULT_INDICATOR = "places_deficit"
@@ -369,19 +370,6 @@ def export_number(x: float | None, decimals: int) -> int | float | None:
 # --------------------------------------------------------------------------- capacity planning
 
 
-def _int_or_none(v: str | None) -> int | None:
-    try:
-        return int(v) if v not in (None, "", "none") else None
-    except ValueError:
-        return None
-
-
-# What a what-if may ask: a project moved to a year of this span, a hypothetical school of at
-# most this many places (the largest schools of the region have about 3,000).
-WHATIF_YEARS = 15
-WHATIF_MAX_PLACES = 10_000
-
-
 @module_required("capacity")
 @require_GET
 def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
@@ -393,34 +381,33 @@ def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
     terr = _territory_or_404(kato)
     _check_territory(scope, terr)
     year, run = _year(request)
-    overrides: dict[str, int | None] = {}
-    lo, hi = year - WHATIF_YEARS, year + WHATIF_YEARS
-    for key in request.GET:
-        if key.startswith("p_"):
-            if params.text(request.GET, key, max_length=20) == "none":
-                overrides[key[2:]] = None
-            else:
-                overrides[key[2:]] = params.integer(request.GET, key, None, lo=lo, hi=hi)
-    extra: list[planning.PlannedProject] = []
-    add_places = params.integer(request.GET, "add_places", None, lo=1, hi=WHATIF_MAX_PLACES)
-    add_year = params.integer(request.GET, "add_year", None, lo=lo, hi=hi)
-    add_settlement = params.text(request.GET, "add_settlement", max_length=20)
-    plan = selectors.capacity_plan(kato, year, overrides=overrides)
-    settlement_ids = {s.territory_id: s.name for s in plan.settlements}
+    plan = selectors.capacity_plan(kato, year)
+    settlement_names = {s.territory_id: s.name for s in plan.settlements}
     for s in plan.schools:
-        settlement_ids.setdefault(s.settlement, str(s.settlement))
-    if add_places and add_year and add_settlement:
-        sid = _int_or_none(add_settlement)
-        if sid in settlement_ids:
+        settlement_names.setdefault(s.settlement, str(s.settlement))
+    settlement_choices = sorted(settlement_names.items(), key=lambda kv: kv[1])
+    form = WhatIfForm(
+        request.GET,
+        settlements=settlement_choices,
+        years=plan.years,
+        projects=[p.id for p in plan.projects],
+    )
+    overrides: dict[str, int | None] = {}
+    extra: list[planning.PlannedProject] = []
+    if form.is_valid():
+        overrides = form.overrides()
+        add = form.cleaned_data
+        if add.get("add_places"):
             extra.append(
                 planning.PlannedProject(
                     id="new",
                     name=_("hypothetical project"),
-                    settlement=sid or 0,
-                    places=float(add_places),
-                    year=add_year,
+                    settlement=add["add_settlement"],
+                    places=float(add["add_places"]),
+                    year=add["add_year"],
                 )
             )
+        if overrides or extra:
             plan = selectors.capacity_plan(kato, year, overrides=overrides, extra=extra)
     chart = charts.line_chart(
         {
@@ -452,9 +439,14 @@ def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
             "chart": chart,
             "project_rows": project_rows,
             "year_choices": plan.years,
-            "settlement_choices": sorted(settlement_ids.items(), key=lambda kv: kv[1]),
+            "settlement_choices": settlement_choices,
             "whatif": whatif,
-            "add": {"places": add_places, "year": add_year, "settlement": add_settlement},
+            "form": form,
+            "add": {
+                "places": request.GET.get("add_places", ""),
+                "year": form.cleaned_data.get("add_year") if form.is_valid() else None,
+                "settlement": request.GET.get("add_settlement", ""),
+            },
             "grades": list(range(0, 12)),
         },
     )
