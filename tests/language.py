@@ -52,7 +52,7 @@ def english_vocabulary() -> frozenset[str]:
     return frozenset(words)
 
 
-_DROP_ELEMENTS = re.compile(r"(?is)<(script|style|code|pre|svg|title)\b.*?</\1>")
+_DROP_ELEMENTS = re.compile(r"(?is)<(script|style|code|pre|svg|title|textarea)\b.*?</\1>")
 
 
 def visible_text(body: str, page_lang: str) -> str:
@@ -78,9 +78,17 @@ def foreign_words(body: str, page_lang: str = "kk") -> list[str]:
 
 
 # A number of five to seven digits with no grouping: not a KATO (nine digits), an IIN or BIN
-# (twelve), a classifier code (leading zero) or a year.
-_UNGROUPED = re.compile(r"(?<![\d\xa0\u202f.,/:-])[1-9]\d{4,6}(?![\d.,]\d)(?!\d)")
+# (twelve), a classifier code (leading zero, or letters before it: "6B10301") or a year.
+_UNGROUPED = re.compile(r"(?<![\w\xa0\u202f.,/:-])[1-9]\d{4,6}(?![\d.,]\d)(?!\w)")
 
 
 def ungrouped_numbers(body: str, page_lang: str = "kk") -> list[str]:
-    return sorted(set(_UNGROUPED.findall(visible_text(body, page_lang))))
+    """Big numbers without digit grouping; a document's number ("№ 51676") is a name."""
+    text = visible_text(body, page_lang)
+    return sorted(
+        {
+            m.group(0)
+            for m in _UNGROUPED.finditer(text)
+            if not text[max(0, m.start() - 2) : m.start()].strip().endswith("№")
+        }
+    )
