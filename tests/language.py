@@ -3,7 +3,8 @@
 ``foreign_words`` finds English words of ours on a page: words that occur in the English
 msgids of Keleshek's own catalogues (so a record's proper name — "Astana Motors" — is not
 taken for an untranslated label, but "rural", "done" or "Planned commissioning" are).
-``ungrouped_numbers`` finds big numbers written without the locale's digit grouping.
+``ungrouped_numbers`` finds big numbers written without the locale's digit grouping,
+``decimal_points`` figures written with a point where Kazakh and Russian write a comma.
 Both read the visible text only: no tags, scripts, styles, code samples, and nothing inside an
 element that declares another language (the language switcher, a marked name fallback).
 """
@@ -92,3 +93,12 @@ def ungrouped_numbers(body: str, page_lang: str = "kk") -> list[str]:
             if not text[max(0, m.start() - 2) : m.start()].strip().endswith("№")
         }
     )
+
+
+# A figure with a decimal point ("92.4", "1 234.5") where the page's language writes a comma;
+# dates (01.09.2025), times and codes are not figures.
+_POINT = re.compile(r"(?<![\w.,:/-])\d{1,3}(?:[\u202f\xa0 ]\d{3})*\.\d{1,2}(?![\w.])")
+
+
+def decimal_points(body: str, page_lang: str = "kk") -> list[str]:
+    return sorted(set(_POINT.findall(visible_text(body, page_lang))))

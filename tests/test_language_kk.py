@@ -22,7 +22,7 @@ from keleshek.programmes.models import Offering
 from keleshek.support.models import Membership
 from keleshek.territory.models import Territory
 
-from .language import foreign_words, ungrouped_numbers, visible_text
+from .language import decimal_points, foreign_words, ungrouped_numbers, visible_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
@@ -76,15 +76,18 @@ def admin() -> Client:
     return c
 
 
-def test_kazakh_pages_have_no_english_of_ours_and_group_their_digits(admin: Client) -> None:
+def test_kazakh_pages_have_no_english_of_ours_and_write_numbers_the_kazakh_way(
+    admin: Client,
+) -> None:
     problems: dict[str, Any] = {}
     for url in _pages():
         resp = admin.get(url)
         assert resp.status_code == 200, url
         body = resp.content.decode()
         english, numbers = foreign_words(body, "kk"), ungrouped_numbers(body, "kk")
-        if english or numbers:
-            problems[url] = {"english": english, "numbers": numbers}
+        points = decimal_points(body, "kk")
+        if english or numbers or points:
+            problems[url] = {"english": english, "numbers": numbers, "points": points}
     assert problems == {}
 
 
