@@ -75,3 +75,31 @@ def test_a_refused_what_if_writes_nothing_and_says_why_in_russian(
         services.whatif_params(
             plan, {"kind": "closed_road", "a": "stop:1", "b": "school:1", "distance_m": "0"}
         )
+
+
+def test_the_district_page_names_schools_in_the_page_language(
+    world: tuple[Territory, Institution, Stop, Plan],
+) -> None:
+    from keleshek.support.models import Pupil
+    from keleshek.transport.models import Rider
+
+    district, school, stop, _plan = world
+    pupil = Pupil.objects.create(
+        last_name="Серіков",
+        first_name="Алмас",
+        birth_date="2015-03-01",
+        sex="M",
+        school=school,
+        grade=4,
+        home_settlement=stop.settlement,
+    )
+    Rider.objects.create(
+        pupil=pupil, school=school, settlement=stop.settlement, stop=stop, distance_km=5, reason="x"
+    )
+    c = Client()
+    c.force_login(
+        User.objects.create_user(username="t", role="transport_coordinator", territory=district)
+    )
+    body = c.get(f"/kk/transport/{district.kato}/").content.decode()
+    assert "<td>Ауыл мектебі</td>" in body
+    assert "Школа села" not in body
