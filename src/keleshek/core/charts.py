@@ -52,7 +52,8 @@ def local_number(v: float | None, decimals: int = 0) -> str:
     """Digits as the active language writes them (grouping and decimal sign)."""
     if v is None:
         return "—"
-    return str(number_format(v, decimal_pos=decimals, force_grouping=True))
+    # Django's number_format cuts extra decimals off; round first (92.46 -> "92,5", not "92,4")
+    return str(number_format(round(v, decimals), decimal_pos=decimals, force_grouping=True))
 
 
 def data_uri(svg: str) -> str:

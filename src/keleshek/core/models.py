@@ -30,10 +30,11 @@ class Multilingual(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
+        """The name in the active language, the Russian one when there is none
+        (``core.names``; templates mark the fallback with ``|lname``)."""
+        from .names import localized_name
 
-        lang = (get_language() or "ru")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name_ru
+        return localized_name(self)[0]
 
 
 class Synthetic(models.Model):

@@ -110,12 +110,14 @@ def csv_bytes(
 
 @dataclass(frozen=True)
 class Cell:
-    """A cell with a look: bold, a fill colour (``"FFC7CE"``), a comment."""
+    """A cell with a look: bold, a fill colour (``"FFC7CE"``), a comment, a number format
+    (``"#,##0"``: the reader's spreadsheet groups the digits in its own locale)."""
 
     value: Any
     bold: bool = False
     fill: str | None = None
     comment: str | None = None
+    number_format: str | None = None
 
 
 class Sheet:
@@ -150,6 +152,8 @@ def _cell(ws: Any, value: Any, *, bold: bool = False) -> Any:
         c.fill = PatternFill("solid", fgColor=look.fill)
     if look.comment:
         c.comment = Comment(neutralise(look.comment), "Keleshek")
+    if look.number_format and not isinstance(v, str):
+        c.number_format = look.number_format
     return c
 
 

@@ -88,6 +88,7 @@ class PlannedProject:
     year: int | None  # first school year in service; None = not built
     relieves: tuple[int, ...] = ()
     institution: int | None = None
+    name_lang: str = ""  # the language of ``name`` when it is a fallback (core.names)
 
 
 @dataclass

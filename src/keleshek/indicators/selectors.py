@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from keleshek.core.names import localized_name, name_expr
 from keleshek.territory.models import Territory
 
 from .models import Indicator, IndicatorValue, RefreshRun
@@ -210,7 +211,7 @@ def values_for(code: str, kato: str, year: int) -> Drill:
                 territory__path__startswith=terr.path,
             )
             .select_related("indicator", "institution")
-            .order_by("institution__name_ru")
+            .order_by(name_expr("institution__"))
         )
         for r in inst_rows:
             assert r.institution is not None
@@ -283,8 +284,9 @@ def map_points(code: str, kato: str, year: int, limit: int = MAP_LIMIT) -> list[
             territory__lat__isnull=False,
             territory__lon__isnull=False,
         )
+        .annotate(territory_name=name_expr("territory__"))
         .values_list(
-            "territory__kato", "territory__name_ru", "territory__lat", "territory__lon", "value"
+            "territory__kato", "territory_name", "territory__lat", "territory__lon", "value"
         )
         .order_by(F("value").desc(nulls_last=True), "territory__kato")[:limit]
     )
@@ -355,14 +357,18 @@ def capacity_plan(
     bound = float(str(settings.KELESHEK.get("FORECAST_GROWTH_BOUND", 0.05)))
     years = [year + k for k in range(horizon + 1)]
     # 1. grades (this and last year) and population by single age, per settlement
-    rows = IndicatorValue.objects.filter(
-        indicator__code__in=("pupils_by_grade", "population_by_age"),
-        year__in=(year, year - 1),
-        institution__isnull=True,
-        territory__path__startswith=terr.path,
-        territory__level=Territory.Level.SETTLEMENT,
-        dimension__in=("grade", "age"),
-    ).values_list("territory_id", "territory__name_ru", "year", "dimension", "category", "value")
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator__code__in=("pupils_by_grade", "population_by_age"),
+            year__in=(year, year - 1),
+            institution__isnull=True,
+            territory__path__startswith=terr.path,
+            territory__level=Territory.Level.SETTLEMENT,
+            dimension__in=("grade", "age"),
+        )
+        .annotate(territory_name=name_expr("territory__"))
+        .values_list("territory_id", "territory_name", "year", "dimension", "category", "value")
+    )
     grades: dict[int, dict[int, float]] = defaultdict(dict)
     prev: dict[int, dict[int, float]] = defaultdict(dict)
     ages: dict[int, dict[int, float]] = defaultdict(dict)
@@ -388,14 +394,18 @@ def capacity_plan(
         growth[tid] = planning.growth_factors(fc)
         settlements.append(SettlementForecast(tid, names[tid], grades.get(tid, {}), fc))
     # 2. schools: pupils and capacity per institution (materialised)
-    inst_rows = IndicatorValue.objects.filter(
-        indicator__code__in=("pupils", "capacity", "shift23_pupils"),
-        year=year,
-        dimension="",
-        institution__isnull=False,
-        territory__path__startswith=terr.path,
-    ).values_list(
-        "institution_id", "institution__name_ru", "territory_id", "indicator__code", "value"
+    inst_rows = (
+        IndicatorValue.objects.filter(
+            indicator__code__in=("pupils", "capacity", "shift23_pupils"),
+            year=year,
+            dimension="",
+            institution__isnull=False,
+            territory__path__startswith=terr.path,
+        )
+        .annotate(institution_name=name_expr("institution__"))
+        .values_list(
+            "institution_id", "institution_name", "territory_id", "indicator__code", "value"
+        )
     )
     acc: dict[int, dict[str, Any]] = {}
     for iid, iname, tid, code, v in inst_rows:
@@ -439,6 +449,7 @@ def capacity_plan(
             planning.PlannedProject(
                 id=pid,
                 name=p.name,
+                name_lang=localized_name(p)[1],
                 settlement=p.settlement_id,
                 places=float(p.places),
                 year=when,

@@ -30,12 +30,22 @@ Key = tuple[int, int, str, str]  # (territory or institution id, year, dimension
 
 def sync_definitions() -> int:
     """Create the default indicators that do not exist yet; returns how many were created.
-    Existing records are left as edited."""
+    Existing records are left as edited, except that a description still empty in a language
+    receives the default one (records made before the descriptions were translated)."""
     from .definitions import DEFAULTS
 
-    existing = set(Indicator.objects.values_list("code", flat=True))
+    existing = {i.code: i for i in Indicator.objects.all()}
     new = [Indicator(**d) for d in DEFAULTS if d["code"] not in existing]
     Indicator.objects.bulk_create(new)
+    fields = ("description_ru", "description_kk", "description_en")
+    filled = []
+    for d in DEFAULTS:
+        ind = existing.get(d["code"])
+        if ind is not None and any(not getattr(ind, f) and d[f] for f in fields):
+            for f in fields:
+                setattr(ind, f, getattr(ind, f) or d[f])
+            filled.append(ind)
+    Indicator.objects.bulk_update(filled, fields)
     return len(new)
 
 

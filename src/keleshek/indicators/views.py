@@ -20,6 +20,7 @@ from keleshek.institutions.selectors import current_school_year
 from keleshek.territory.models import Territory
 
 from . import planning, selectors
+from .forms import WhatIfForm
 from .models import Indicator
 
 DEFAULT_INDICATOR = "places_deficit"
@@ -239,10 +240,14 @@ def definitions_page(request: HttpRequest) -> HttpResponse:
     _scope(request)
     from .elements import REGISTRY
 
+    definitions = [
+        (d, [str(DIMENSION_LABELS.get(dim, dim)) for dim in d.disaggregations])
+        for d in selectors.definitions()
+    ]
     return render(
         request,
         "indicators/definitions.html",
-        {"definitions": selectors.definitions(), "elements": REGISTRY},
+        {"definitions": definitions, "elements": REGISTRY},
     )
 
 
@@ -274,7 +279,8 @@ def export(request: HttpRequest, code: str, kato: str, fmt: str) -> HttpResponse
     if table == "series":
         header = [_("KATO"), _("name"), _("year"), _("value")]
         rows = [
-            [kato, terr.name, y, v] for y, v in sorted(selectors.series(ind.code, kato).items())
+            [kato, terr.name, y, export_number(v, ind.decimals)]
+            for y, v in sorted(selectors.series(ind.code, kato).items())
         ]
     elif table.startswith("dim:"):
         dim = table[4:]
@@ -318,32 +324,50 @@ def export(request: HttpRequest, code: str, kato: str, fmt: str) -> HttpResponse
             spreadsheets.csv_bytes(header, rows, delimiter=","), content_type="text/csv"
         )
     else:
+        # Figures stay numbers with a grouped format: the reader's spreadsheet shows them
+        # with its own locale's digit grouping (the year column stays a plain year).
+        figures = {str(h) for h in (_("value"), _("numerator"), _("denominator"))}
+        columns = {i for i, h in enumerate(header) if str(h) in figures}
+        cells = [
+            [
+                spreadsheets.Cell(v, number_format=_grouped(v)) if i in columns else v
+                for i, v in enumerate(r)
+            ]
+            for r in rows
+        ]
         resp = HttpResponse(
-            spreadsheets.xlsx_bytes(header, rows, title=ind.code),
+            spreadsheets.xlsx_bytes(header, cells, title=ind.code),
             content_type=spreadsheets.XLSX_TYPE,
         )
     resp["Content-Disposition"] = f'attachment; filename="{filename}"'
     return resp
 
 
-def _nums(f: selectors.Figure) -> list[float | None]:
-    return [f.value, f.numerator, f.denominator]
+def _nums(f: selectors.Figure) -> list[int | float | None]:
+    """Value, numerator and denominator for a file: rounded as the indicator shows them, and
+    whole numbers (counts, places) written as integers, never "116768.0"."""
+    decimals = getattr(f.indicator, "decimals", 0) or 0
+    return [
+        export_number(f.value, decimals),
+        export_number(f.numerator, 2),
+        export_number(f.denominator, 2),
+    ]
+
+
+def _grouped(v: Any) -> str | None:
+    if isinstance(v, int):
+        return "#,##0"
+    return "#,##0.0#" if isinstance(v, float) else None
+
+
+def export_number(x: float | None, decimals: int) -> int | float | None:
+    if x is None:
+        return None
+    rounded = round(float(x), decimals)
+    return int(rounded) if rounded.is_integer() else rounded
 
 
 # --------------------------------------------------------------------------- capacity planning
-
-
-def _int_or_none(v: str | None) -> int | None:
-    try:
-        return int(v) if v not in (None, "", "none") else None
-    except ValueError:
-        return None
-
-
-# What a what-if may ask: a project moved to a year of this span, a hypothetical school of at
-# most this many places (the largest schools of the region have about 3,000).
-WHATIF_YEARS = 15
-WHATIF_MAX_PLACES = 10_000
 
 
 @module_required("capacity")
@@ -357,34 +381,33 @@ def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
     terr = _territory_or_404(kato)
     _check_territory(scope, terr)
     year, run = _year(request)
-    overrides: dict[str, int | None] = {}
-    lo, hi = year - WHATIF_YEARS, year + WHATIF_YEARS
-    for key in request.GET:
-        if key.startswith("p_"):
-            if params.text(request.GET, key, max_length=20) == "none":
-                overrides[key[2:]] = None
-            else:
-                overrides[key[2:]] = params.integer(request.GET, key, None, lo=lo, hi=hi)
-    extra: list[planning.PlannedProject] = []
-    add_places = params.integer(request.GET, "add_places", None, lo=1, hi=WHATIF_MAX_PLACES)
-    add_year = params.integer(request.GET, "add_year", None, lo=lo, hi=hi)
-    add_settlement = params.text(request.GET, "add_settlement", max_length=20)
-    plan = selectors.capacity_plan(kato, year, overrides=overrides)
-    settlement_ids = {s.territory_id: s.name for s in plan.settlements}
+    plan = selectors.capacity_plan(kato, year)
+    settlement_names = {s.territory_id: s.name for s in plan.settlements}
     for s in plan.schools:
-        settlement_ids.setdefault(s.settlement, str(s.settlement))
-    if add_places and add_year and add_settlement:
-        sid = _int_or_none(add_settlement)
-        if sid in settlement_ids:
+        settlement_names.setdefault(s.settlement, str(s.settlement))
+    settlement_choices = sorted(settlement_names.items(), key=lambda kv: kv[1])
+    form = WhatIfForm(
+        request.GET,
+        settlements=settlement_choices,
+        years=plan.years,
+        projects=[p.id for p in plan.projects],
+    )
+    overrides: dict[str, int | None] = {}
+    extra: list[planning.PlannedProject] = []
+    if form.is_valid():
+        overrides = form.overrides()
+        add = form.cleaned_data
+        if add.get("add_places"):
             extra.append(
                 planning.PlannedProject(
                     id="new",
                     name=_("hypothetical project"),
-                    settlement=sid or 0,
-                    places=float(add_places),
-                    year=add_year,
+                    settlement=add["add_settlement"],
+                    places=float(add["add_places"]),
+                    year=add["add_year"],
                 )
             )
+        if overrides or extra:
             plan = selectors.capacity_plan(kato, year, overrides=overrides, extra=extra)
     chart = charts.line_chart(
         {
@@ -416,9 +439,14 @@ def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
             "chart": chart,
             "project_rows": project_rows,
             "year_choices": plan.years,
-            "settlement_choices": sorted(settlement_ids.items(), key=lambda kv: kv[1]),
+            "settlement_choices": settlement_choices,
             "whatif": whatif,
-            "add": {"places": add_places, "year": add_year, "settlement": add_settlement},
+            "form": form,
+            "add": {
+                "places": request.GET.get("add_places", ""),
+                "year": form.cleaned_data.get("add_year") if form.is_valid() else None,
+                "settlement": request.GET.get("add_settlement", ""),
+            },
             "grades": list(range(0, 12)),
         },
     )

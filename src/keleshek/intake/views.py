@@ -139,12 +139,24 @@ def _run(request: HttpRequest, pk: int) -> ImportRun:
     return run
 
 
+def _column_label(registry: Any, error: RowError) -> str:
+    """The column of an error under its header in the page's language (errors store the
+    column's key and the header as read, often the English one)."""
+    if not error.column:
+        return error.header
+    try:
+        return str(registry.column(error.column).header(_lang()))
+    except (KeyError, AttributeError):
+        return error.header
+
+
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     job = Job.objects.filter(pk=run.job_id).first() if run.job_id else None
     working = job is not None and job.status in (Job.Status.QUEUED, Job.Status.RUNNING)
     errors = [RowError.from_dict(e) for e in run.first_errors]
+    registry = registries.get(run.registry)
     can_confirm = (
         run.status == ImportRun.Status.PREVIEWED
         and not working
@@ -158,9 +170,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "job": job,
             "working": working,
-            "errors": [(e, e.message()) for e in errors],
+            "errors": [(e, _column_label(registry, e), e.message()) for e in errors],
             "can_confirm": can_confirm,
-            "registry": registries.get(run.registry),
+            "registry": registry,
         },
     )
 

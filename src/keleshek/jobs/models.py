@@ -48,5 +48,30 @@ class Job(models.Model):
         return f"{self.kind} #{self.pk} ({self.status})"
 
     @property
+    def kind_label(self) -> str:
+        from .wording import kind_label
+
+        return kind_label(self.kind)
+
+    @property
+    def message_text(self) -> str:
+        """The progress message in the reader's language (``jobs.wording``)."""
+        from .wording import message_text
+
+        return message_text(self.message)
+
+    @property
+    def error_text(self) -> str:
+        from .wording import message_text
+
+        return message_text(self.error)
+
+    @property
+    def result_rows(self) -> list[tuple[str, str]]:
+        from .wording import result_rows
+
+        return result_rows(self.result if isinstance(self.result, dict) else {})
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -130,7 +130,7 @@ def build(f: Facts, lang: Lang) -> list[Table]:
     sources = [s for s in SOURCE_LABELS if any(s in d.values for d in c.by_district)]
     drows = []
     for d in c.by_district:
-        row: list[Any] = [d.name]
+        row: list[Any] = [_dname(d, lang)]
         for s in sources:
             n, p = d.values.get(s, (0, 0))
             row += [n, p]

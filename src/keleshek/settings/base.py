@@ -130,6 +130,8 @@ LOGIN_REDIRECT_URL = "accounts:start"
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Kazakh number and date formats; Django ships none (ADR 0145).
+FORMAT_MODULE_PATH = ["keleshek.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

@@ -777,8 +777,8 @@ def _memberships(
                 at=now,
                 old_state=MembershipState.DRAFT,
                 new_state=MembershipState.ENROLLED,
-                reason="demo: the eligibility rule holds",
-                author_name="demo",
+                reason="демо: условие программы выполнено",
+                author_name="демо",
             )
             for m in members
         ],

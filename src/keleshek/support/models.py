@@ -338,6 +338,16 @@ class Membership(TimeStamped):
         indexes = [models.Index(fields=["programme", "year", "state"])]
 
 
+def _state_label(state: str) -> str:
+    """A stored state code in the reader's language (the code itself if unknown)."""
+    if not state:
+        return ""
+    try:
+        return str(MembershipState(state).label)
+    except ValueError:
+        return state
+
+
 class MembershipChange(models.Model):
     membership = models.ForeignKey(
         Membership, verbose_name=_("membership"), on_delete=models.CASCADE, related_name="changes"
@@ -363,6 +373,14 @@ class MembershipChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id}: {self.old_state} -> {self.new_state}"
+
+    @property
+    def old_state_label(self) -> str:
+        return _state_label(self.old_state)
+
+    @property
+    def new_state_label(self) -> str:
+        return _state_label(self.new_state)
 
 
 class Delivery(TimeStamped):
@@ -397,6 +415,24 @@ class Delivery(TimeStamped):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         ordering = ["-delivered_on", "-id"]
+
+    @property
+    def item_rows(self) -> list[tuple[str, str]]:
+        """The items as (label in the reader's language, value); unknown keys as stored."""
+        items = self.items if isinstance(self.items, dict) else {}
+        return [(str(ITEM_LABELS.get(k, k)), str(v)) for k, v in items.items()]
+
+
+# The keys a delivery's items use (services, importer, demo) and how a page names them.
+ITEM_LABELS = {
+    "uniform": _("uniform, size"),
+    "shoes": _("shoes, size"),
+    "month": _("month"),
+    "meal_days": _("meal days"),
+    "pass": _("transit pass"),
+    "route": _("route"),
+    "items": _("items"),
+}
 
 
 class DuplicateCandidate(TimeStamped):

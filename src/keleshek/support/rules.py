@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from .models import CategoryCode
@@ -175,6 +176,13 @@ class Explanation:
     text: str
     children: tuple[Explanation, ...] = ()
 
+    def rows(self, depth: int = 0) -> list[tuple[int, bool, str]]:
+        """The tree flattened for a page: (depth, holds, text), the page indents by depth."""
+        out = [(depth, self.ok, self.text)]
+        for c in self.children:
+            out.extend(c.rows(depth + 1))
+        return out
+
     def lines(self, depth: int = 0) -> list[str]:
         out = ["  " * depth + ("✓ " if self.ok else "✗ ") + self.text]
         for c in self.children:
@@ -212,7 +220,7 @@ def explain(rule: Mapping[str, Any], facts: Facts, i: int) -> Explanation:
     if op == "category_in":
         bits = int(facts.category_bits[i])
         have = [c for c in arg if bits & CATEGORY_BITS[c]]
-        day = facts.as_of.isoformat()
+        day = date_format(facts.as_of, "SHORT_DATE_FORMAT")
         if have:
             return Explanation(
                 True,
@@ -237,7 +245,7 @@ def explain(rule: Mapping[str, Any], facts: Facts, i: int) -> Explanation:
             return Explanation(
                 False, _("distance to school unknown (home or school coordinates missing)")
             )
-        params = {"d": f"{d:.1f}", "t": f"{limit:g}"}
+        params = {"d": number_format(round(d, 1), decimal_pos=1), "t": number_format(f"{limit:g}")}
         if d > limit:
             return Explanation(True, _("distance to school %(d)s km is over %(t)s km") % params)
         return Explanation(False, _("distance to school %(d)s km is not over %(t)s km") % params)

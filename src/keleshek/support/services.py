@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from keleshek.core import audit
+from keleshek.core import audit, schoolyear
 from keleshek.core.ids import IdentifierError, parse_iban, parse_iin
 from keleshek.institutions.models import Institution
 from keleshek.territory.models import Territory
@@ -410,6 +411,10 @@ def membership_enrol(
         return membership_set_state(membership=m, state=new_state, reason=why, user=user)
 
 
+# Delivery.amount holds 12 digits with 2 decimals; no one delivery comes near it.
+MAX_AMOUNT = Decimal("100000000")
+
+
 def delivery_record(
     *,
     membership: Membership,
@@ -433,6 +438,16 @@ def delivery_record(
     if quantity < 1:
         raise ValidationError(_("quantity must be at least 1"), code="quantity")
     programme = membership.programme
+    first, last = schoolyear.span(membership.year)
+    if not first <= delivered_on <= last:
+        raise ValidationError(
+            _("the delivery date must lie in the programme's school year, %(a)s – %(b)s")
+            % {
+                "a": date_format(first, "SHORT_DATE_FORMAT"),
+                "b": date_format(last, "SHORT_DATE_FORMAT"),
+            },
+            code="date",
+        )
     if amount is None:  # meals: the daily cost per child is a setting; others: the unit cost
         unit = (
             selectors.meal_daily_cost()
@@ -440,6 +455,15 @@ def delivery_record(
             else programme.unit_cost
         )
         amount = unit * quantity
+    # A free programme (a transit pass) delivers at no cost; anything paid costs above zero.
+    if amount < 0 or (amount == 0 and programme.unit_cost > 0):
+        raise ValidationError(_("the amount must be above zero"), code="amount")
+    if amount > MAX_AMOUNT:
+        raise ValidationError(
+            _("the amount must not exceed %(max)s KZT")
+            % {"max": number_format(MAX_AMOUNT, force_grouping=True)},
+            code="amount",
+        )
     with transaction.atomic():
         school = Institution.objects.select_for_update().get(pk=membership.school_id)
         over = False

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -25,6 +25,7 @@ from keleshek.accounts.roles import (
     sees_personal_data,
 )
 from keleshek.core import audit, params, spreadsheets
+from keleshek.core.numbers import parse_decimal, parse_int
 from keleshek.institutions.selectors import current_school_year
 
 from . import rules, selectors, services
@@ -105,7 +106,7 @@ def pupil_detail(request: HttpRequest, uid: str) -> HttpResponse:
             "pupil": pupil,
             "year": year,
             "statuses": [
-                (s, s.explanation.lines(), changes.get(s.membership.pk, []) if s.membership else [])
+                (s, s.explanation.rows(), changes.get(s.membership.pk, []) if s.membership else [])
                 for s in statuses
             ],
             "categories": pupil.categories.select_related("verified_by").order_by("valid_from"),
@@ -189,11 +190,27 @@ def delivery_add(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.memberships_for(request.user).select_related("pupil", "programme"), pk=pk
     )
     back = reverse("support:pupil", args=[m.pupil.uid]) + f"?year={m.year}"
+    problems = []
     try:
         delivered_on = dt.date.fromisoformat(request.POST.get("delivered_on", ""))
-        quantity = int(request.POST.get("quantity") or 1)
-        raw_amount = request.POST.get("amount", "").strip()
-        amount = Decimal(raw_amount) if raw_amount else None
+    except ValueError:
+        problems.append(_("enter the delivery date"))
+    try:
+        quantity = parse_int(request.POST.get("quantity") or "1")
+    except ValueError:
+        problems.append(_("the quantity must be a whole number"))
+    raw_amount = request.POST.get("amount", "").strip()
+    try:
+        amount = parse_decimal(raw_amount) if raw_amount else None
+    except ValueError:
+        problems.append(
+            _("the amount “%(v)s” is not a number (for example 32 000 or 32 000,50)")
+            % {"v": raw_amount[:40]}
+        )
+    if problems:
+        messages.error(request, "; ".join(str(p) for p in problems))
+        return redirect(back)
+    try:
         items_text = request.POST.get("items", "").strip()
         items = {"note": items_text} if items_text else {}
         d = services.delivery_record(
@@ -205,9 +222,6 @@ def delivery_add(request: HttpRequest, pk: int) -> HttpResponse:
             amount=amount,
             budget=request.POST.get("budget", "").strip(),
         )
-    except (ValueError, InvalidOperation):
-        messages.error(request, _("enter a date (YYYY-MM-DD), a quantity and an amount"))
-        return redirect(back)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
         return redirect(back)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from keleshek.accounts import access
+from keleshek.core.names import name_expr
 from keleshek.core.scoping import scope_for, scope_queryset
 from keleshek.institutions.models import Institution
 from keleshek.territory import selectors as territory_selectors
@@ -54,7 +55,9 @@ def district_summary(district: Territory) -> dict[str, Any]:
         "with_stop": riders.filter(stop__isnull=False).count(),
         "stops": Stop.objects.filter(school__settlement__path__startswith=district.path).count(),
         "by_school": list(
-            riders.values("school__name_ru").annotate(n=Count("pk")).order_by("-n")[:50]
+            riders.values("school_id")
+            .annotate(name=name_expr("school__"), n=Count("pk"))
+            .order_by("-n", "name")[:50]
         ),
     }
 

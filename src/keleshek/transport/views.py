@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from keleshek.accounts import privacy
 from keleshek.core import audit
+from keleshek.core.names import name_expr
 from keleshek.institutions.models import Institution
 from keleshek.institutions.selectors import current_school_year
 from keleshek.territory.models import Territory
@@ -351,6 +352,11 @@ def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
     p = get_object_or_404(Plan.objects.select_related("job", "base"), pk=pk, territory=d)
     routes = list(p.routes.select_related("vehicle"))
     base_routes = list(p.base.routes.all()) if p.base is not None else []
+    schools = list(
+        Institution.objects.filter(
+            settlement__path__startswith=d.path, kind=Institution.Kind.SCHOOL
+        ).order_by(name_expr())
+    )
     return render(
         request,
         "transport/plan.html",
@@ -362,11 +368,25 @@ def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
             "base": p.base,
             "base_svg": plan_svg(base_routes) if base_routes else "",
             "can_change": selectors.can_change(request.user),
-            "schools": Institution.objects.filter(
-                settlement__path__startswith=d.path, kind=Institution.Kind.SCHOOL
-            ).order_by("name_ru"),
+            "schools": schools,
+            "road_places": _road_places(d, schools) if selectors.can_change(request.user) else [],
+            "road_ends": [("a", _("From")), ("b", _("To"))],
         },
     )
+
+
+def _road_places(
+    d: Territory, schools: list[Institution]
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What a closed road may join, for the what-if's lists: each school with its stops."""
+    stops: dict[int, list[tuple[str, str]]] = {}
+    for stop in Stop.objects.filter(settlement__path__startswith=d.path).order_by("name", "pk"):
+        stops.setdefault(stop.school_id, []).append((f"stop:{stop.pk}", stop.name))
+    return [
+        (s.name, [(f"school:{s.pk}", s.name), *stops.get(s.pk, [])])
+        for s in schools
+        if s.pk in stops
+    ]
 
 
 @login_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from keleshek.core.charts import fmt
+from keleshek.core.charts import local_number as fmt  # grouping and decimal sign by locale
 from keleshek.indicators.models import Indicator
 from keleshek.institutions.capacity import places_short
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pytest
 from django.test import Client
@@ -131,11 +132,21 @@ def test_export_csv_and_xlsx_are_audited(reg: Region) -> None:
     assert resp.status_code == 200
     text = resp.content.decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[1].startswith("territory,641000000,District one,2025,200.0")
-    assert any("School A" in line and ",100.0" in line for line in lines)
+    # counts are written as integers, never "200.0"
+    assert lines[1].startswith("territory,641000000,District one,2025,200,")
+    assert any("School A" in line and ",100," in line for line in lines)
+    assert ".0," not in text
     resp = c.get("/en/staff/export/places_deficit/641000000.xlsx?year=2025")
     assert resp.status_code == 200
     assert resp.content[:2] == b"PK"
+    import io
+
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(resp.content)).active
+    first = list(next(ws.iter_rows(min_row=2, max_row=2)))  # type: ignore[union-attr]
+    assert [c.value for c in first][3:5] == [2025, 200]  # the year stays a plain year
+    assert (first[3].number_format, first[4].number_format) == ("General", "#,##0")
     entries = AuditEntry.objects.filter(action="export").order_by("id")
     assert entries.count() == before + 2
     assert entries.last().changes["format"] == "xlsx"  # type: ignore[union-attr]
@@ -148,12 +159,12 @@ def test_breakdown_and_series_exports(reg: Region) -> None:
     resp = c.get("/en/staff/export/pupils/640000000.csv?year=2025&table=dim:area")
     lines = resp.content.decode("utf-8-sig").strip().splitlines()
     assert lines[1:] == [
-        "640000000,Test oblast,2025,rural,400.0,400.0,",
-        "640000000,Test oblast,2025,urban,1600.0,1600.0,",
+        "640000000,Test oblast,2025,rural,400,400,",
+        "640000000,Test oblast,2025,urban,1600,1600,",
     ]
     resp = c.get("/en/staff/export/pupils/640000000.csv?table=series")
     assert resp.content.decode("utf-8-sig").strip().splitlines()[1:] == [
-        "640000000,Test oblast,2025,2000.0"
+        "640000000,Test oblast,2025,2000"
     ]
 
 
@@ -185,6 +196,45 @@ def test_capacity_page_and_what_if_write_nothing(
     )
     assert "hypothetical" in resp.content.decode()
     assert Project.objects.count() == 1 + Project.objects.exclude(code="new-town-school").count()
+
+
+@pytest.mark.parametrize(
+    ("lang", "places", "said"),
+    [
+        ("en", "-500", "Places: enter a number from 1 to 5,000"),
+        ("ru", "99999999", "Места: введите число от 1 до 5\xa0000"),
+        ("kk", "abc", "Орындар: «abc» бүтін сан емес"),
+    ],
+)
+def test_capacity_what_if_refuses_places_out_of_bounds_or_not_numbers(
+    reg: Region, lang: str, places: str, said: str
+) -> None:
+    c = _client("regional_analyst")
+    url = f"/{lang}/staff/capacity/641000000/?year=2025&add_settlement={reg.village.pk}"
+    resp = c.get(f"{url}&add_places={places}&add_year=2025")
+    assert resp.status_code == 200
+    body = resp.content.decode()
+    assert said in html.unescape(body)
+    assert not resp.context["whatif"]  # nothing recalculated with a wrong figure
+    # places typed by the locale ("1 500") are read, not refused
+    resp = c.get(f"{url}&add_places=1%C2%A0500&add_year=2025")
+    assert resp.context["whatif"]
+    assert not resp.context["form"].errors
+
+
+def test_capacity_what_if_takes_years_and_settlements_from_its_lists(reg: Region) -> None:
+    c = _client("regional_analyst")
+    p = Project.objects.get(code="new-town-school")
+    resp = c.get(f"/en/staff/capacity/641000000/?year=2025&p_{p.pk}=1999")
+    assert resp.context["form"].errors
+    assert not resp.context["whatif"]
+    resp = c.get(
+        "/en/staff/capacity/641000000/?year=2025&add_settlement=999999&add_places=100&add_year=2025"
+    )
+    assert resp.context["form"].errors
+    assert not resp.context["whatif"]
+    resp = c.get("/en/staff/capacity/641000000/?year=2025&add_places=100")
+    assert "To add a project, choose its settlement and year" in resp.content.decode()
 
 
 def test_labour_and_definitions_pages(reg: Region, settings) -> None:  # type: ignore[no-untyped-def]

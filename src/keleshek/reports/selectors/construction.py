@@ -92,7 +92,11 @@ def construction_facts(year: int) -> Construction:
         DistrictRow(
             kato,
             names[kato].name_ru if kato in names else kato,
-            {s: tuple(v) for s, v in per_district[kato].items()},
+            {
+                **{s: tuple(v) for s, v in per_district[kato].items()},
+                "name_kk": (names[kato].name_kk or names[kato].name_ru) if kato in names else kato,
+                "name_en": (names[kato].name_en or names[kato].name_ru) if kato in names else kato,
+            },
         )
         for kato in sorted(per_district)
     ]

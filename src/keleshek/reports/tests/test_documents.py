@@ -127,3 +127,28 @@ def test_xlsx_pack_has_a_sheet_per_family_and_totals_add_up(demo_year: int) -> N
     students = list(wb["Иностранные студенты"].iter_rows(values_only=True))
     assert sum(students[-1][2:]) == 400
     assert len(students[0]) - 2 == 8
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_no_page_of_the_pdf_ends_with_a_heading(demo_year: int, lang: str, tmp_path: Path) -> None:
+    """A section's heading goes over to the next page with its first paragraph or table."""
+    import html
+    import re
+
+    page = services.export_briefing(year=demo_year, lang=lang, fmt="html").content.decode()
+    headings = {
+        " ".join(html.unescape(re.sub(r"<[^>]+>", "", h)).split())
+        for h in re.findall(r"(?s)<h[12][^>]*>(.*?)</h[12]>", page)
+    }
+    assert len(headings) > 3
+    pdf = tmp_path / f"{lang}.pdf"
+    pdf.write_bytes(services.export_briefing(year=demo_year, lang=lang, fmt="pdf").content)
+    pages = pdf_text(pdf).split("\f")
+    assert len(pages) > 2
+    for number, text in enumerate(pages[:-1], start=1):
+        lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+        # the page number sits in the footer: the last line of text before it
+        body = [line for line in lines if not line.isdigit()]
+        assert body, number
+        assert body[-1] not in headings, f"page {number} ends with the heading {body[-1]!r}"
