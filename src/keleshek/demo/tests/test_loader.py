@@ -324,6 +324,7 @@ def test_the_extensions_are_the_workflow_apps_demo_data_imported_directly():
     assert [load.__module__ for load in loader.EXTENSIONS] == [
         "keleshek.support.demo",
         "keleshek.transport.demo",
+        "keleshek.census.demo",
         "keleshek.indicators.demo",
     ]
 
