@@ -4,7 +4,6 @@ format of the payment register. Writes are in ``services``, reads in ``selectors
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Mapping
@@ -123,26 +122,19 @@ def register_rows(month: dt.date, lines: Iterable[RegisterLine]) -> list[list[st
 
 
 def register_csv(month: dt.date, lines: Iterable[RegisterLine]) -> bytes:
-    """UTF-8 without BOM, semicolons, CRLF line ends, every field quoted only when needed."""
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerows(register_rows(month, lines))
-    return buf.getvalue().encode("utf-8")
+    """UTF-8 without BOM, semicolons, CRLF line ends, every field quoted only when needed;
+    written by the one spreadsheet writer, so a name that looks like a formula stays text."""
+    from keleshek.core import spreadsheets
+
+    header, *rows = register_rows(month, lines)
+    return spreadsheets.csv_bytes(header, rows, delimiter=";", bom=False, lineterminator="\r\n")
 
 
 def register_xlsx(month: dt.date, lines: Iterable[RegisterLine]) -> bytes:
     """The same rows in one sheet named YYYY-MM; every cell text (IINs keep leading zeros)."""
-    from openpyxl import Workbook
+    from keleshek.core import spreadsheets
 
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = f"{month:%Y-%m}"
-    for row in register_rows(month, lines):
-        ws.append(row)
-    for row_cells in ws.iter_rows():
-        for cell in row_cells:
-            cell.number_format = "@"
+    header, *rows = register_rows(month, lines)
     buf = io.BytesIO()
-    wb.save(buf)
+    spreadsheets.write_xlsx(buf, header, rows, title=f"{month:%Y-%m}", text=True)
     return buf.getvalue()
