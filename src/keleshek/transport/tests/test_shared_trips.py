@@ -19,6 +19,7 @@ from keleshek.support.models import Delivery
 from keleshek.territory.models import Territory
 from keleshek.transport import services
 from keleshek.transport.models import Plan
+from keleshek.transport.services import plans
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
@@ -69,7 +70,7 @@ def _stored_shared_plan(district: Territory) -> tuple[Plan, Any, Any]:
     bus = BusPlan("bus-1", vt.id, vt.depot_id, (trip,), trip.distance_m, (run,), run.distance_m)
     result = RoutePlan((bus,), (), trip.load)
     plan = Plan.objects.create(territory=district, name="shared", params={"iterations": 300})
-    services._store(plan, built, result, [])
+    plans._store(plan, built, result, [])
     plan.refresh_from_db()
     return plan, trip, run
 
@@ -163,13 +164,13 @@ def test_the_plan_job_passes_the_choice_to_the_solver(monkeypatch: pytest.Monkey
     district = User.objects.get(username="transport").territory
     assert district is not None
     asked: list[bool] = []
-    real = services.solve
+    real = plans.solve
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         asked.append(kwargs["shared_trips"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "solve", spy)
+    monkeypatch.setattr(plans, "solve", spy)
     for params in ({"shared_trips": False}, {"shared_trips": True}, {}):
         plan = Plan.objects.create(
             territory=district, name="p", params={"iterations": 300, **params}
