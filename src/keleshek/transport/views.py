@@ -3,6 +3,7 @@ optimise, what-if, route sheets."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -22,12 +23,14 @@ from keleshek.core import audit
 from keleshek.core.names import name_expr
 from keleshek.institutions.models import Institution
 from keleshek.institutions.selectors import current_school_year
+from keleshek.support.models import Pupil
 from keleshek.territory.models import Territory
 
 from . import selectors, services
 from .charts import plan_svg
-from .forms import ScheduleForm, VehicleForm
-from .models import Plan, Route, SchoolSchedule, Stop, Vehicle
+from .forms import DriverForm, EscortForm, ScheduleForm, VehicleForm
+from .models import CancelledDay, Driver, Escort, Plan, Route, SchoolSchedule, Stop, Vehicle
+from .services import crew, days
 
 
 def _district(request: HttpRequest, kato: str) -> Territory:
@@ -76,6 +79,8 @@ def district(request: HttpRequest, kato: str) -> HttpResponse:
         {
             "district": d,
             "summary": selectors.district_summary(d),
+            "month": days.month_report(d, dt.date.today().year, dt.date.today().month),
+            "current": days.current_plan(d),
             "plans": plans,
             "can_change": selectors.can_change(request.user),
         },
@@ -212,7 +217,17 @@ def fleet(request: HttpRequest, kato: str) -> HttpResponse:
     return render(
         request,
         "transport/fleet.html",
-        {"district": d, "page": page, "can_change": selectors.can_change(request.user)},
+        {
+            "district": d,
+            "page": page,
+            "per_school": selectors.fleet_per_school(d),
+            "issues": [
+                (i, crew.issue_sentence(i))
+                for i in crew.fleet_issues(d, dt.date.today())
+                if i["kind"] != "missing"
+            ],
+            "can_change": selectors.can_change(request.user),
+        },
     )
 
 
@@ -367,6 +382,12 @@ def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
             "svg": plan_svg(routes) if routes else "",
             "base": p.base,
             "base_svg": plan_svg(base_routes) if base_routes else "",
+            "doc_expired": [
+                crew.issue_sentence(i) for i in p.document_issues if i["kind"] == "expired"
+            ],
+            "doc_warnings": [
+                crew.issue_sentence(i) for i in p.document_issues if i["kind"] != "expired"
+            ],
             "can_change": selectors.can_change(request.user),
             "schools": schools,
             "road_places": _road_places(d, schools) if selectors.can_change(request.user) else [],
@@ -450,3 +471,150 @@ def route_sheets(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
 
 def plan_url(p: Plan) -> str:
     return reverse("transport:plan", kwargs={"kato": p.territory.kato, "pk": p.pk})
+
+
+@login_required
+def crew_list(request: HttpRequest, kato: str) -> HttpResponse:
+    """Drivers and escorts of the district, with what expires."""
+    d = _district(request, kato)
+    inside = {"territory__path__startswith": d.path}
+    return render(
+        request,
+        "transport/crew.html",
+        {
+            "district": d,
+            "drivers": Driver.objects.filter(**inside).order_by("full_name"),
+            "escorts": Escort.objects.filter(**inside).select_related("school"),
+            "can_change": selectors.can_change(request.user),
+            "today": dt.date.today(),
+        },
+    )
+
+
+def _crew_edit(
+    request: HttpRequest, kato: str, model: type[Driver] | type[Escort], pk: int | None
+) -> HttpResponse:
+    d = _district(request, kato)
+    _require_change(request)
+    inside = model.objects.filter(territory__path__startswith=d.path)
+    record = get_object_or_404(inside, pk=pk) if pk else model(territory=d)
+    form_class = DriverForm if model is Driver else EscortForm
+    form = form_class(_data(request), instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if isinstance(form.instance, Driver):
+                crew.driver_save(form.save(commit=False))
+            else:
+                crew.escort_save(form.save(commit=False))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("saved"))
+            return redirect("transport:crew", kato=kato)
+    title = _("Driver") if model is Driver else _("Escort")
+    return render(
+        request,
+        "transport/crew_form.html",
+        {"district": d, "form": form, "title": title},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def driver_edit(request: HttpRequest, kato: str, pk: int | None = None) -> HttpResponse:
+    return _crew_edit(request, kato, Driver, pk)
+
+
+@login_required
+def escort_edit(request: HttpRequest, kato: str, pk: int | None = None) -> HttpResponse:
+    return _crew_edit(request, kato, Escort, pk)
+
+
+def _month(text: str | None, today: dt.date) -> tuple[int, int]:
+    """``YYYY-MM`` as (year, month); this month when absent or unreadable."""
+    try:
+        year, month = (int(x) for x in (text or "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        return today.year, today.month
+    return year, month
+
+
+@login_required
+def cancelled_days(request: HttpRequest, kato: str) -> HttpResponse:
+    """Record a cancelled day; the month's report with the pupils affected."""
+    d = _district(request, kato)
+    today = dt.date.today()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        _require_change(request)
+        post = request.POST
+        school = vehicle = None
+        when: dt.date | None = None
+        try:
+            when = dt.date.fromisoformat(post.get("date", ""))
+        except ValueError:
+            errors["date"] = _("give the date")
+        if post.get("school", "").isdigit():
+            school = Institution.objects.filter(pk=int(post["school"])).first()
+        if post.get("vehicle", "").isdigit():
+            vehicle = selectors.fleet_for(d).filter(pk=int(post["vehicle"])).first()
+        if not errors:
+            try:
+                day = days.cancel_day(
+                    d,
+                    date=when,
+                    reason=post.get("reason", ""),
+                    school=school,
+                    vehicle=vehicle,
+                    note=post.get("note", ""),
+                    user=request.user,
+                    today=today,
+                )
+            except ValidationError as exc:
+                errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            else:
+                messages.success(
+                    request,
+                    _("the day is recorded as cancelled: %(n)s pupils without a ride")
+                    % {"n": day.pupils_affected},
+                )
+                return redirect(
+                    f"{reverse('transport:days', kwargs={'kato': kato})}?month={day.date:%Y-%m}"
+                )
+    year, month = _month(request.GET.get("month"), today)
+    report = days.month_report(d, year, month)
+    names = {
+        p.pk: p
+        for p in Pupil.objects.filter(
+            pk__in={pid for day in report["days"] for pid in day.pupil_ids}
+        ).select_related("school")
+    }
+    if names:
+        audit.record(
+            "read_personal",
+            object_type="transport.cancelledday",
+            object_id=d.kato,
+            summary=f"cancelled days {year}-{month:02d}: {len(names)} pupils",
+        )
+    rows = [(day, [names[p] for p in day.pupil_ids if p in names]) for day in report["days"]]
+    prev = report["first"] - dt.timedelta(days=1)
+    nxt = report["first"] + dt.timedelta(days=32)
+    return render(
+        request,
+        "transport/days.html",
+        {
+            "district": d,
+            "report": report,
+            "rows": rows,
+            "errors": errors,
+            "reasons": CancelledDay.Reason.choices,
+            "schools": selectors.bell_schools(d).filter(kind=Institution.Kind.SCHOOL),
+            "vehicles": selectors.fleet_for(d),
+            "can_change": selectors.can_change(request.user),
+            "today": today,
+            "prev": f"{prev:%Y-%m}",
+            "next": f"{nxt:%Y-%m}",
+        },
+        status=400 if errors else 200,
+    )

@@ -36,6 +36,13 @@ def vehicle_problems(vehicle: Vehicle) -> dict[str, str]:
         errors["depot_lon"] = _("the depot longitude must be between -180 and 180")
     if vehicle.cost_per_km is not None and vehicle.cost_per_km < 0:
         errors["cost_per_km"] = _("the cost per km cannot be negative")
+    home = vehicle.home_school if vehicle.home_school_id else None
+    if home is not None:
+        district = vehicle.territory if vehicle.territory_id else None
+        if district is not None and not (home.settlement.path or "").startswith(district.path):
+            errors["home_school"] = _("the home school must be in the vehicle's district")
+        elif home.lat is None or home.lon is None:
+            errors["home_school"] = _("the home school has no coordinates; give a garage instead")
     if vehicle.code and Vehicle.objects.filter(code=vehicle.code).exclude(pk=vehicle.pk).exists():
         errors["code"] = _("a vehicle with this code already exists")
     return errors
@@ -48,6 +55,7 @@ def vehicle_save(vehicle: Vehicle) -> Vehicle:
     errors = vehicle_problems(vehicle)
     if errors:
         raise ValidationError(errors)
+    place_at_home(vehicle)
     stored = Vehicle.objects.filter(pk=vehicle.pk).first() if vehicle.pk else None
     before = audit.snapshot(stored) if stored else {}
     vehicle.save()
@@ -58,6 +66,14 @@ def vehicle_save(vehicle: Vehicle) -> Vehicle:
         changes=audit.diff(before, audit.snapshot(vehicle)),
     )
     return vehicle
+
+
+def place_at_home(vehicle: Vehicle) -> None:
+    """A school's bus stands at its school: the depot is the school (name and coordinates)."""
+    home = vehicle.home_school if vehicle.home_school_id else None
+    if home is not None and home.lat is not None and home.lon is not None:
+        vehicle.depot_name = home.name_ru
+        vehicle.depot_lat, vehicle.depot_lon = home.lat, home.lon
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from keleshek.core import audit, hooks, schoolyear
 from keleshek.institutions.models import Institution
 from keleshek.routing import explain as route_explain
-from keleshek.routing.check import check_plan
+from keleshek.routing.check import check_plan, walking_distance_m
 from keleshek.routing.distances import GreatCircleProvider
 from keleshek.routing.model import (
     Depot,
@@ -32,6 +32,7 @@ from keleshek.territory import selectors as territory_selectors
 from keleshek.territory.models import Territory
 
 from ..models import Plan, Rider, Route, SchoolSchedule, Stop, Vehicle
+from . import crew
 from .fleet import DEFAULT_BELL, DEFAULT_MARGIN_MIN, DEFAULT_WINDOW_MIN
 from .riders import TRANSPORT_PROGRAMME, _setting, max_ride_min, school_day_min, walking_limit_m
 from .stops import _walk
@@ -81,18 +82,8 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
     for v in vehicles:
         depot_id = _depot_id(v)
         depots.setdefault(depot_id, Depot(depot_id, v.depot_lon, v.depot_lat))
-        types[f"{v.capacity}@{depot_id}@{v.cost_per_km}"].append(v)
-    vehicle_types = [
-        VehicleType(
-            key,
-            vs[0].capacity,
-            len(vs),
-            key.split("@")[1],
-            cost_per_km=float(vs[0].cost_per_km),
-            fixed_cost=100_000.0,  # buses first, then kilometres
-        )
-        for key, vs in types.items()
-    ]
+        home = f"@s{v.home_school_id}" if v.home_school_id else ""
+        types[f"{v.capacity}@{depot_id}@{v.cost_per_km}{home}"].append(v)
     shift = int(params.get("bell_shift_min", 0)) * 60
     riders = list(
         Rider.objects.filter(**scope).values_list(
@@ -138,6 +129,19 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
                 )
             )
             school_names[key] = str(name)
+    bound = _bound_schools(vehicles, institutions, float(params.get("neighbour_km", 0)))
+    vehicle_types = [
+        VehicleType(
+            key,
+            vs[0].capacity,
+            len(vs),
+            key.split("@")[1],
+            cost_per_km=float(vs[0].cost_per_km),
+            fixed_cost=100_000.0,  # buses first, then kilometres
+            schools=bound.get(vs[0].home_school_id or 0, frozenset()),
+        )
+        for key, vs in types.items()
+    ]
     per_stop: dict[tuple[int, str], list[str]] = defaultdict(list)
     without_stop: list[int] = []
     for pupil_id, school_id, stop_id, grade in riders:
@@ -195,6 +199,34 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
         school_names,
         without_stop,
     )
+
+
+def _bound_schools(
+    vehicles: list[Vehicle], institutions: dict[int, Institution], neighbour_km: float
+) -> dict[int, frozenset[str]]:
+    """Per home school of the fleet, the routing schools its buses may serve (ADR 0170): its
+    own (both shifts) and, where the plan allows (``neighbour_km``), the schools with riders
+    that lie within that straight-line distance of it. Carriers' buses are not bound."""
+    homes = {v.home_school_id for v in vehicles if v.home_school_id}
+    located = {
+        pk: (float(i.lon), float(i.lat))
+        for pk, i in institutions.items()
+        if i.lat is not None and i.lon is not None
+    }
+    where = {
+        i.pk: (float(i.lon), float(i.lat))
+        for i in Institution.objects.filter(pk__in=homes)
+        if i.lat is not None and i.lon is not None
+    }
+    bound: dict[int, frozenset[str]] = {}
+    for home in homes:
+        served = {home}
+        if neighbour_km > 0 and home in where:
+            served |= {
+                pk for pk, xy in located.items() if _walk(where[home], xy) <= neighbour_km * 1000
+            }
+        bound[home] = frozenset(key for pk in served for key in (str(pk), f"{pk}{SECOND_SHIFT}"))
+    return bound
 
 
 def _with_extra_stop(
@@ -552,6 +584,8 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
     plan.problems = problems
     plan.status = Plan.Status.DONE if not problems else Plan.Status.FAILED
     plan.save()
+    plan.document_issues = crew.plan_issues(plan, dt.date.today())
+    Plan.objects.filter(pk=plan.pk).update(document_issues=plan.document_issues)
     if plan.base_id is None and plan.status == Plan.Status.DONE:
         Plan.objects.filter(territory=plan.territory, base__isnull=True).exclude(pk=plan.pk).update(
             is_current=False
@@ -559,6 +593,16 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
         Plan.objects.filter(pk=plan.pk).update(is_current=True)
         plan.is_current = True
         _record_assignments(plan, result)
+        expired = crew.blocking(plan.document_issues)
+        if expired:
+            # Made current all the same (the pupils must ride), but it says so: the page lists
+            # the expired documents first, and the audit names them.
+            audit.record(
+                "update",
+                plan,
+                summary=f"plan {plan.pk} made current with {len(expired)} expired documents",
+                changes={"expired": [f"{i['code']}:{i['vehicle']}" for i in expired]},
+            )
         hooks.publish_on_commit(hooks.RECORDS_CHANGED, source="transport")
 
 
