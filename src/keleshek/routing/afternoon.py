@@ -215,7 +215,7 @@ def _no_bus(problem: Problem, visit: Visit) -> Unserved:
     school = problem.school(stop.school_id)
     assert school is not None
     assert school.dismissal is not None
-    fleet = sum(v.count for v in problem.vehicle_types)
+    fleet = sum(v.count for v in problem.vehicle_types if v.may_serve(school.id))
     detail = (
         f"all {fleet} buses are busy between {clock(school.dismissal)} and "
         f"{clock(school.dismissal + school.dismissal_window_s)} at school {school.id} "

@@ -197,7 +197,9 @@ class SchoolSchedule(Synthetic, models.Model):
 
 class Stop(Synthetic, TimeStamped):
     code = models.SlugField(_("code"), max_length=60, unique=True)
+    # The settlement and a landmark or street, e.g. "Секисовка, у школы" (issue 15 point 10).
     name = models.CharField(_("name"), max_length=200)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
     settlement = models.ForeignKey(
         Territory, verbose_name=_("settlement"), on_delete=models.PROTECT, related_name="+"
     )
@@ -214,6 +216,15 @@ class Stop(Synthetic, TimeStamped):
         ordering = ["school", "code"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (Kazakh where it is given)."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "")[:2] == "kk" and self.name_kk:
+            return self.name_kk
         return self.name
 
 

@@ -26,7 +26,7 @@ from keleshek.institutions.selectors import current_school_year
 from keleshek.support.models import Pupil
 from keleshek.territory.models import Territory
 
-from . import selectors, services
+from . import selectors, services, wording
 from .charts import plan_svg
 from .forms import DriverForm, EscortForm, ScheduleForm, VehicleForm
 from .models import CancelledDay, Driver, Escort, Plan, Route, SchoolSchedule, Stop, Vehicle
@@ -166,7 +166,6 @@ def stops(request: HttpRequest, kato: str) -> HttpResponse:
             "district": d,
             "page": page,
             "can_change": selectors.can_change(request.user),
-            "places": places,
         },
     )
 
@@ -363,6 +362,8 @@ def optimise(request: HttpRequest, kato: str) -> HttpResponse:
 
 @login_required
 def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
+    """A plan: its summary, the pupils without a seat first, the routes as a table; one route's
+    stops and times on a page of its own (``?route=N``)."""
     d = _district(request, kato)
     p = get_object_or_404(Plan.objects.select_related("job", "base"), pk=pk, territory=d)
     routes = list(p.routes.select_related("vehicle"))
@@ -372,16 +373,43 @@ def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
             settlement__path__startswith=d.path, kind=Institution.Kind.SCHOOL
         ).order_by(name_expr())
     )
+    names = wording.route_names(routes)
+    chosen = request.GET.get("route", "")
+    route = next((r for r in routes if str(r.number) == chosen), None)
+    if chosen and route is None:
+        raise Http404
+    detail = None
+    if route is not None:
+        keys = {str(v["stop"]) for t in (*route.trips, *route.afternoon) for v in t["visits"]}
+        labels = wording.stop_labels(keys)
+        detail = {
+            "route": route,
+            "name": names[route.number],
+            "trips": _labelled(route.trips, labels),
+            "afternoon": _labelled(route.afternoon, labels),
+        }
+    unserved = Paginator(p.unserved, 100).get_page(request.GET.get("page"))
+    if unserved.object_list:
+        audit.record(
+            "read_personal",
+            p,
+            summary=f"plan {p.pk}: {len(unserved.object_list)} pupils without a seat",
+        )
     return render(
         request,
         "transport/plan.html",
         {
             "district": d,
             "plan": p,
-            "routes": routes,
-            "svg": plan_svg(routes) if routes else "",
+            "routes": [(r, names[r.number]) for r in routes],
+            "detail": detail,
+            "unserved": unserved,
+            "unserved_rows": wording.unserved_rows(list(unserved.object_list)),
+            "afternoon_rows": wording.unserved_rows(p.afternoon_unserved[:100]),
+            "svg": plan_svg(routes) if routes and detail is None else "",
+            "route_svg": plan_svg([route]) if route is not None else "",
             "base": p.base,
-            "base_svg": plan_svg(base_routes) if base_routes else "",
+            "base_svg": plan_svg(base_routes) if base_routes and detail is None else "",
             "doc_expired": [
                 crew.issue_sentence(i) for i in p.document_issues if i["kind"] == "expired"
             ],
@@ -408,6 +436,11 @@ def _road_places(
         for s in schools
         if s.pk in stops
     ]
+
+
+def _labelled(trips: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Trips with stops and schools named in the page's language."""
+    return wording.relabel(trips, labels)
 
 
 @login_required
@@ -457,10 +490,24 @@ def route_sheets(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
     lang = request.GET.get("lang", "ru")
     if lang not in ("ru", "kk"):
         lang = "ru"
-    routes: list[Route] = list(p.routes.select_related("vehicle"))
+    routes: list[Route] = list(p.routes.select_related("vehicle__driver", "vehicle__escort"))
     with translation.override(lang):
+        names = wording.route_names(routes)
+        keys = {
+            str(v["stop"]) for r in routes for t in (*r.trips, *r.afternoon) for v in t["visits"]
+        }
+        labels = wording.stop_labels(keys)
+        sheets = [
+            {
+                "route": r,
+                "name": names[r.number],
+                "trips": _labelled(r.trips, labels),
+                "afternoon": _labelled(r.afternoon, labels),
+            }
+            for r in routes
+        ]
         html = render(
-            request, "transport/route_sheets.html", {"plan": p, "routes": routes, "lang": lang}
+            request, "transport/route_sheets.html", {"plan": p, "sheets": sheets, "lang": lang}
         ).content.decode()
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     audit.record("download", p, summary=f"route sheets ({lang}), {len(routes)} routes")

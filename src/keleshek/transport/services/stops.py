@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from typing import Any
 
@@ -21,6 +22,66 @@ from .riders import walking_limit_m
 def _walk(home: tuple[Any, Any], stop: tuple[Any, Any]) -> float:
     # Riders always have home coordinates: the rule that selects them needs the distance.
     return walking_distance_m((float(home[0]), float(home[1])), (float(stop[0]), float(stop[1])))
+
+
+_DIRECTIONS = [
+    ("северная окраина", "солтүстік шеті"),
+    ("северо-восточная окраина", "солтүстік-шығыс шеті"),
+    ("восточная окраина", "шығыс шеті"),
+    ("юго-восточная окраина", "оңтүстік-шығыс шеті"),
+    ("южная окраина", "оңтүстік шеті"),
+    ("юго-западная окраина", "оңтүстік-батыс шеті"),
+    ("западная окраина", "батыс шеті"),
+    ("северо-западная окраина", "солтүстік-батыс шеті"),
+]
+LANDMARK_M = 300  # an institution this near names the stop
+CENTRE_M = 400  # this near the settlement's point: its centre
+
+
+class _Namer:
+    """Stop names by settlement and landmark, in Russian and Kazakh: the nearest school,
+    kindergarten or other institution within 300 m ("у …"), else the centre, else the side of
+    the settlement and the distance from its centre. Repeats get a number."""
+
+    def __init__(self, settlements: Any) -> None:
+        self.settlements = {t.pk: t for t in settlements}
+        self.places: dict[int, list[tuple[str, str, float, float]]] = defaultdict(list)
+        rows = Institution.objects.filter(settlement__in=list(self.settlements)).exclude(lat=None)
+        for i in rows.only("settlement_id", "name_ru", "name_kk", "short_name", "lat", "lon"):
+            ru = i.short_name or i.name_ru
+            self.places[i.settlement_id].append((ru, i.name_kk or ru, i.lon or 0.0, i.lat or 0.0))
+        self.used: dict[tuple[int, str], int] = defaultdict(int)
+
+    def names(self, settlement_id: int, spot: tuple[Any, Any]) -> dict[str, str]:
+        t = self.settlements.get(settlement_id)
+        town_ru = t.name_ru if t else ""
+        town_kk = (t.name_kk or t.name_ru) if t else ""
+        point = (float(spot[0]), float(spot[1]))
+        near = min(
+            ((_walk(point, (x, y)), ru, kk) for ru, kk, x, y in self.places[settlement_id]),
+            default=None,
+        )
+        if near is not None and near[0] <= LANDMARK_M:
+            ru, kk = f"у «{near[1]}»", f"«{near[2]}» жанында"
+        elif t is None or t.lat is None or t.lon is None:
+            ru, kk = "остановка", "аялдама"
+        else:
+            centre = (float(t.lon), float(t.lat))
+            metres = _walk(point, centre)
+            if metres <= CENTRE_M:
+                ru, kk = "центр", "орталығы"
+            else:
+                dx = (point[0] - centre[0]) * math.cos(math.radians(centre[1]))
+                dy = point[1] - centre[1]
+                sector = round(math.degrees(math.atan2(dx, dy)) / 45) % 8
+                side_ru, side_kk = _DIRECTIONS[sector]
+                km = f"{metres / 1000:.1f}".replace(".", ",")
+                ru = f"{side_ru}, {km} км от центра"
+                kk = f"{side_kk}, орталықтан {km} км"
+        self.used[(settlement_id, ru)] += 1
+        n = self.used[(settlement_id, ru)]
+        suffix = f" ({n})" if n > 1 else ""
+        return {"name": f"{town_ru}, {ru}{suffix}", "name_kk": f"{town_kk}, {kk}{suffix}"}
 
 
 @transaction.atomic
@@ -48,7 +109,7 @@ def generate_stops(*, territory: Territory, limit_m: float | None = None) -> int
         groups[(school_id, settlement_id)].append((pk, (lon, lat)))
     assign: dict[int, tuple[Stop, float]] = {}
     new_stops: list[tuple[Stop, list[int]]] = []
-    names = dict(Territory.objects.filter(level="settlement").values_list("pk", "name_ru"))
+    namer = _Namer(Territory.objects.filter(pk__in={t for _s, t in groups}))
     counter = 0
     for (school_id, settlement_id), members in groups.items():
         pending = []
@@ -73,7 +134,7 @@ def generate_stops(*, territory: Territory, limit_m: float | None = None) -> int
             counter += 1
             stop = Stop(
                 code=f"s{school_id}-{settlement_id}-{counter}",
-                name=f"{names.get(settlement_id, '')} — {len(new_stops) + 1}",
+                **namer.names(settlement_id, spot),
                 settlement_id=settlement_id,
                 school_id=school_id,
                 lon=spot[0],
