@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from django.utils.translation import gettext as _
+
 from .models import Route
 
 COLOURS = ["#0b4f8a", "#b5432b", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#5d4037", "#ad1457"]
@@ -33,7 +35,7 @@ def plan_svg(routes: Sequence[Route], width: int = 720, height: int = 520) -> st
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="routes-title" class="chart">',
-        '<title id="routes-title">Routes: stops in order to the school; a table follows</title>',
+        f'<title id="routes-title">{escape(_("Routes: stops in order to the school"))}</title>',
         f'<rect width="{width}" height="{height}" fill="#fafafa" stroke="#ccc"/>',
     ]
     schools: dict[str, tuple[float, float, str]] = {}

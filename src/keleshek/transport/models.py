@@ -396,3 +396,32 @@ class CancelledDay(TimeStamped):
     @property
     def pupils_affected(self) -> int:
         return len(self.pupil_ids)
+
+
+class SchemeApproval(TimeStamped):
+    """The register of resolutions approving a district's transport scheme for a school year
+    (Law on Automobile Transport, art. 14: the akimat's "схема и порядок перевозки")."""
+
+    territory = models.ForeignKey(
+        Territory, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("school year (its first calendar year)"))
+    number = models.CharField(_("resolution number"), max_length=40)
+    date = models.DateField(_("resolution date"))
+    body = models.CharField(_("approved by"), max_length=200, blank=True)
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan approved"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("transport scheme approval")
+        verbose_name_plural = _("transport scheme approvals")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.date}"

@@ -29,7 +29,17 @@ from keleshek.territory.models import Territory
 from . import selectors, services, wording
 from .charts import plan_svg
 from .forms import DriverForm, EscortForm, ScheduleForm, VehicleForm
-from .models import CancelledDay, Driver, Escort, Plan, Route, SchoolSchedule, Stop, Vehicle
+from .models import (
+    CancelledDay,
+    Driver,
+    Escort,
+    Plan,
+    Route,
+    SchemeApproval,
+    SchoolSchedule,
+    Stop,
+    Vehicle,
+)
 from .services import crew, days
 
 
@@ -665,3 +675,77 @@ def cancelled_days(request: HttpRequest, kato: str) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
+
+
+@login_required
+def scheme(request: HttpRequest, kato: str) -> HttpResponse:
+    """The transport scheme: downloads and the register of approving resolutions."""
+    from . import scheme as scheme_doc
+
+    d = _district(request, kato)
+    year = current_school_year()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        _require_change(request)
+        post = request.POST
+        when: dt.date | None = None
+        try:
+            when = dt.date.fromisoformat(post.get("date", ""))
+        except ValueError:
+            when = None
+        asked = post.get("year", "")
+        try:
+            scheme_doc.approval_record(
+                d,
+                year=int(asked) if asked.isdigit() else None,
+                number=post.get("number", ""),
+                date=when,
+                body=post.get("body", ""),
+            )
+        except ValidationError as exc:
+            errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        else:
+            messages.success(request, _("the resolution is recorded"))
+            return redirect("transport:scheme", kato=kato)
+    return render(
+        request,
+        "transport/scheme.html",
+        {
+            "district": d,
+            "year": year,
+            "approvals": SchemeApproval.objects.filter(territory=d).select_related("plan"),
+            "langs": [("ru", _("Russian")), ("kk", _("Kazakh"))],
+            "errors": errors,
+            "can_change": selectors.can_change(request.user),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def scheme_file(request: HttpRequest, kato: str) -> HttpResponse:
+    from . import scheme as scheme_doc
+
+    d = _district(request, kato)
+    lang = request.GET.get("lang", "ru")
+    lang = lang if lang in ("ru", "kk") else "ru"
+    kind = request.GET.get("format", "pdf")
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else current_school_year()
+    if kind == "docx":
+        body = scheme_doc.scheme_docx(d, year, lang)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        kind = "pdf"
+        body = scheme_doc.scheme_pdf(d, year, lang)
+        content_type = "application/pdf"
+    audit.record(
+        "download",
+        object_type="transport.scheme",
+        object_id=d.kato,
+        summary=f"transport scheme {year} ({lang}, {kind})",
+    )
+    response = HttpResponse(body, content_type=content_type)
+    name = f"transport-scheme-{d.kato}-{year}-{lang}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
