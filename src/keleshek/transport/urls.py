@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:kato>/assess/", views.assess, name="assess"),
     path("<str:kato>/stops/", views.stops, name="stops"),
     path("<str:kato>/stops/generate/", views.generate, name="generate"),
+    path("<str:kato>/stops/map/", views.stops_map, name="stops_map"),
     path("<str:kato>/stops/new/", views.stop_edit, name="stop_new"),
     path("<str:kato>/stops/<int:pk>/", views.stop_edit, name="stop_edit"),
     path("<str:kato>/fleet/", views.fleet, name="fleet"),

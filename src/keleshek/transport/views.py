@@ -34,6 +34,7 @@ from .models import (
     Driver,
     Escort,
     Plan,
+    Rider,
     Route,
     SchemeApproval,
     SchoolSchedule,
@@ -176,6 +177,7 @@ def stops(request: HttpRequest, kato: str) -> HttpResponse:
             "district": d,
             "page": page,
             "can_change": selectors.can_change(request.user),
+            "places": places,
         },
     )
 
@@ -749,3 +751,78 @@ def scheme_file(request: HttpRequest, kato: str) -> HttpResponse:
     name = f"transport-scheme-{d.kato}-{year}-{lang}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def stops_map(request: HttpRequest, kato: str) -> HttpResponse:
+    """One school's stops on a plain SVG map with who walks where; close or merge stops."""
+    from .charts import walks_svg
+
+    d = _district(request, kato)
+    schools = list(selectors.bell_schools(d).filter(kind=Institution.Kind.SCHOOL))
+    asked = request.GET.get("school", "")
+    school = next((s for s in schools if str(s.pk) == asked), schools[0] if schools else None)
+    if request.method == "POST":
+        _require_change(request)
+        inside = Stop.objects.filter(school__settlement__path__startswith=d.path)
+        action = request.POST.get("action")
+        try:
+            if action == "close":
+                stop = get_object_or_404(inside, pk=int(request.POST.get("stop", "0")))
+                left = services.stop_close(stop)
+                messages.success(
+                    request,
+                    _("the stop is closed; %(n)s pupils of the school have no stop in reach")
+                    % {"n": left},
+                )
+            elif action == "merge":
+                keep = get_object_or_404(inside, pk=int(request.POST.get("keep", "0")))
+                other = get_object_or_404(inside, pk=int(request.POST.get("other", "0")))
+                services.stop_merge(keep, other)
+                messages.success(request, _("the stops are merged"))
+        except (ValidationError, ValueError) as exc:
+            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, text)
+        target = reverse("transport:stops_map", kwargs={"kato": kato})
+        return redirect(f"{target}?school={request.POST.get('school', asked)}")
+    stops = list(Stop.objects.filter(school=school).order_by("pk")) if school else []
+    riders = (
+        list(Rider.objects.filter(school=school).select_related("pupil", "stop")) if school else []
+    )
+    if riders:
+        audit.record(
+            "read_personal",
+            object_type="transport.rider",
+            object_id=str(school.pk if school else ""),
+            summary=f"walks map: {len(riders)} riders",
+        )
+    svg = walks_svg(
+        [(s.pk, s.label, s.lon, s.lat) for s in stops],
+        [
+            (
+                float(r.pupil.home_lon or 0),
+                float(r.pupil.home_lat or 0),
+                r.stop_id,
+                f"{r.pupil.last_name} {r.pupil.first_name}"
+                + (f" → {r.stop.label}, {r.walk_m} m" if r.stop else ""),
+            )
+            for r in riders
+        ],
+    )
+    counts = {s.pk: 0 for s in stops}
+    for r in riders:
+        if r.stop_id in counts:
+            counts[r.stop_id] += 1
+    return render(
+        request,
+        "transport/stops_map.html",
+        {
+            "district": d,
+            "schools": schools,
+            "school": school,
+            "stops": [(n, s, counts[s.pk]) for n, s in enumerate(stops, start=1)],
+            "without": sum(1 for r in riders if r.stop_id is None),
+            "svg": svg,
+            "can_change": selectors.can_change(request.user),
+        },
+    )

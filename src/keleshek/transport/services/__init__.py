@@ -25,7 +25,7 @@ from .riders import (
     school_day_min,
     walking_limit_m,
 )
-from .stops import generate_stops, reseat_riders, stop_save
+from .stops import generate_stops, reseat_riders, stop_close, stop_merge, stop_save
 
 __all__ = [
     "DEFAULT_BELL",
@@ -49,6 +49,8 @@ __all__ = [
     "schedule_problems",
     "schedule_save",
     "school_day_min",
+    "stop_close",
+    "stop_merge",
     "stop_save",
     "vehicle_problems",
     "vehicle_save",

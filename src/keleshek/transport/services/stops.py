@@ -34,6 +34,17 @@ _DIRECTIONS = [
     ("западная окраина", "батыс шеті"),
     ("северо-западная окраина", "солтүстік-батыс шеті"),
 ]
+_TOWARDS = [
+    ("к северу", "солтүстікке"),
+    ("к северо-востоку", "солтүстік-шығысқа"),
+    ("к востоку", "шығысқа"),
+    ("к юго-востоку", "оңтүстік-шығысқа"),
+    ("к югу", "оңтүстікке"),
+    ("к юго-западу", "оңтүстік-батысқа"),
+    ("к западу", "батысқа"),
+    ("к северо-западу", "солтүстік-батысқа"),
+]
+OUTSKIRTS_M = 2500  # farther than this from the centre a stop is outside the settlement
 LANDMARK_M = 300  # an institution this near names the stop
 CENTRE_M = 400  # this near the settlement's point: its centre
 
@@ -51,6 +62,14 @@ class _Namer:
             ru = i.short_name or i.name_ru
             self.places[i.settlement_id].append((ru, i.name_kk or ru, i.lon or 0.0, i.lat or 0.0))
         self.used: dict[tuple[int, str], int] = defaultdict(int)
+
+    def points(self, settlement_id: int) -> list[tuple[float, float]]:
+        """Named places of a settlement where a stop may stand: its centre and institutions."""
+        t = self.settlements.get(settlement_id)
+        out = [(x, y) for _ru, _kk, x, y in self.places[settlement_id]]
+        if t is not None and t.lat is not None and t.lon is not None:
+            out.insert(0, (float(t.lon), float(t.lat)))
+        return out
 
     def names(self, settlement_id: int, spot: tuple[Any, Any]) -> dict[str, str]:
         t = self.settlements.get(settlement_id)
@@ -74,23 +93,64 @@ class _Namer:
                 dx = (point[0] - centre[0]) * math.cos(math.radians(centre[1]))
                 dy = point[1] - centre[1]
                 sector = round(math.degrees(math.atan2(dx, dy)) / 45) % 8
-                side_ru, side_kk = _DIRECTIONS[sector]
                 km = f"{metres / 1000:.1f}".replace(".", ",")
-                ru = f"{side_ru}, {km} км от центра"
-                kk = f"{side_kk}, орталықтан {km} км"
+                if metres <= OUTSKIRTS_M:
+                    side_ru, side_kk = _DIRECTIONS[sector]
+                    ru = f"{side_ru}, {km} км от центра"
+                    kk = f"{side_kk}, орталықтан {km} км"
+                else:
+                    to_ru, to_kk = _TOWARDS[sector]
+                    ru = f"{km} км {to_ru} от центра"
+                    kk = f"орталықтан {to_kk} қарай {km} км"
         self.used[(settlement_id, ru)] += 1
         n = self.used[(settlement_id, ru)]
         suffix = f" ({n})" if n > 1 else ""
         return {"name": f"{town_ru}, {ru}{suffix}", "name_kk": f"{town_kk}, {kk}{suffix}"}
 
 
+def _cover(
+    pending: list[tuple[int, tuple[Any, Any]]],
+    named: list[tuple[float, float]],
+    limit: float,
+) -> list[tuple[tuple[float, float], list[int]]]:
+    """Greedy set cover: repeatedly the candidate point that reaches the most riders not yet
+    served within ``limit`` — named places (the centre, institutions) win ties over homes —
+    until every rider has a stop. Never more stops than riders; usually far fewer."""
+    homes = [(pk, (float(h[0]), float(h[1]))) for pk, h in pending]
+    candidates = [(p, True) for p in named] + [(h, False) for _, h in homes]
+    reach = [{pk for pk, h in homes if _walk(h, point) <= limit} for point, _named in candidates]
+    left = {pk for pk, _ in homes}
+    where = dict(homes)
+    chosen: list[tuple[tuple[float, float], list[int]]] = []
+    while left:
+        best = max(
+            range(len(candidates)),
+            key=lambda i: (len(reach[i] & left), candidates[i][1], -i),
+        )
+        taken = sorted(reach[best] & left)
+        if not taken:  # cannot happen: every home reaches itself
+            break
+        spot, is_named = candidates[best]
+        if not is_named:
+            centre = (
+                sum(where[pk][0] for pk in taken) / len(taken),
+                sum(where[pk][1] for pk in taken) / len(taken),
+            )
+            if all(_walk(where[pk], centre) <= limit for pk in taken):
+                spot = centre
+        chosen.append((spot, taken))
+        left -= set(taken)
+    return chosen
+
+
 @transaction.atomic
 def generate_stops(*, territory: Territory, limit_m: float | None = None) -> int:
     """Cluster riders' homes into stops so that nobody walks farther than the limit.
 
-    Hand-made stops (``generated=False``) are kept and used first. A leader algorithm per school
-    and settlement: an unassigned rider's home opens a stop; every unassigned rider within the
-    limit joins; the stop moves to the members' centre when that keeps everyone within reach.
+    Hand-made stops (``generated=False``) are kept and used first. Then, per school and
+    settlement, as few stops as cover everyone (``_cover``): at the settlement's centre or a
+    named place (an institution) where one serves as many riders as any home would, else at a
+    home, moved to its riders' centre when that keeps everyone within reach.
     """
     limit = walking_limit_m() if limit_m is None else limit_m
     scope = {"school__settlement__path__startswith": territory.path}
@@ -123,14 +183,7 @@ def generate_stops(*, territory: Territory, limit_m: float | None = None) -> int
                 assign[pk] = best
             else:
                 pending.append((pk, home))
-        while pending:
-            leader = pending[0][1]
-            near = [(pk, h) for pk, h in pending if _walk(h, leader) <= limit]
-            centre = (
-                sum(h[0] for _, h in near) / len(near),
-                sum(h[1] for _, h in near) / len(near),
-            )
-            spot = centre if all(_walk(h, centre) <= limit for _, h in near) else leader
+        for spot, taken in _cover(pending, namer.points(settlement_id), limit):
             counter += 1
             stop = Stop(
                 code=f"s{school_id}-{settlement_id}-{counter}",
@@ -141,9 +194,7 @@ def generate_stops(*, territory: Territory, limit_m: float | None = None) -> int
                 lat=spot[1],
                 generated=True,
             )
-            new_stops.append((stop, [pk for pk, _ in near]))
-            taken = {pk for pk, _ in near}
-            pending = [(pk, h) for pk, h in pending if pk not in taken]
+            new_stops.append((stop, taken))
     Stop.objects.bulk_create([s for s, _ in new_stops], batch_size=2000)
     homes = {pk: home for pk, _s, _t, *home in rows}
     for stop, pks in new_stops:
@@ -210,3 +261,62 @@ def reseat_riders(*, school: Institution) -> None:
         else:
             updates.append(Rider(pk=pk, stop_id=None, walk_m=None))
     Rider.objects.bulk_update(updates, ["stop", "walk_m"], batch_size=2000)
+
+
+@transaction.atomic
+def stop_close(stop: Stop) -> int:
+    """Close a stop: its riders move to the nearest other stop of their school within the
+    walking limit, or are left without a stop (listed, and told why on the plan). Returns how
+    many riders were left without one."""
+    school = stop.school
+    before = audit.snapshot(stop)
+    riders = stop.riders.count()
+    stop.delete()
+    reseat_riders(school=school)
+    left = Rider.objects.filter(school=school, stop__isnull=True).count()
+    audit.record(
+        "delete",
+        object_type="transport.stop",
+        object_id=str(before.get("id", "")),
+        summary=f"stop closed: {before.get('name', '')}, {riders} riders re-seated",
+        changes={"closed": before},
+    )
+    return left
+
+
+@transaction.atomic
+def stop_merge(keep: Stop, other: Stop) -> Stop:
+    """Merge ``other`` into ``keep`` (same school): the merged stop stands at ``keep``'s place
+    unless the midpoint keeps every rider of both within the walking limit; nobody is made to
+    walk farther than the limit — such a merge is refused."""
+    if keep.pk == other.pk or keep.school_id != other.school_id:
+        raise ValidationError(_("only two different stops of the same school can be merged"))
+    limit = walking_limit_m()
+    homes = list(
+        Rider.objects.filter(stop__in=[keep, other]).values_list(
+            "pupil__home_lon", "pupil__home_lat"
+        )
+    )
+    mid = ((keep.lon + other.lon) / 2, (keep.lat + other.lat) / 2)
+    spot = (keep.lon, keep.lat)
+    if all(_walk(h, mid) <= limit for h in homes):
+        spot = mid
+    far = [h for h in homes if _walk(h, spot) > limit]
+    if far:
+        raise ValidationError(
+            _("%(n)s pupils would walk farther than %(limit)s m to the merged stop")
+            % {"n": len(far), "limit": round(limit)}
+        )
+    before = audit.snapshot(keep)
+    keep.lon, keep.lat, keep.generated = spot[0], spot[1], False
+    keep.save()
+    Rider.objects.filter(stop=other).update(stop=keep)
+    other.delete()
+    reseat_riders(school=keep.school)
+    audit.record(
+        "update",
+        keep,
+        summary=f"stops merged into {keep.name}",
+        changes=audit.diff(before, audit.snapshot(keep)),
+    )
+    return keep
