@@ -306,6 +306,8 @@ class Plan(TimeStamped):
     # Expired, expiring or missing documents of the drivers, escorts and vehicles on the
     # plan's routes, as found when the plan was stored (issue 18 point 5).
     document_issues = models.JSONField(_("document issues"), default=list, blank=True)
+    # Where the distances came from (ADR 0172): a road network, or the straight-line fallback.
+    distances = models.CharField(_("distances"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("transport plan")
@@ -425,3 +427,25 @@ class SchemeApproval(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.number} {self.date}"
+
+
+class RoadNetwork(TimeStamped):
+    """A routable road graph imported from an OpenStreetMap extract (``keleshek roads import``,
+    ADR 0172); plans of the districts it covers use it instead of straight lines."""
+
+    name = models.CharField(_("source file"), max_length=300)
+    nodes = models.PositiveIntegerField(_("nodes"))
+    edges = models.PositiveIntegerField(_("road segments"))
+    min_lon = models.FloatField()
+    min_lat = models.FloatField()
+    max_lon = models.FloatField()
+    max_lat = models.FloatField()
+    graph = models.BinaryField(_("graph"))
+
+    class Meta:
+        verbose_name = _("road network")
+        verbose_name_plural = _("road networks")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -425,6 +425,7 @@ def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
             "doc_expired": [
                 crew.issue_sentence(i) for i in p.document_issues if i["kind"] == "expired"
             ],
+            "distances": wording.distances_sentence(p.distances),
             "doc_warnings": [
                 crew.issue_sentence(i) for i in p.document_issues if i["kind"] != "expired"
             ],

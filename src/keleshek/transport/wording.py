@@ -173,3 +173,18 @@ def unserved_rows(entries: list[dict[str, Any]]) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def distances_sentence(source: str) -> str:
+    """Where a plan's distances came from, for its page (ADR 0172)."""
+    kind, _sep, rest = source.partition(":")
+    if kind == "roads":
+        _pk, _sep2, name = rest.partition(":")
+        return _("Distances along the roads of %(file)s (OpenStreetMap).") % {"file": name}
+    if kind == "straight":
+        circuity, _sep2, speed = rest.partition(":")
+        return _(
+            "Distances estimated: straight line × %(factor)s at %(speed)s km/h — no road "
+            "network covers the district (keleshek roads import)."
+        ) % {"factor": circuity.replace(".", ","), "speed": speed.removesuffix(".0")}
+    return ""

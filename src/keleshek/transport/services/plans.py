@@ -17,7 +17,6 @@ from keleshek.core import audit, hooks, schoolyear
 from keleshek.institutions.models import Institution
 from keleshek.routing import explain as route_explain
 from keleshek.routing.check import check_plan, walking_distance_m
-from keleshek.routing.distances import GreatCircleProvider
 from keleshek.routing.model import (
     Depot,
     DistanceOverride,
@@ -32,9 +31,9 @@ from keleshek.territory import selectors as territory_selectors
 from keleshek.territory.models import Territory
 
 from ..models import Plan, Rider, Route, SchoolSchedule, Stop, Vehicle
-from . import crew
+from . import crew, roads
 from .fleet import DEFAULT_BELL, DEFAULT_MARGIN_MIN, DEFAULT_WINDOW_MIN
-from .riders import TRANSPORT_PROGRAMME, _setting, max_ride_min, school_day_min, walking_limit_m
+from .riders import TRANSPORT_PROGRAMME, max_ride_min, school_day_min, walking_limit_m
 from .stops import _walk
 
 
@@ -45,6 +44,7 @@ class Built:
     stop_names: dict[str, str]
     school_names: dict[str, str]
     without_stop: list[int]
+    distances: str = ""  # where the matrix came from (ADR 0172)
 
 
 def _seconds(t: dt.time) -> int:
@@ -186,9 +186,8 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
         dwell_fixed_s=float(params.get("dwell_fixed_s", 30)),
         dwell_per_pupil_s=float(params.get("dwell_per_pupil_s", 5)),
     )
-    provider = GreatCircleProvider(
-        circuity=_setting("ROAD_CIRCUITY", 1.3), speed_kmh=_setting("BUS_SPEED_KMH", 50.0)
-    )
+    points = [(d.x, d.y) for d in depots.values()] + [(sc.x, sc.y) for sc in schools]
+    provider, distances = roads.provider_for(points + [(st.x, st.y) for st in route_stops])
     problem = build_problem(
         list(depots.values()), vehicle_types, schools, route_stops, rules, provider, overrides
     )
@@ -198,6 +197,7 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
         stop_names,
         school_names,
         without_stop,
+        distances,
     )
 
 
@@ -582,6 +582,7 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
     plan.pupils_home = result.pupils_home
     plan.afternoon_unserved = afternoon_unserved
     plan.problems = problems
+    plan.distances = built.distances
     plan.status = Plan.Status.DONE if not problems else Plan.Status.FAILED
     plan.save()
     plan.document_issues = crew.plan_issues(plan, dt.date.today())
