@@ -23,7 +23,7 @@ from .models import Plan, Rider, SchoolSchedule, Vehicle
 
 BELLS = [dt.time(8, 0), dt.time(8, 30), dt.time(9, 0)]
 SIZES = (16, 22, 30, 40)  # seats for pupils: ГАЗель, ПАЗ-320402, ПАЗ-32053, Isuzu SAZ
-STOPS_PER_BUS = 8
+STOPS_PER_BUS = 6
 MODELS = {16: "ГАЗель Next", 22: "ПАЗ-320402", 30: "ПАЗ-32053", 40: "Isuzu SAZ HC40"}
 
 
@@ -83,7 +83,7 @@ def _fleet(district: Territory, rng: random.Random) -> None:
         need, stops = per_school[school.pk]
         capacity = next((c for c in SIZES if c >= need), SIZES[-1])
         # Seats for every rider, and a bus per STOPS_PER_BUS stops: a 60-minute ride reaches
-        # about that many of the generated stops (measured on the demo, ADR 0170).
+        # about that many of the demo's scattered stops (measured, ADR 0170).
         count = max(math.ceil(need / capacity), math.ceil(stops / STOPS_PER_BUS))
         for i in range(count):
             letters = rng.choice("ABEKMH") + rng.choice("ABEKMH")
