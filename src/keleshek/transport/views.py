@@ -797,6 +797,9 @@ def stops_map(request: HttpRequest, kato: str) -> HttpResponse:
             object_id=str(school.pk if school else ""),
             summary=f"walks map: {len(riders)} riders",
         )
+    # Homes only for the roles the privacy policy lets read them (ADR 0132); names as on the
+    # riders page, last name and initial.
+    homes = privacy.clear(request.user, privacy.Field.HOME)
     svg = walks_svg(
         [(s.pk, s.label, s.lon, s.lat) for s in stops],
         [
@@ -804,11 +807,13 @@ def stops_map(request: HttpRequest, kato: str) -> HttpResponse:
                 float(r.pupil.home_lon or 0),
                 float(r.pupil.home_lat or 0),
                 r.stop_id,
-                f"{r.pupil.last_name} {r.pupil.first_name}"
+                f"{r.pupil.last_name} {privacy.mask_first_name(r.pupil.first_name)}"
                 + (f" → {r.stop.label}, {r.walk_m} m" if r.stop else ""),
             )
             for r in riders
-        ],
+        ]
+        if homes
+        else [],
     )
     counts = {s.pk: 0 for s in stops}
     for r in riders:

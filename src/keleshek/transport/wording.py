@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from keleshek.accounts.privacy import mask_first_name
 from keleshek.institutions.models import Institution
 from keleshek.support.models import Pupil
 
@@ -165,7 +166,8 @@ def unserved_rows(entries: list[dict[str, Any]]) -> list[dict[str, str]]:
             {
                 "who": _("%(name)s, grade %(grade)s, %(school)s")
                 % {
-                    "name": f"{pupil.last_name} {pupil.first_name}",
+                    # last name and initial, as on the riders page (ADR 0132)
+                    "name": f"{pupil.last_name} {mask_first_name(pupil.first_name)}",
                     "grade": pupil.grade,
                     "school": school,
                 },
