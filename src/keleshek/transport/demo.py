@@ -43,8 +43,8 @@ def load(*, year: int) -> None:
             riders = services.assess_riders(territory=district, year=year)
             if not riders:
                 continue
-            _fleet(district, rng)
             services.generate_stops(territory=district)
+            _fleet(district, rng)  # after the stops: a school's fleet follows its stops
             if Plan.objects.filter(territory=district, base__isnull=True, is_current=True).exists():
                 continue
             plan = Plan.objects.create(
