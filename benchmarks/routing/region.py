@@ -308,7 +308,7 @@ def _setup(database_url: str | None, workdir: Path) -> str:
 def run_district(district: Any, seconds: float, seed: int, workers: int | None) -> Row | None:
     from keleshek.routing.check import check_plan
     from keleshek.routing.solver import solve
-    from keleshek.transport.services import build
+    from keleshek.transport.services.plans import build
 
     built = build(district, {"max_ride_min": 60})
     # The morning is compared (OR-Tools' model here has no runs home): dismissals dropped.

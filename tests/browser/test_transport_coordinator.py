@@ -53,7 +53,8 @@ def test_coordinator_plans_routes_compares_a_what_if_and_gets_route_sheets(page,
     served, needing = (int(x) for x in page.locator("#served").inner_text().split("/"))
     assert 0 < served <= needing
     assert page.get_by_text("Feasibility check failed").count() == 0
-    assert page.locator("h3", has_text="Route").count() > 0
+    assert page.locator("#routes").count() == 1
+    assert page.locator("a[href*='?route=']").count() > 0  # a page per route
     screenshot(page, "transport-plan")
 
     # what-if: one bus fewer, shown side by side with the plan it started from

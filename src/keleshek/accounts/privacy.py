@@ -175,6 +175,16 @@ EMITTING: Mapping[str, tuple[Field, ...]] = {
     "transport:bells": (),
     "transport:bell_edit": (),
     "transport:optimise": (),
+    # transport records (ADR 0170–0172): names of children as last name and initial
+    "transport:days": (F.NAME,),
+    "transport:stops_map": (F.NAME, F.HOME),
+    "transport:crew": (),
+    "transport:driver_new": (),
+    "transport:driver_edit": (),
+    "transport:escort_new": (),
+    "transport:escort_edit": (),
+    "transport:scheme": (),
+    "transport:scheme_file": (),
     "api-v1:district_plans": (),
     "api-v1:plan_routes": (),
     # the school census: figures of schools; the NOBD/Kündelik page reconciles a pupil list

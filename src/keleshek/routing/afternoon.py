@@ -51,7 +51,7 @@ from keleshek.routing.model import (
     Unserved,
 )
 from keleshek.routing.morning import route_school
-from keleshek.routing.routes import Route, Visit, feasible_route, riders
+from keleshek.routing.routes import Route, Visit, feasible_route, riders, route_school_ids
 from keleshek.routing.split import visit_limit
 
 Progress = Callable[[float, str], None]
@@ -215,7 +215,7 @@ def _no_bus(problem: Problem, visit: Visit) -> Unserved:
     school = problem.school(stop.school_id)
     assert school is not None
     assert school.dismissal is not None
-    fleet = sum(v.count for v in problem.vehicle_types)
+    fleet = sum(v.count for v in problem.vehicle_types if v.may_serve(school.id))
     detail = (
         f"all {fleet} buses are busy between {clock(school.dismissal)} and "
         f"{clock(school.dismissal + school.dismissal_window_s)} at school {school.id} "
@@ -499,7 +499,8 @@ def plan_afternoon(
         end_loc = _stop_loc(problem, route.visits[0])  # the last stop of the way home
         day = own[origin]
         window = (opens, opens + width)
-        if problem.vehicle_types[day.type_index].capacity < info(route)[2]:
+        vt = problem.vehicle_types[day.type_index]
+        if vt.capacity < info(route)[2] or not vt.may_serve(*route_school_ids(problem, route)):
             pending.append((route, origin))  # a re-routed run may outgrow the morning bus
             continue
         slot = _fit(problem, day, _school_loc(problem, route), end_loc, window, length)
@@ -509,14 +510,17 @@ def plan_afternoon(
         day.runs.append((route, slot[0]))
         day.legs.append(_Leg(slot[0], slot[0] + length, _school_loc(problem, route), end_loc))
         day.legs.sort(key=lambda g: g.start)
+    far = problem.matrix.distance_m
     for route, _origin in pending:
         opens, width, load, length, _ = info(route)
         school_loc = _school_loc(problem, route)
         end_loc = _stop_loc(problem, route.visits[0])
         window = (opens, opens + width)
+        served = route_school_ids(problem, route)
         chosen: tuple[tuple[int, int], _Day] | None = None
         for day in days:
-            if problem.vehicle_types[day.type_index].capacity < load:
+            vt = problem.vehicle_types[day.type_index]
+            if vt.capacity < load or not vt.may_serve(*served):
                 continue
             slot = _fit(problem, day, school_loc, end_loc, window, length)
             if slot is None:
@@ -525,14 +529,15 @@ def plan_afternoon(
             if chosen is None or key < chosen[0]:
                 chosen = (key, day)
         if chosen is None:
-            fresh = next(
-                (
-                    i
-                    for i in by_capacity
-                    if left[i] > 0 and problem.vehicle_types[i].capacity >= load
-                ),
-                None,
-            )
+            # A bus not used yet, that may serve the schools: the home nearest the school.
+            homes = [
+                (int(far[problem.depot_index(problem.vehicle_types[i].depot_id), school_loc]), n, i)
+                for n, i in enumerate(by_capacity)
+                if left[i] > 0
+                and problem.vehicle_types[i].capacity >= load
+                and problem.vehicle_types[i].may_serve(*served)
+            ]
+            fresh = min(homes)[2] if homes else None
             if fresh is None:
                 unserved.extend(_no_bus(problem, v) for v in route.visits)
                 continue

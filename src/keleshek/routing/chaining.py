@@ -18,7 +18,7 @@ import numpy as np
 
 from keleshek.routing import explain
 from keleshek.routing.model import BusPlan, Plan, Problem, SchoolDrop, StopVisit, Trip, Unserved
-from keleshek.routing.routes import Route, hop, riders, span, trip_distance
+from keleshek.routing.routes import Route, hop, riders, route_school_ids, span, trip_distance
 
 Score = tuple[int, int, int]  # (pupils left without a bus, buses, metres)
 
@@ -42,7 +42,7 @@ def chain(
     """Greedy chaining: the routes in one order (``latest`` window, ``earliest_start`` or
     ``earliest``), each onto the bus that idles least before it (``best_fit``) or the one free
     earliest, else onto a bus not used yet (the smallest that seats its pupils)."""
-    dur = problem.matrix.duration_s
+    dur, dist = problem.matrix.duration_s, problem.matrix.distance_m
     n_dep, n_sch = len(problem.depots), len(problem.schools)
     info = []
     for r in routes:
@@ -70,9 +70,11 @@ def chain(
     failed: list[Route] = []
     for route, (early, late, unload), duration, first, load in info:
         school_loc = n_dep + route.end
+        served = route_school_ids(problem, route)
         best: tuple[float, Bus, int] | None = None
         for bus in buses:
-            if problem.vehicle_types[bus.type_index].capacity < load:
+            vt = problem.vehicle_types[bus.type_index]
+            if vt.capacity < load or not vt.may_serve(*served):
                 continue
             arrive = max(early, bus.free_at + int(dur[bus.at, first]) + duration)
             if arrive > late:
@@ -86,12 +88,21 @@ def chain(
             bus.trips.append((route, arrive))
             bus.free_at, bus.at = arrive + unload, school_loc
             continue
-        fresh = None
-        for i in by_capacity:
-            vt = problem.vehicle_types[i]
-            if vt.capacity >= load and left[i] > 0:
-                fresh = i
-                break
+        # A bus not used yet: of those that may serve the schools, the one whose home (depot)
+        # is nearest the first stop, then the smallest that seats the pupils. With one depot
+        # (a pooled fleet) this is the smallest, as before homes existed.
+        candidates = [
+            i
+            for i in by_capacity
+            if left[i] > 0
+            and problem.vehicle_types[i].capacity >= load
+            and problem.vehicle_types[i].may_serve(*served)
+        ]
+        homes = [
+            (int(dist[problem.depot_index(problem.vehicle_types[i].depot_id), first]), n, i)
+            for n, i in enumerate(candidates)
+        ]
+        fresh = min(homes)[2] if homes else None
         if fresh is None:
             failed.append(route)
             continue
@@ -163,6 +174,8 @@ def chain_matching(
     active = [i for i, vt in enumerate(problem.vehicle_types) if vt.count > 0]
     if not routes or not active or len({problem.vehicle_types[i].capacity for i in active}) > 1:
         return None
+    if any(problem.vehicle_types[i].schools for i in active):
+        return None  # buses bound to their schools: a chain may not go to any bus
     n_dep, n_sch = len(problem.depots), len(problem.schools)
     n = len(routes)
     spans = np.array([span(problem, r) for r in routes], dtype=np.int64).reshape(n, 4)

@@ -54,6 +54,8 @@ def check_plan(problem: Problem, plan: Plan) -> list[str]:
             if len(set(trip.school_ids)) != len(trip.school_ids):
                 errors.append(f"{where}: reaches a school twice")
                 continue
+            if not vt.may_serve(*trip.school_ids):
+                errors.append(f"{where}: serves a school its bus is not bound to")
             first = stop_pos.get(trip.visits[0].stop_id)
             if first is None:
                 errors.append(f"{where}: unknown stop {trip.visits[0].stop_id}")
@@ -191,6 +193,8 @@ def _check_afternoon(
         if len(set(trip.school_ids)) != len(trip.school_ids):
             errors.append(f"{where}: calls at a school twice")
             continue
+        if not problem.vehicle_type(bus.vehicle_type_id).may_serve(*trip.school_ids):
+            errors.append(f"{where}: serves a school its bus is not bound to")
         # The schools in turn: a shared run (ADR 0066) boards at a second school on its way.
         first_boarded = trip.load - sum(p.boarded for p in trip.pickups)
         calls = [(trip.school_id, trip.boarding, trip.school_departure, first_boarded)]

@@ -15,6 +15,7 @@ from keleshek.routing.split import split_stop
 
 REASONS: dict[str, str] = {
     "no_vehicle": "no vehicle is available",
+    "no_bus_for_school": "no bus of the school's own fleet (or of a neighbour allowed to help)",
     "unknown_school": "the stop's school is not in the plan",
     "school_window_impossible": "the school's arrival window closes before it opens",
     "unreachable": "no road connects the stop with its school or with any depot",
@@ -51,9 +52,12 @@ def explain_stop(problem: Problem, stop: Stop) -> Unserved | None:
             f"school {school.id}: earliest {clock(school.earliest_arrival)}, "
             f"latest {clock(school.latest_arrival)}",
         )
+    own = [v for v in problem.vehicle_types if v.count > 0 and v.may_serve(school.id)]
+    if not own:
+        return _unserved(stop, "no_bus_for_school", f"school {school.id} has no bus of its own")
     si, ki = problem.stop_index(stop.id), problem.school_index(stop.school_id)
     dur = problem.matrix.duration_s
-    depots = {problem.depot_index(v.depot_id) for v in problem.vehicle_types if v.count > 0}
+    depots = {problem.depot_index(v.depot_id) for v in own}
     if dur[si, ki] >= UNREACHABLE or all(dur[d, si] >= UNREACHABLE for d in depots):
         return _unserved(stop, "unreachable", f"stop {stop.id}, school {school.id}")
     split = problem.rules.split_large_stops
@@ -84,7 +88,7 @@ def no_bus_in_window(
 ) -> Unserved:
     school = problem.school(stop.school_id)
     assert school is not None  # explain_stop has already excluded stops of unknown schools
-    fleet = sum(v.count for v in problem.vehicle_types)
+    fleet = sum(v.count for v in problem.vehicle_types if v.may_serve(school.id))
     detail = (
         f"all {fleet} buses are busy between {clock(school.earliest_arrival)} and "
         f"{clock(school.latest_arrival)} at school {school.id}; add a bus or widen the window"

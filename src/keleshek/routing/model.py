@@ -32,6 +32,14 @@ class VehicleType:
     depot_id: str
     cost_per_km: float = 1.0
     fixed_cost: float = 0.0  # per bus used per day
+    # The schools these buses may serve (ADR 0170): a school's own buses serve it (and the
+    # neighbours the plan allows) and start and end their day at their depot, the school or
+    # the carrier's garage. Empty: any school (a district's pooled fleet).
+    schools: frozenset[str] = frozenset()
+
+    def may_serve(self, *school_ids: str) -> bool:
+        """Whether these buses may carry pupils to all of ``school_ids``."""
+        return not self.schools or all(s in self.schools for s in school_ids)
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,10 @@ from keleshek.routing.shared import shared_routes
 
 
 def start_depot(problem: Problem, school_loc: int) -> int | None:
-    """The matrix index of the depot (of a bus of the fleet) nearest the school."""
-    used = {vt.depot_id for vt in problem.vehicle_types if vt.count > 0}
+    """The matrix index of the depot (of a bus of the fleet that may serve the school) nearest
+    the school: the school's own garage when its buses stand there."""
+    school_id = problem.schools[school_loc - len(problem.depots)].id
+    used = {vt.depot_id for vt in problem.vehicle_types if vt.count > 0 and vt.may_serve(school_id)}
     options = [problem.depot_index(d) for d in sorted(used)]
     if not options:
         return None

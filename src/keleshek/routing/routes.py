@@ -40,6 +40,14 @@ class Route:
         return self.school_index if self.then is None else self.then
 
 
+def route_school_ids(problem: Problem, route: Route) -> tuple[str, ...]:
+    """The schools a trip carries pupils to (or home from): one, or two for a shared trip."""
+    ids = [problem.schools[route.school_index].id]
+    if route.then is not None:
+        ids.append(problem.schools[route.then].id)
+    return tuple(ids)
+
+
 Job = tuple[int, int | None, list[Visit]]
 """What one PyVRP run routes: (school, the second school of shared trips or None, visits)."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from django.utils.translation import gettext as _
+
 from .models import Route
 
 COLOURS = ["#0b4f8a", "#b5432b", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#5d4037", "#ad1457"]
@@ -33,7 +35,7 @@ def plan_svg(routes: Sequence[Route], width: int = 720, height: int = 520) -> st
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="routes-title" class="chart">',
-        '<title id="routes-title">Routes: stops in order to the school; a table follows</title>',
+        f'<title id="routes-title">{escape(_("Routes: stops in order to the school"))}</title>',
         f'<rect width="{width}" height="{height}" fill="#fafafa" stroke="#ccc"/>',
     ]
     schools: dict[str, tuple[float, float, str]] = {}
@@ -55,6 +57,60 @@ def plan_svg(routes: Sequence[Route], width: int = 720, height: int = 520) -> st
         parts.append(
             f'<rect x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" height="10" fill="#000">'
             f"<title>{escape(name)}</title></rect>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def walks_svg(
+    stops: Sequence[tuple[int, str, float, float]],
+    homes: Sequence[tuple[float, float, int | None, str]],
+    width: int = 720,
+    height: int = 520,
+) -> str:
+    """Who walks where: stops (numbered squares) and the riders' homes (dots), each home joined
+    to its stop by a line; homes without a stop in reach in red. ``stops``: (pk, label, lon,
+    lat); ``homes``: (lon, lat, stop pk or None, title)."""
+    points = [(x, y) for _pk, _l, x, y in stops] + [(x, y) for x, y, _s, _t in homes]
+    if not points:
+        return ""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, y0 = min(xs), min(ys)
+    span = max(max(xs) - x0, max(ys) - y0, 1e-4)
+    pad = 20
+
+    def px(x: float, y: float) -> tuple[float, float]:
+        return (
+            pad + (x - x0) / span * (width - 2 * pad),
+            height - pad - (y - y0) / span * (height - 2 * pad),
+        )
+
+    where = {pk: px(x, y) for pk, _l, x, y in stops}
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="walks-title" class="chart">',
+        f'<title id="walks-title">{escape(_("Who walks to which stop"))}</title>',
+        f'<rect width="{width}" height="{height}" fill="#fafafa" stroke="#ccc"/>',
+    ]
+    for x, y, stop, title in homes:
+        hx, hy = px(x, y)
+        if stop in where:
+            sx, sy = where[stop]
+            parts.append(
+                f'<line x1="{hx:.1f}" y1="{hy:.1f}" x2="{sx:.1f}" y2="{sy:.1f}" '
+                f'stroke="#8aa" stroke-width="1"/>'
+            )
+        colour = "#0b4f8a" if stop in where else "#b5432b"
+        parts.append(
+            f'<circle cx="{hx:.1f}" cy="{hy:.1f}" r="2.5" fill="{colour}">'
+            f"<title>{escape(title)}</title></circle>"
+        )
+    for n, (pk, label, _x, _y) in enumerate(stops, start=1):
+        sx, sy = where[pk]
+        parts.append(
+            f'<rect x="{sx - 6:.1f}" y="{sy - 6:.1f}" width="12" height="12" fill="#000">'
+            f"<title>{n}. {escape(label)}</title></rect>"
+            f'<text x="{sx + 8:.1f}" y="{sy + 4:.1f}" font-size="11">{n}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

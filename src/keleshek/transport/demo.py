@@ -10,6 +10,7 @@ import os
 import random
 
 from django.db import transaction
+from django.db.models import Count
 
 from keleshek.core import hooks
 from keleshek.core.context import acting_as
@@ -21,6 +22,9 @@ from . import services
 from .models import Plan, Rider, SchoolSchedule, Vehicle
 
 BELLS = [dt.time(8, 0), dt.time(8, 30), dt.time(9, 0)]
+SIZES = (16, 22, 30, 40)  # seats for pupils: ГАЗель, ПАЗ-320402, ПАЗ-32053, Isuzu SAZ
+STOPS_PER_BUS = 6
+MODELS = {16: "ГАЗель Next", 22: "ПАЗ-320402", 30: "ПАЗ-32053", 40: "Isuzu SAZ HC40"}
 
 
 def load(*, year: int) -> None:
@@ -39,8 +43,8 @@ def load(*, year: int) -> None:
             riders = services.assess_riders(territory=district, year=year)
             if not riders:
                 continue
-            _fleet(district, riders, rng)
             services.generate_stops(territory=district)
+            _fleet(district, rng)  # after the stops: a school's fleet follows its stops
             if Plan.objects.filter(territory=district, base__isnull=True, is_current=True).exists():
                 continue
             plan = Plan.objects.create(
@@ -62,37 +66,40 @@ def _budget() -> dict[str, float | int]:
     return {"iterations": int(os.environ.get("KELESHEK_DEMO_ROUTING_ITERATIONS", "150"))}
 
 
-def _fleet(district: Territory, riders: int, rng: random.Random) -> None:
-    """Enough buses for the district's riders, at the district's largest school."""
+def _fleet(district: Territory, rng: random.Random) -> None:
+    """Each school's buses stand at the school (ADR 0170): the smallest size that seats all
+    its riders, or 40-seaters; enough of them for its riders and its stops."""
     if Vehicle.objects.filter(territory=district).exists():
         return
-    hub = (
-        Institution.objects.filter(
-            kind=Institution.Kind.SCHOOL, settlement__path__startswith=district.path
-        )
-        .exclude(lat=None)
-        .order_by("-design_capacity")
-        .first()
-    )
-    if hub is None:
-        return
-    per_school = Rider.objects.filter(school__settlement__path__startswith=district.path)
-    schools = per_school.values("school").distinct().count()
-    count = max(2, math.ceil(riders / 15) + schools // 2)
-    Vehicle.objects.bulk_create(
-        [
-            Vehicle(
-                code=f"bus-{district.kato}-{i + 1:02d}",
-                plate=f"{rng.randint(100, 999)} {rng.choice('ABEKMH')}{rng.choice('ABEKMH')} 16",
-                model_name=rng.choice(["ПАЗ-32053", "Isuzu SAZ HC40", "ГАЗель Next"]),
-                capacity=(capacity := rng.choice([22, 30, 40])),
-                territory=district,
-                depot_name=hub.name_ru,
-                depot_lat=hub.lat or 0.0,
-                depot_lon=hub.lon or 0.0,
-                cost_per_km=350 if capacity < 30 else 420,
-                is_synthetic=True,
+    per_school = {
+        row["school"]: (row["n"], row["stops"])
+        for row in Rider.objects.filter(school__settlement__path__startswith=district.path)
+        .values("school")
+        .annotate(n=Count("pk"), stops=Count("stop", distinct=True))
+    }
+    schools = Institution.objects.filter(pk__in=per_school).exclude(lat=None).order_by("pk")
+    vehicles = []
+    for school in schools:
+        need, stops = per_school[school.pk]
+        capacity = next((c for c in SIZES if c >= need), SIZES[-1])
+        # Seats for every rider, and a bus per STOPS_PER_BUS stops: a 60-minute ride reaches
+        # about that many of the demo's scattered stops (measured, ADR 0170).
+        count = max(math.ceil(need / capacity), math.ceil(stops / STOPS_PER_BUS))
+        for i in range(count):
+            letters = rng.choice("ABEKMH") + rng.choice("ABEKMH")
+            vehicles.append(
+                Vehicle(
+                    code=f"bus-{school.pk}-{i + 1}",
+                    plate=f"{rng.randint(100, 999)} {letters} 16",
+                    model_name=MODELS[capacity],
+                    capacity=capacity,
+                    territory=district,
+                    home_school=school,
+                    depot_name=school.name_ru,
+                    depot_lat=school.lat or 0.0,
+                    depot_lon=school.lon or 0.0,
+                    cost_per_km=350 if capacity < 30 else 420,
+                    is_synthetic=True,
+                )
             )
-            for i in range(count)
-        ]
-    )
+    Vehicle.objects.bulk_create(vehicles)

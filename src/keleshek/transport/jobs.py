@@ -12,7 +12,7 @@ from .models import Plan
 
 @handler("transport.optimise")
 def optimise_job(job: Job, progress: Progress) -> dict[str, Any]:
-    from .services import optimise
+    from .services.plans import optimise
 
     plan = Plan.objects.select_related("territory").filter(pk=job.params.get("plan")).first()
     if plan is None:

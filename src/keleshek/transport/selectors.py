@@ -68,7 +68,11 @@ def plans_for(district: Territory) -> QuerySet[Plan]:
 
 def fleet_for(district: Territory) -> QuerySet[Vehicle]:
     """The vehicles the optimiser may use in a district (those marked available)."""
-    return Vehicle.objects.filter(territory__path__startswith=district.path).order_by("code")
+    return (
+        Vehicle.objects.filter(territory__path__startswith=district.path)
+        .select_related("home_school")
+        .order_by("code")
+    )
 
 
 def bell_schools(district: Territory) -> QuerySet[Institution]:
@@ -100,3 +104,40 @@ def riders_per_school(district: Territory) -> dict[int, int]:
         .annotate(n=Count("pk"))
     )
     return {r["school"]: r["n"] for r in rows}
+
+
+def fleet_per_school(district: Territory) -> list[dict[str, Any]]:
+    """Per school with riders or buses: its buses, their seats and its riders (ADR 0170);
+    then the carriers' garages (buses without a home school) as one line each."""
+    vehicles = fleet_for(district).filter(available=True)
+    buses: dict[int | None, list[Vehicle]] = {}
+    for v in vehicles:
+        buses.setdefault(v.home_school_id, []).append(v)
+    riders = riders_per_school(district)
+    schools = Institution.objects.filter(pk__in={*riders, *(k for k in buses if k)}).order_by(
+        "name_ru", "pk"
+    )
+    rows: list[dict[str, Any]] = []
+    for school in schools:
+        own = buses.get(school.pk, [])
+        rows.append(
+            {
+                "school": school,
+                "buses": len(own),
+                "seats": sum(v.capacity for v in own),
+                "riders": riders.get(school.pk, 0),
+            }
+        )
+    garages: dict[str, list[Vehicle]] = {}
+    for v in buses.get(None, []):
+        garages.setdefault(v.carrier or v.depot_name, []).append(v)
+    for name, own in sorted(garages.items()):
+        rows.append(
+            {
+                "garage": name,
+                "buses": len(own),
+                "seats": sum(v.capacity for v in own),
+                "riders": None,
+            }
+        )
+    return rows

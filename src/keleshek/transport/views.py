@@ -3,6 +3,7 @@ optimise, what-if, route sheets."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -22,12 +23,25 @@ from keleshek.core import audit
 from keleshek.core.names import name_expr
 from keleshek.institutions.models import Institution
 from keleshek.institutions.selectors import current_school_year
+from keleshek.support.models import Pupil
 from keleshek.territory.models import Territory
 
-from . import selectors, services
+from . import selectors, services, wording
 from .charts import plan_svg
-from .forms import ScheduleForm, VehicleForm
-from .models import Plan, Route, SchoolSchedule, Stop, Vehicle
+from .forms import DriverForm, EscortForm, ScheduleForm, VehicleForm
+from .models import (
+    CancelledDay,
+    Driver,
+    Escort,
+    Plan,
+    Rider,
+    Route,
+    SchemeApproval,
+    SchoolSchedule,
+    Stop,
+    Vehicle,
+)
+from .services import crew, days
 
 
 def _district(request: HttpRequest, kato: str) -> Territory:
@@ -76,6 +90,8 @@ def district(request: HttpRequest, kato: str) -> HttpResponse:
         {
             "district": d,
             "summary": selectors.district_summary(d),
+            "month": days.month_report(d, dt.date.today().year, dt.date.today().month),
+            "current": days.current_plan(d),
             "plans": plans,
             "can_change": selectors.can_change(request.user),
         },
@@ -212,7 +228,17 @@ def fleet(request: HttpRequest, kato: str) -> HttpResponse:
     return render(
         request,
         "transport/fleet.html",
-        {"district": d, "page": page, "can_change": selectors.can_change(request.user)},
+        {
+            "district": d,
+            "page": page,
+            "per_school": selectors.fleet_per_school(d),
+            "issues": [
+                (i, crew.issue_sentence(i))
+                for i in crew.fleet_issues(d, dt.date.today())
+                if i["kind"] != "missing"
+            ],
+            "can_change": selectors.can_change(request.user),
+        },
     )
 
 
@@ -348,6 +374,8 @@ def optimise(request: HttpRequest, kato: str) -> HttpResponse:
 
 @login_required
 def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
+    """A plan: its summary, the pupils without a seat first, the routes as a table; one route's
+    stops and times on a page of its own (``?route=N``)."""
     d = _district(request, kato)
     p = get_object_or_404(Plan.objects.select_related("job", "base"), pk=pk, territory=d)
     routes = list(p.routes.select_related("vehicle"))
@@ -357,16 +385,50 @@ def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
             settlement__path__startswith=d.path, kind=Institution.Kind.SCHOOL
         ).order_by(name_expr())
     )
+    names = wording.route_names(routes)
+    chosen = request.GET.get("route", "")
+    route = next((r for r in routes if str(r.number) == chosen), None)
+    if chosen and route is None:
+        raise Http404
+    detail = None
+    if route is not None:
+        keys = {str(v["stop"]) for t in (*route.trips, *route.afternoon) for v in t["visits"]}
+        labels = wording.stop_labels(keys)
+        detail = {
+            "route": route,
+            "name": names[route.number],
+            "trips": _labelled(route.trips, labels),
+            "afternoon": _labelled(route.afternoon, labels),
+        }
+    unserved = Paginator(p.unserved, 100).get_page(request.GET.get("page"))
+    if unserved.object_list:
+        audit.record(
+            "read_personal",
+            p,
+            summary=f"plan {p.pk}: {len(unserved.object_list)} pupils without a seat",
+        )
     return render(
         request,
         "transport/plan.html",
         {
             "district": d,
             "plan": p,
-            "routes": routes,
-            "svg": plan_svg(routes) if routes else "",
+            "routes": [(r, names[r.number]) for r in routes],
+            "detail": detail,
+            "unserved": unserved,
+            "unserved_rows": wording.unserved_rows(list(unserved.object_list)),
+            "afternoon_rows": wording.unserved_rows(p.afternoon_unserved[:100]),
+            "svg": plan_svg(routes) if routes and detail is None else "",
+            "route_svg": plan_svg([route]) if route is not None else "",
             "base": p.base,
-            "base_svg": plan_svg(base_routes) if base_routes else "",
+            "base_svg": plan_svg(base_routes) if base_routes and detail is None else "",
+            "doc_expired": [
+                crew.issue_sentence(i) for i in p.document_issues if i["kind"] == "expired"
+            ],
+            "distances": wording.distances_sentence(p.distances),
+            "doc_warnings": [
+                crew.issue_sentence(i) for i in p.document_issues if i["kind"] != "expired"
+            ],
             "can_change": selectors.can_change(request.user),
             "schools": schools,
             "road_places": _road_places(d, schools) if selectors.can_change(request.user) else [],
@@ -387,6 +449,11 @@ def _road_places(
         for s in schools
         if s.pk in stops
     ]
+
+
+def _labelled(trips: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Trips with stops and schools named in the page's language."""
+    return wording.relabel(trips, labels)
 
 
 @login_required
@@ -436,10 +503,24 @@ def route_sheets(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
     lang = request.GET.get("lang", "ru")
     if lang not in ("ru", "kk"):
         lang = "ru"
-    routes: list[Route] = list(p.routes.select_related("vehicle"))
+    routes: list[Route] = list(p.routes.select_related("vehicle__driver", "vehicle__escort"))
     with translation.override(lang):
+        names = wording.route_names(routes)
+        keys = {
+            str(v["stop"]) for r in routes for t in (*r.trips, *r.afternoon) for v in t["visits"]
+        }
+        labels = wording.stop_labels(keys)
+        sheets = [
+            {
+                "route": r,
+                "name": names[r.number],
+                "trips": _labelled(r.trips, labels),
+                "afternoon": _labelled(r.afternoon, labels),
+            }
+            for r in routes
+        ]
         html = render(
-            request, "transport/route_sheets.html", {"plan": p, "routes": routes, "lang": lang}
+            request, "transport/route_sheets.html", {"plan": p, "sheets": sheets, "lang": lang}
         ).content.decode()
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     audit.record("download", p, summary=f"route sheets ({lang}), {len(routes)} routes")
@@ -450,3 +531,304 @@ def route_sheets(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
 
 def plan_url(p: Plan) -> str:
     return reverse("transport:plan", kwargs={"kato": p.territory.kato, "pk": p.pk})
+
+
+@login_required
+def crew_list(request: HttpRequest, kato: str) -> HttpResponse:
+    """Drivers and escorts of the district, with what expires."""
+    d = _district(request, kato)
+    inside = {"territory__path__startswith": d.path}
+    return render(
+        request,
+        "transport/crew.html",
+        {
+            "district": d,
+            "drivers": Driver.objects.filter(**inside).order_by("full_name"),
+            "escorts": Escort.objects.filter(**inside).select_related("school"),
+            "can_change": selectors.can_change(request.user),
+            "today": dt.date.today(),
+        },
+    )
+
+
+def _crew_edit(
+    request: HttpRequest, kato: str, model: type[Driver] | type[Escort], pk: int | None
+) -> HttpResponse:
+    d = _district(request, kato)
+    _require_change(request)
+    inside = model.objects.filter(territory__path__startswith=d.path)
+    record = get_object_or_404(inside, pk=pk) if pk else model(territory=d)
+    form_class = DriverForm if model is Driver else EscortForm
+    form = form_class(_data(request), instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if isinstance(form.instance, Driver):
+                crew.driver_save(form.save(commit=False))
+            else:
+                crew.escort_save(form.save(commit=False))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("saved"))
+            return redirect("transport:crew", kato=kato)
+    title = _("Driver") if model is Driver else _("Escort")
+    return render(
+        request,
+        "transport/crew_form.html",
+        {"district": d, "form": form, "title": title},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def driver_edit(request: HttpRequest, kato: str, pk: int | None = None) -> HttpResponse:
+    return _crew_edit(request, kato, Driver, pk)
+
+
+@login_required
+def escort_edit(request: HttpRequest, kato: str, pk: int | None = None) -> HttpResponse:
+    return _crew_edit(request, kato, Escort, pk)
+
+
+def _month(text: str | None, today: dt.date) -> tuple[int, int]:
+    """``YYYY-MM`` as (year, month); this month when absent or unreadable."""
+    try:
+        year, month = (int(x) for x in (text or "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        return today.year, today.month
+    return year, month
+
+
+@login_required
+def cancelled_days(request: HttpRequest, kato: str) -> HttpResponse:
+    """Record a cancelled day; the month's report with the pupils affected."""
+    d = _district(request, kato)
+    today = dt.date.today()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        _require_change(request)
+        post = request.POST
+        school = vehicle = None
+        when: dt.date | None = None
+        try:
+            when = dt.date.fromisoformat(post.get("date", ""))
+        except ValueError:
+            errors["date"] = _("give the date")
+        if post.get("school", "").isdigit():
+            school = Institution.objects.filter(pk=int(post["school"])).first()
+        if post.get("vehicle", "").isdigit():
+            vehicle = selectors.fleet_for(d).filter(pk=int(post["vehicle"])).first()
+        if not errors:
+            try:
+                day = days.cancel_day(
+                    d,
+                    date=when,
+                    reason=post.get("reason", ""),
+                    school=school,
+                    vehicle=vehicle,
+                    note=post.get("note", ""),
+                    user=request.user,
+                    today=today,
+                )
+            except ValidationError as exc:
+                errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+            else:
+                messages.success(
+                    request,
+                    _("the day is recorded as cancelled: %(n)s pupils without a ride")
+                    % {"n": day.pupils_affected},
+                )
+                return redirect(
+                    f"{reverse('transport:days', kwargs={'kato': kato})}?month={day.date:%Y-%m}"
+                )
+    year, month = _month(request.GET.get("month"), today)
+    report = days.month_report(d, year, month)
+    names = {
+        p.pk: p
+        for p in Pupil.objects.filter(
+            pk__in={pid for day in report["days"] for pid in day.pupil_ids}
+        ).select_related("school")
+    }
+    if names:
+        audit.record(
+            "read_personal",
+            object_type="transport.cancelledday",
+            object_id=d.kato,
+            summary=f"cancelled days {year}-{month:02d}: {len(names)} pupils",
+        )
+    rows = [(day, [names[p] for p in day.pupil_ids if p in names]) for day in report["days"]]
+    prev = report["first"] - dt.timedelta(days=1)
+    nxt = report["first"] + dt.timedelta(days=32)
+    return render(
+        request,
+        "transport/days.html",
+        {
+            "district": d,
+            "report": report,
+            "rows": rows,
+            "errors": errors,
+            "reasons": CancelledDay.Reason.choices,
+            "schools": selectors.bell_schools(d).filter(kind=Institution.Kind.SCHOOL),
+            "vehicles": selectors.fleet_for(d),
+            "can_change": selectors.can_change(request.user),
+            "today": today,
+            "prev": f"{prev:%Y-%m}",
+            "next": f"{nxt:%Y-%m}",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def scheme(request: HttpRequest, kato: str) -> HttpResponse:
+    """The transport scheme: downloads and the register of approving resolutions."""
+    from . import scheme as scheme_doc
+
+    d = _district(request, kato)
+    year = current_school_year()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        _require_change(request)
+        post = request.POST
+        when: dt.date | None = None
+        try:
+            when = dt.date.fromisoformat(post.get("date", ""))
+        except ValueError:
+            when = None
+        asked = post.get("year", "")
+        try:
+            scheme_doc.approval_record(
+                d,
+                year=int(asked) if asked.isdigit() else None,
+                number=post.get("number", ""),
+                date=when,
+                body=post.get("body", ""),
+            )
+        except ValidationError as exc:
+            errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
+        else:
+            messages.success(request, _("the resolution is recorded"))
+            return redirect("transport:scheme", kato=kato)
+    return render(
+        request,
+        "transport/scheme.html",
+        {
+            "district": d,
+            "year": year,
+            "approvals": SchemeApproval.objects.filter(territory=d).select_related("plan"),
+            "langs": [("ru", _("Russian")), ("kk", _("Kazakh"))],
+            "errors": errors,
+            "can_change": selectors.can_change(request.user),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def scheme_file(request: HttpRequest, kato: str) -> HttpResponse:
+    from . import scheme as scheme_doc
+
+    d = _district(request, kato)
+    lang = request.GET.get("lang", "ru")
+    lang = lang if lang in ("ru", "kk") else "ru"
+    kind = request.GET.get("format", "pdf")
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else current_school_year()
+    if kind == "docx":
+        body = scheme_doc.scheme_docx(d, year, lang)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        kind = "pdf"
+        body = scheme_doc.scheme_pdf(d, year, lang)
+        content_type = "application/pdf"
+    audit.record(
+        "download",
+        object_type="transport.scheme",
+        object_id=d.kato,
+        summary=f"transport scheme {year} ({lang}, {kind})",
+    )
+    response = HttpResponse(body, content_type=content_type)
+    name = f"transport-scheme-{d.kato}-{year}-{lang}.{kind}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def stops_map(request: HttpRequest, kato: str) -> HttpResponse:
+    """One school's stops on a plain SVG map with who walks where; close or merge stops."""
+    from .charts import walks_svg
+
+    d = _district(request, kato)
+    schools = list(selectors.bell_schools(d).filter(kind=Institution.Kind.SCHOOL))
+    asked = request.GET.get("school", "")
+    school = next((s for s in schools if str(s.pk) == asked), schools[0] if schools else None)
+    if request.method == "POST":
+        _require_change(request)
+        inside = Stop.objects.filter(school__settlement__path__startswith=d.path)
+        action = request.POST.get("action")
+        try:
+            if action == "close":
+                stop = get_object_or_404(inside, pk=int(request.POST.get("stop", "0")))
+                left = services.stop_close(stop)
+                messages.success(
+                    request,
+                    _("the stop is closed; %(n)s pupils of the school have no stop in reach")
+                    % {"n": left},
+                )
+            elif action == "merge":
+                keep = get_object_or_404(inside, pk=int(request.POST.get("keep", "0")))
+                other = get_object_or_404(inside, pk=int(request.POST.get("other", "0")))
+                services.stop_merge(keep, other)
+                messages.success(request, _("the stops are merged"))
+        except (ValidationError, ValueError) as exc:
+            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, text)
+        target = reverse("transport:stops_map", kwargs={"kato": kato})
+        return redirect(f"{target}?school={request.POST.get('school', asked)}")
+    stops = list(Stop.objects.filter(school=school).order_by("pk")) if school else []
+    riders = (
+        list(Rider.objects.filter(school=school).select_related("pupil", "stop")) if school else []
+    )
+    if riders:
+        audit.record(
+            "read_personal",
+            object_type="transport.rider",
+            object_id=str(school.pk if school else ""),
+            summary=f"walks map: {len(riders)} riders",
+        )
+    # Homes only for the roles the privacy policy lets read them (ADR 0132); names as on the
+    # riders page, last name and initial.
+    homes = privacy.clear(request.user, privacy.Field.HOME)
+    svg = walks_svg(
+        [(s.pk, s.label, s.lon, s.lat) for s in stops],
+        [
+            (
+                float(r.pupil.home_lon or 0),
+                float(r.pupil.home_lat or 0),
+                r.stop_id,
+                f"{r.pupil.last_name} {privacy.mask_first_name(r.pupil.first_name)}"
+                + (f" → {r.stop.label}, {r.walk_m} m" if r.stop else ""),
+            )
+            for r in riders
+        ]
+        if homes
+        else [],
+    )
+    counts = {s.pk: 0 for s in stops}
+    for r in riders:
+        if r.stop_id in counts:
+            counts[r.stop_id] += 1
+    return render(
+        request,
+        "transport/stops_map.html",
+        {
+            "district": d,
+            "schools": schools,
+            "school": school,
+            "stops": [(n, s, counts[s.pk]) for n, s in enumerate(stops, start=1)],
+            "without": sum(1 for r in riders if r.stop_id is None),
+            "svg": svg,
+            "can_change": selectors.can_change(request.user),
+        },
+    )

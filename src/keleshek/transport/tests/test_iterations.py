@@ -11,6 +11,7 @@ import pytest
 from keleshek.accounts.models import User
 from keleshek.transport import services
 from keleshek.transport.models import Plan
+from keleshek.transport.services import plans
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
@@ -21,13 +22,13 @@ def test_a_plan_with_iterations_is_solved_on_iterations_and_repeats_itself(
     district = User.objects.get(username="transport").territory
     assert district is not None
     asked: list[tuple[Any, Any]] = []
-    real = services.solve
+    real = plans.solve
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         asked.append((kwargs["iterations"], kwargs["seconds"]))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "solve", spy)
+    monkeypatch.setattr(plans, "solve", spy)
     figures = []
     for _ in range(2):
         plan = Plan.objects.create(territory=district, name="p", params={"iterations": 40})

@@ -9,9 +9,11 @@ import itertools
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from keleshek.accounts.models import User
 from keleshek.api.services import api_token_create
+from keleshek.institutions.models import Institution
 from keleshek.routing import afternoon, solver
 from keleshek.routing.model import BusPlan
 from keleshek.routing.model import Plan as RoutePlan
@@ -19,6 +21,7 @@ from keleshek.support.models import Delivery
 from keleshek.territory.models import Territory
 from keleshek.transport import services
 from keleshek.transport.models import Plan
+from keleshek.transport.services import plans
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
@@ -69,7 +72,7 @@ def _stored_shared_plan(district: Territory) -> tuple[Plan, Any, Any]:
     bus = BusPlan("bus-1", vt.id, vt.depot_id, (trip,), trip.distance_m, (run,), run.distance_m)
     result = RoutePlan((bus,), (), trip.load)
     plan = Plan.objects.create(territory=district, name="shared", params={"iterations": 300})
-    services._store(plan, built, result, [])
+    plans._store(plan, built, result, [])
     plan.refresh_from_db()
     return plan, trip, run
 
@@ -87,9 +90,12 @@ def test_a_shared_trip_is_stored_shown_and_assigned(client: Any) -> None:
     assert [v["to_school"] for v in stored["visits"]] == [trip.school_of(v) for v in trip.visits]
     assert {v["to_school"] for v in stored["visits"]} == {first, last}
 
-    page = client.get(f"/en/transport/{district.kato}/plans/{plan.pk}/").content.decode()
+    route_url = f"/transport/{district.kato}/plans/{plan.pk}/?route=1"
+    page = client.get(f"/en{route_url}").content.decode()
     assert "a shared trip" in page
-    assert f"{drop['school_name']} — arrival {drop['arrival']}, {drop['alighted']} getting off" in (
+    with translation.override("en"):  # the page names schools in its own language
+        first_name = Institution.objects.get(pk=int(first)).name
+    assert f"{first_name} — arrival {drop['arrival']}, {drop['alighted']} getting off" in (
         page.replace("&#x27;", "'").replace("&quot;", '"')
     )
     # The last school's part of the caption counts only the pupils getting off there.
@@ -99,7 +105,7 @@ def test_a_shared_trip_is_stored_shown_and_assigned(client: Any) -> None:
         f"arrival {stored['arrival']}, {off} getting off (a shared trip, {trip.load} pupils)"
         in page
     )
-    kk = client.get(f"/kk/transport/{district.kato}/plans/{plan.pk}/").content.decode()
+    kk = client.get(f"/kk{route_url}").content.decode()
     assert "ортақ рейс" in kk
     sheets = client.get(f"/ru/transport/{district.kato}/plans/{plan.pk}/route-sheets.pdf")
     assert sheets.status_code == 200
@@ -163,13 +169,13 @@ def test_the_plan_job_passes_the_choice_to_the_solver(monkeypatch: pytest.Monkey
     district = User.objects.get(username="transport").territory
     assert district is not None
     asked: list[bool] = []
-    real = services.solve
+    real = plans.solve
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         asked.append(kwargs["shared_trips"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "solve", spy)
+    monkeypatch.setattr(plans, "solve", spy)
     for params in ({"shared_trips": False}, {"shared_trips": True}, {}):
         plan = Plan.objects.create(
             territory=district, name="p", params={"iterations": 300, **params}

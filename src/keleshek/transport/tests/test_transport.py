@@ -309,7 +309,8 @@ def test_the_plan_page_and_the_route_sheets_list_morning_and_afternoon_trips(
         if r.trips and r.afternoon and not r.afternoon[0].get("pickups")
     )
     _login(client, "transport")
-    page = client.get(f"/ru/transport/{district.kato}/plans/{plan.pk}/").content.decode()
+    url = f"/ru/transport/{district.kato}/plans/{plan.pk}/?route={route.number}"
+    page = client.get(url).content.decode()
     assert "Утро: в школу" in page
     assert "После уроков: по домам" in page
     assert f"{route.afternoon[0]['boarding']}, отправление {route.afternoon[0]['departure']}" in (

@@ -1,5 +1,5 @@
-"""Rural school transport: who rides (the support programme's rule), stops within walking
-distance, and optimised plans built by the pure routing core (``keleshek.routing``)."""
+"""Plans: the routing problem of a district built from the records, solved by the pure
+routing core (``keleshek.routing``), checked, stored; what-ifs; the current plan's seats."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,7 +17,6 @@ from keleshek.core import audit, hooks, schoolyear
 from keleshek.institutions.models import Institution
 from keleshek.routing import explain as route_explain
 from keleshek.routing.check import check_plan, walking_distance_m
-from keleshek.routing.distances import GreatCircleProvider
 from keleshek.routing.model import (
     Depot,
     DistanceOverride,
@@ -29,380 +27,14 @@ from keleshek.routing.model import (
 from keleshek.routing.model import Plan as RoutePlan
 from keleshek.routing.model import Stop as RouteStop
 from keleshek.routing.solver import build_problem, solve
-from keleshek.support import rules as support_rules
-from keleshek.support.models import Programme, Pupil
-from keleshek.support.selectors import as_of_for, facts_for
 from keleshek.territory import selectors as territory_selectors
 from keleshek.territory.models import Territory
 
-from .models import Plan, Rider, Route, SchoolSchedule, Stop, Vehicle, parse_grades
-
-TRANSPORT_PROGRAMME = "rural-transport"
-DEFAULT_BELL = dt.time(8, 30)
-DEFAULT_MARGIN_MIN = 10  # as the model's defaults: what the optimiser assumes without a schedule
-DEFAULT_WINDOW_MIN = 25
-
-
-def _setting(name: str, default: float) -> float:
-    value: Any = settings.KELESHEK.get(name, default)
-    return float(value)
-
-
-def max_ride_min() -> int:
-    return int(_setting("MAX_RIDE_MIN", 60))
-
-
-def school_day_min() -> int:
-    """From the first bell to the end of the last lesson, when a school gives no dismissal."""
-    return int(_setting("SCHOOL_DAY_MIN", 330))
-
-
-def walking_limit_m() -> float:
-    return _setting("WALKING_LIMIT_KM", 1.0) * 1000
-
-
-# --- who rides -------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def assess_riders(*, territory: Territory, year: int) -> int:
-    """Decide who in ``territory`` needs transport, by the support programme's rule (data, so the
-    same rule explains it on the child's page), and keep each rider's stop if still in reach."""
-    programme = Programme.objects.filter(code=TRANSPORT_PROGRAMME).first()
-    if programme is None:
-        raise ValidationError(_("the rural transport programme is not defined"))
-    pupils = Pupil.objects.filter(school__settlement__path__startswith=territory.path)
-    facts = facts_for(pupils, as_of=as_of_for(year), programmes=[programme])
-    needs = support_rules.evaluate(programme.rule, facts)
-    chosen = {int(pid): i for i, pid in enumerate(facts.pupil_ids) if needs[i]}
-    info = {
-        p[0]: p
-        for p in Pupil.objects.filter(pk__in=list(chosen)).values_list(
-            "pk", "school_id", "home_settlement_id", "home_lat", "home_lon", "grade"
-        )
-    }
-    old = {
-        r.pupil_id: r
-        for r in Rider.objects.filter(school__settlement__path__startswith=territory.path)
-    }
-    Rider.objects.filter(school__settlement__path__startswith=territory.path).delete()
-    threshold = facts.threshold_km
-    riders = []
-    for pid, i in chosen.items():
-        _pk, school_id, settlement_id, _lat, _lon, grade = info[pid]
-        distance = float(facts.distance_km[i])
-        if not facts.school_in_settlement[i]:
-            reason = _("no school teaching grade %(g)s in the home settlement") % {"g": grade}
-        else:
-            reason = _("lives %(d).1f km from school (over %(t).1f km)") % {
-                "d": distance,
-                "t": threshold,
-            }
-        prev = old.get(pid)
-        riders.append(
-            Rider(
-                pupil_id=pid,
-                school_id=school_id,
-                settlement_id=settlement_id,
-                distance_km=round(distance, 2),
-                reason=reason[:300],
-                stop_id=prev.stop_id if prev and prev.school_id == school_id else None,
-                walk_m=prev.walk_m if prev and prev.school_id == school_id else None,
-            )
-        )
-    Rider.objects.bulk_create(riders, batch_size=2000)
-    audit.record(
-        "update",
-        object_type="transport.rider",
-        object_id=territory.kato,
-        summary=f"assessed riders in {territory.kato}: {len(riders)}",
-    )
-    return len(riders)
-
-
-# --- stops -----------------------------------------------------------------------------------
-
-
-def _walk(home: tuple[Any, Any], stop: tuple[Any, Any]) -> float:
-    # Riders always have home coordinates: the rule that selects them needs the distance.
-    return walking_distance_m((float(home[0]), float(home[1])), (float(stop[0]), float(stop[1])))
-
-
-@transaction.atomic
-def generate_stops(*, territory: Territory, limit_m: float | None = None) -> int:
-    """Cluster riders' homes into stops so that nobody walks farther than the limit.
-
-    Hand-made stops (``generated=False``) are kept and used first. A leader algorithm per school
-    and settlement: an unassigned rider's home opens a stop; every unassigned rider within the
-    limit joins; the stop moves to the members' centre when that keeps everyone within reach.
-    """
-    limit = walking_limit_m() if limit_m is None else limit_m
-    scope = {"school__settlement__path__startswith": territory.path}
-    Rider.objects.filter(**scope).update(stop=None, walk_m=None)
-    Stop.objects.filter(generated=True, **scope).delete()
-    manual: dict[int, list[Stop]] = defaultdict(list)
-    for s in Stop.objects.filter(**scope):
-        manual[s.school_id].append(s)
-    rows = list(
-        Rider.objects.filter(**scope)
-        .order_by("school_id", "settlement_id", "pupil__home_lat", "pupil__home_lon")
-        .values_list("pk", "school_id", "settlement_id", "pupil__home_lon", "pupil__home_lat")
-    )
-    groups: dict[tuple[int, int], list[tuple[int, tuple[Any, Any]]]] = defaultdict(list)
-    for pk, school_id, settlement_id, lon, lat in rows:
-        groups[(school_id, settlement_id)].append((pk, (lon, lat)))
-    assign: dict[int, tuple[Stop, float]] = {}
-    new_stops: list[tuple[Stop, list[int]]] = []
-    names = dict(Territory.objects.filter(level="settlement").values_list("pk", "name_ru"))
-    counter = 0
-    for (school_id, settlement_id), members in groups.items():
-        pending = []
-        for pk, home in members:
-            best = min(
-                ((s, _walk(home, (s.lon, s.lat))) for s in manual.get(school_id, [])),
-                key=lambda t: t[1],
-                default=None,
-            )
-            if best is not None and best[1] <= limit:
-                assign[pk] = best
-            else:
-                pending.append((pk, home))
-        while pending:
-            leader = pending[0][1]
-            near = [(pk, h) for pk, h in pending if _walk(h, leader) <= limit]
-            centre = (
-                sum(h[0] for _, h in near) / len(near),
-                sum(h[1] for _, h in near) / len(near),
-            )
-            spot = centre if all(_walk(h, centre) <= limit for _, h in near) else leader
-            counter += 1
-            stop = Stop(
-                code=f"s{school_id}-{settlement_id}-{counter}",
-                name=f"{names.get(settlement_id, '')} — {len(new_stops) + 1}",
-                settlement_id=settlement_id,
-                school_id=school_id,
-                lon=spot[0],
-                lat=spot[1],
-                generated=True,
-            )
-            new_stops.append((stop, [pk for pk, _ in near]))
-            taken = {pk for pk, _ in near}
-            pending = [(pk, h) for pk, h in pending if pk not in taken]
-    Stop.objects.bulk_create([s for s, _ in new_stops], batch_size=2000)
-    homes = {pk: home for pk, _s, _t, *home in rows}
-    for stop, pks in new_stops:
-        for pk in pks:
-            assign[pk] = (stop, _walk((homes[pk][0], homes[pk][1]), (stop.lon, stop.lat)))
-    riders = []
-    for pk, (stop, metres) in assign.items():
-        riders.append(Rider(pk=pk, stop_id=stop.pk, walk_m=round(metres)))
-    Rider.objects.bulk_update(riders, ["stop", "walk_m"], batch_size=2000)
-    audit.record(
-        "update",
-        object_type="transport.stop",
-        object_id=territory.kato,
-        summary=f"generated {len(new_stops)} stops in {territory.kato} (limit {limit:.0f} m)",
-    )
-    return len(new_stops)
-
-
-@transaction.atomic
-def stop_save(
-    *,
-    stop: Stop | None,
-    school: Institution,
-    settlement: Territory,
-    name: str,
-    lat: float,
-    lon: float,
-) -> Stop:
-    """Create or move a stop by hand, then re-seat the school's riders on their nearest stop
-    within the walking limit (a rider with none in reach keeps no stop and is listed)."""
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValidationError(_("coordinates are out of range"))
-    before = audit.snapshot(stop) if stop else {}
-    if stop is None:
-        stop = Stop(code=f"m{school.pk}-{Stop.objects.count() + 1}", generated=False)
-    stop.school, stop.settlement, stop.name = school, settlement, name
-    stop.lat, stop.lon, stop.generated = lat, lon, False
-    stop.save()
-    reseat_riders(school=school)
-    audit.record(
-        "update" if before else "create",
-        stop,
-        summary=f"stop {stop.name}",
-        changes=audit.diff(before, audit.snapshot(stop)),
-    )
-    return stop
-
-
-def reseat_riders(*, school: Institution) -> None:
-    limit = walking_limit_m()
-    stops = list(Stop.objects.filter(school=school))
-    riders = list(
-        Rider.objects.filter(school=school).values_list("pk", "pupil__home_lon", "pupil__home_lat")
-    )
-    updates = []
-    for pk, lon, lat in riders:
-        best = min(
-            ((s, _walk((lon, lat), (s.lon, s.lat))) for s in stops),
-            key=lambda t: t[1],
-            default=None,
-        )
-        if best is not None and best[1] <= limit:
-            updates.append(Rider(pk=pk, stop_id=best[0].pk, walk_m=round(best[1])))
-        else:
-            updates.append(Rider(pk=pk, stop_id=None, walk_m=None))
-    Rider.objects.bulk_update(updates, ["stop", "walk_m"], batch_size=2000)
-
-
-# --- fleet and bell times -------------------------------------------------------------------
-
-SEATS = (1, 120)
-MARGIN_MIN = (0, 120)
-WINDOW_MIN = (1, 180)
-
-
-def vehicle_problems(vehicle: Vehicle) -> dict[str, str]:
-    """What is wrong with a vehicle, per field (fields not given yet are skipped)."""
-    errors: dict[str, str] = {}
-    if vehicle.capacity is not None and not SEATS[0] <= vehicle.capacity <= SEATS[1]:
-        errors["capacity"] = _("seats for pupils must be between %(lo)s and %(hi)s") % {
-            "lo": SEATS[0],
-            "hi": SEATS[1],
-        }
-    if vehicle.depot_lat is not None and not -90 <= vehicle.depot_lat <= 90:
-        errors["depot_lat"] = _("the depot latitude must be between -90 and 90")
-    if vehicle.depot_lon is not None and not -180 <= vehicle.depot_lon <= 180:
-        errors["depot_lon"] = _("the depot longitude must be between -180 and 180")
-    if vehicle.cost_per_km is not None and vehicle.cost_per_km < 0:
-        errors["cost_per_km"] = _("the cost per km cannot be negative")
-    if vehicle.code and Vehicle.objects.filter(code=vehicle.code).exclude(pk=vehicle.pk).exists():
-        errors["code"] = _("a vehicle with this code already exists")
-    return errors
-
-
-@transaction.atomic
-def vehicle_save(vehicle: Vehicle) -> Vehicle:
-    """Add a vehicle to a district's fleet or change one; the optimiser uses the fleet as
-    stored (available vehicles of the district) the next time it builds the problem."""
-    errors = vehicle_problems(vehicle)
-    if errors:
-        raise ValidationError(errors)
-    stored = Vehicle.objects.filter(pk=vehicle.pk).first() if vehicle.pk else None
-    before = audit.snapshot(stored) if stored else {}
-    vehicle.save()
-    audit.record(
-        "update" if before else "create",
-        vehicle,
-        summary=f"vehicle {vehicle.code} ({vehicle.capacity} seats)",
-        changes=audit.diff(before, audit.snapshot(vehicle)),
-    )
-    return vehicle
-
-
-@transaction.atomic
-def vehicle_set_available(vehicle: Vehicle, *, available: bool) -> Vehicle:
-    """Take a vehicle out of service (repair, no driver) or put it back."""
-    if vehicle.available == available:
-        return vehicle
-    before = audit.snapshot(vehicle)
-    vehicle.available = available
-    vehicle.save(update_fields=["available", "updated_at"])
-    audit.record(
-        "update",
-        vehicle,
-        summary=f"vehicle {vehicle.code} {'available' if available else 'not available'}",
-        changes=audit.diff(before, audit.snapshot(vehicle)),
-    )
-    return vehicle
-
-
-def schedule_problems(schedule: SchoolSchedule) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    margin, window = schedule.margin_min, schedule.window_min
-    if margin is not None and not MARGIN_MIN[0] <= margin <= MARGIN_MIN[1]:
-        errors["margin_min"] = _("the margin must be between %(lo)s and %(hi)s minutes") % {
-            "lo": MARGIN_MIN[0],
-            "hi": MARGIN_MIN[1],
-        }
-    if window is not None and not WINDOW_MIN[0] <= window <= WINDOW_MIN[1]:
-        errors["window_min"] = _("the arrival window must be between %(lo)s and %(hi)s minutes") % {
-            "lo": WINDOW_MIN[0],
-            "hi": WINDOW_MIN[1],
-        }
-    if schedule.bell and schedule.dismissal and schedule.dismissal <= schedule.bell:
-        errors["dismissal"] = _("the last lesson must end after the first bell")
-    errors.update(_second_shift_problems(schedule))
-    return errors
-
-
-def _clock_plus(t: dt.time, minutes: int) -> dt.time:
-    """``t`` plus ``minutes``, at most 23:59 (a school day does not cross midnight)."""
-    total = min(t.hour * 60 + t.minute + minutes, 23 * 60 + 59)
-    return dt.time(total // 60, total % 60)
-
-
-def _second_shift_problems(schedule: SchoolSchedule) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    bell2, grades = schedule.shift2_bell, (schedule.shift2_grades or "").strip()
-    if bell2 is None and grades:
-        errors["shift2_bell"] = _("give the second shift's first bell, or leave its grades blank")
-    if bell2 is not None and not grades:
-        errors["shift2_grades"] = _("name the grades taught in the second shift, e.g. 2-4, 6")
-    if grades:
-        try:
-            parse_grades(grades)
-        except ValueError as exc:
-            errors["shift2_grades"] = _(
-                "%(part)s is not a grade or a range of grades from 0 to 11, e.g. 2-4, 6"
-            ) % {"part": str(exc) or grades}
-    if bell2 is not None and schedule.bell:
-        # The second shift uses the rooms after the first: it starts after its last lesson.
-        first_ends = schedule.dismissal or _clock_plus(schedule.bell, school_day_min())
-        if bell2 <= first_ends:
-            errors["shift2_bell"] = _(
-                "the second shift must start after the first shift's last lesson (%(time)s)"
-            ) % {"time": first_ends.strftime("%H:%M")}
-    if bell2 is not None and schedule.shift2_dismissal and schedule.shift2_dismissal <= bell2:
-        errors["shift2_dismissal"] = _("the second shift's last lesson must end after its bell")
-    if schedule.shift2_dismissal and bell2 is None:
-        errors["shift2_dismissal"] = _("a second shift needs its first bell")
-    return errors
-
-
-def schedule_defaults(school: Institution | None) -> SchoolSchedule:
-    """An unsaved schedule with the values the optimiser assumes when a school has none."""
-    schedule = SchoolSchedule(
-        bell=DEFAULT_BELL, margin_min=DEFAULT_MARGIN_MIN, window_min=DEFAULT_WINDOW_MIN
-    )
-    if school is not None:
-        schedule.school = school
-    return schedule
-
-
-@transaction.atomic
-def schedule_save(schedule: SchoolSchedule) -> SchoolSchedule:
-    """Set a school's bell time (created if the school had none); the optimiser's arrival
-    window for the school follows it the next time the problem is built."""
-    errors = schedule_problems(schedule)
-    if errors:
-        raise ValidationError(errors)
-    stored = SchoolSchedule.objects.filter(school_id=schedule.school_id).first()
-    before = audit.snapshot(stored) if stored else {}
-    if stored is not None:
-        schedule.pk = stored.pk
-    schedule.save()
-    audit.record(
-        "update" if before else "create",
-        schedule,
-        summary=f"bell time of school {schedule.school_id}: {schedule.bell:%H:%M}",
-        changes=audit.diff(before, audit.snapshot(schedule)),
-    )
-    return schedule
-
-
-# --- the routing problem -----------------------------------------------------------------
+from ..models import Plan, Rider, Route, SchoolSchedule, Stop, Vehicle
+from . import crew, roads
+from .fleet import DEFAULT_BELL, DEFAULT_MARGIN_MIN, DEFAULT_WINDOW_MIN
+from .riders import TRANSPORT_PROGRAMME, max_ride_min, school_day_min, walking_limit_m
+from .stops import _walk
 
 
 @dataclass
@@ -412,6 +44,7 @@ class Built:
     stop_names: dict[str, str]
     school_names: dict[str, str]
     without_stop: list[int]
+    distances: str = ""  # where the matrix came from (ADR 0172)
 
 
 def _seconds(t: dt.time) -> int:
@@ -449,18 +82,8 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
     for v in vehicles:
         depot_id = _depot_id(v)
         depots.setdefault(depot_id, Depot(depot_id, v.depot_lon, v.depot_lat))
-        types[f"{v.capacity}@{depot_id}@{v.cost_per_km}"].append(v)
-    vehicle_types = [
-        VehicleType(
-            key,
-            vs[0].capacity,
-            len(vs),
-            key.split("@")[1],
-            cost_per_km=float(vs[0].cost_per_km),
-            fixed_cost=100_000.0,  # buses first, then kilometres
-        )
-        for key, vs in types.items()
-    ]
+        home = f"@s{v.home_school_id}" if v.home_school_id else ""
+        types[f"{v.capacity}@{depot_id}@{v.cost_per_km}{home}"].append(v)
     shift = int(params.get("bell_shift_min", 0)) * 60
     riders = list(
         Rider.objects.filter(**scope).values_list(
@@ -506,6 +129,19 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
                 )
             )
             school_names[key] = str(name)
+    bound = _bound_schools(vehicles, institutions, float(params.get("neighbour_km", 0)))
+    vehicle_types = [
+        VehicleType(
+            key,
+            vs[0].capacity,
+            len(vs),
+            key.split("@")[1],
+            cost_per_km=float(vs[0].cost_per_km),
+            fixed_cost=100_000.0,  # buses first, then kilometres
+            schools=bound.get(vs[0].home_school_id or 0, frozenset()),
+        )
+        for key, vs in types.items()
+    ]
     per_stop: dict[tuple[int, str], list[str]] = defaultdict(list)
     without_stop: list[int] = []
     for pupil_id, school_id, stop_id, grade in riders:
@@ -550,9 +186,8 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
         dwell_fixed_s=float(params.get("dwell_fixed_s", 30)),
         dwell_per_pupil_s=float(params.get("dwell_per_pupil_s", 5)),
     )
-    provider = GreatCircleProvider(
-        circuity=_setting("ROAD_CIRCUITY", 1.3), speed_kmh=_setting("BUS_SPEED_KMH", 50.0)
-    )
+    points = [(d.x, d.y) for d in depots.values()] + [(sc.x, sc.y) for sc in schools]
+    provider, distances = roads.provider_for(points + [(st.x, st.y) for st in route_stops])
     problem = build_problem(
         list(depots.values()), vehicle_types, schools, route_stops, rules, provider, overrides
     )
@@ -562,7 +197,36 @@ def build(territory: Territory, params: dict[str, Any]) -> Built:
         stop_names,
         school_names,
         without_stop,
+        distances,
     )
+
+
+def _bound_schools(
+    vehicles: list[Vehicle], institutions: dict[int, Institution], neighbour_km: float
+) -> dict[int, frozenset[str]]:
+    """Per home school of the fleet, the routing schools its buses may serve (ADR 0170): its
+    own (both shifts) and, where the plan allows (``neighbour_km``), the schools with riders
+    that lie within that straight-line distance of it. Carriers' buses are not bound."""
+    homes = {v.home_school_id for v in vehicles if v.home_school_id}
+    located = {
+        pk: (float(i.lon), float(i.lat))
+        for pk, i in institutions.items()
+        if i.lat is not None and i.lon is not None
+    }
+    where = {
+        i.pk: (float(i.lon), float(i.lat))
+        for i in Institution.objects.filter(pk__in=homes)
+        if i.lat is not None and i.lon is not None
+    }
+    bound: dict[int, frozenset[str]] = {}
+    for home in homes:
+        served = {home}
+        if neighbour_km > 0 and home in where:
+            served |= {
+                pk for pk, xy in located.items() if _walk(where[home], xy) <= neighbour_km * 1000
+            }
+        bound[home] = frozenset(key for pk in served for key in (str(pk), f"{pk}{SECOND_SHIFT}"))
+    return bound
 
 
 def _with_extra_stop(
@@ -918,8 +582,11 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
     plan.pupils_home = result.pupils_home
     plan.afternoon_unserved = afternoon_unserved
     plan.problems = problems
+    plan.distances = built.distances
     plan.status = Plan.Status.DONE if not problems else Plan.Status.FAILED
     plan.save()
+    plan.document_issues = crew.plan_issues(plan, dt.date.today())
+    Plan.objects.filter(pk=plan.pk).update(document_issues=plan.document_issues)
     if plan.base_id is None and plan.status == Plan.Status.DONE:
         Plan.objects.filter(territory=plan.territory, base__isnull=True).exclude(pk=plan.pk).update(
             is_current=False
@@ -927,6 +594,16 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
         Plan.objects.filter(pk=plan.pk).update(is_current=True)
         plan.is_current = True
         _record_assignments(plan, result)
+        expired = crew.blocking(plan.document_issues)
+        if expired:
+            # Made current all the same (the pupils must ride), but it says so: the page lists
+            # the expired documents first, and the audit names them.
+            audit.record(
+                "update",
+                plan,
+                summary=f"plan {plan.pk} made current with {len(expired)} expired documents",
+                changes={"expired": [f"{i['code']}:{i['vehicle']}" for i in expired]},
+            )
         hooks.publish_on_commit(hooks.RECORDS_CHANGED, source="transport")
 
 
