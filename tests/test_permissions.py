@@ -320,10 +320,12 @@ TRANSPORT_PAGES = ("", "riders/", "stops/", "fleet/", "bells/")
 TRANSPORT_DISTRICT_ROLES = ("district_officer", "transport_coordinator")
 
 
-def test_transport_pages_by_role_and_district(world: dict[str, Any]) -> None:
+def test_transport_pages_by_role_and_district(world: dict[str, Any], settings: Any) -> None:
     """Exact layer for the transport pages, with real districts (the generic walk can only
     use a dummy code): who is served, who is refused, and that a district-scoped user gets
-    404 for another district; reading the riders (children) is audited."""
+    404 for another district; reading the riders (children) is audited. The transport pages
+    list the configured oblast's districts only, so the test region's oblast is configured."""
+    settings.KELESHEK = {**settings.KELESHEK, "OBLAST_KATO": "990000000"}
     from keleshek.transport.selectors import ROLES
 
     reg = world["reg"]

@@ -443,7 +443,8 @@ def _road_places(
     """What a closed road may join, for the what-if's lists: each school with its stops."""
     stops: dict[int, list[tuple[str, str]]] = {}
     for stop in Stop.objects.filter(settlement__path__startswith=d.path).order_by("name", "pk"):
-        stops.setdefault(stop.school_id, []).append((f"stop:{stop.pk}", stop.name))
+        # Named in the page's language, as on the stops pages (Stop.label).
+        stops.setdefault(stop.school_id, []).append((f"stop:{stop.pk}", stop.label))
     return [
         (s.name, [(f"school:{s.pk}", s.name), *stops.get(s.pk, [])])
         for s in schools

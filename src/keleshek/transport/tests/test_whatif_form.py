@@ -3,6 +3,8 @@ user's language (issue 15, point 6)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
@@ -18,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world() -> tuple[Territory, Institution, Stop, Plan]:
+def world(settings: Any) -> tuple[Territory, Institution, Stop, Plan]:
+    # The pages list the configured oblast's districts only: this world's oblast is configured.
+    settings.KELESHEK = {**settings.KELESHEK, "OBLAST_KATO": "640000000"}
     oblast = Territory.objects.create(kato="640000000", level="oblast", name_ru="Область")
     district = Territory.objects.create(
         kato="641000000", level="district", parent=oblast, name_ru="Район"
@@ -53,6 +57,10 @@ def test_the_closed_road_form_lists_the_schools_and_their_stops(
     assert "stop:ID" not in body
     assert f'<option value="stop:{stop.pk}">Остановка у клуба</option>' in body
     assert f'<option value="school:{school.pk}">Ауыл мектебі</option>' in body
+    stop.name_kk = "Клуб жанындағы аялдама"
+    stop.save(update_fields=["name_kk"])
+    body = c.get(f"/kk/transport/{district.kato}/plans/{plan.pk}/").content.decode()
+    assert f'<option value="stop:{stop.pk}">Клуб жанындағы аялдама</option>' in body
 
 
 def test_a_refused_what_if_writes_nothing_and_says_why_in_russian(
