@@ -152,6 +152,20 @@ EMITTING: Mapping[str, tuple[Field, ...]] = {
     "support:membership_state": (),
     "support:deliver": (),
     "support:duplicate_resolve": (),
+    # the fund (issue 17): counts per school; the application queue names children and their
+    # category; the payment registers name parents (name, IIN) for the bank; the АСП list shows
+    # the IINs it could not match; the public status page shows one application to whoever
+    # gives its number and the child's IIN
+    "support:meals": (),
+    "support:queue": (F.NAME, F.CATEGORIES, F.MEMBERSHIP),
+    "support:decide": (),
+    "support:registers": (F.NAME, F.IIN),
+    "support:register_export": (F.NAME, F.IIN),
+    "support:register_paid": (),
+    "support:receipt_add": (),
+    "support:asp_list": (F.IIN,),
+    "fund:apply": (),
+    "fund:status": (F.NAME, F.CATEGORIES),
     "api-v1:pupils": (F.IIN, F.NAME, F.ADDRESS, F.HOME, F.CATEGORIES, F.DISABILITY),
     "api-v1:pupil_detail": tuple(Field),
     "api-v1:memberships": (F.MEMBERSHIP,),

@@ -24,7 +24,7 @@ from keleshek.accounts.roles import (
     role_required,
     sees_personal_data,
 )
-from keleshek.core import audit, params, spreadsheets
+from keleshek.core import audit, params, schoolyear, spreadsheets
 from keleshek.core.numbers import parse_decimal, parse_int
 from keleshek.institutions.selectors import current_school_year
 
@@ -387,7 +387,7 @@ def meals(request: HttpRequest) -> HttpResponse:
     try:
         month = dt.date.fromisoformat((request.GET.get("month") or "") + "-01")
     except ValueError:
-        month = dt.date(year, 9, 1)
+        month = schoolyear.lessons_begin(year)  # the first month of lessons
     rows = selectors.meals_by_school(request.user, year=year, month=month)
     return render(
         request,

@@ -828,6 +828,8 @@ def stops_map(request: HttpRequest, kato: str) -> HttpResponse:
             "schools": schools,
             "school": school,
             "stops": [(n, s, counts[s.pk]) for n, s in enumerate(stops, start=1)],
+            # a stop made for one child stands at its home: about 1 km for the other roles
+            "places": 5 if homes else 2,
             "without": sum(1 for r in riders if r.stop_id is None),
             "svg": svg,
             "can_change": selectors.can_change(request.user),
