@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from keleshek.accounts.roles import PERSONAL_DATA_ROLES, SUPPORT_WRITE_ROLES, role_required
-from keleshek.core import audit
+from keleshek.core import audit, params
 from keleshek.core.ids import IdentifierError, parse_iin
 from keleshek.core.middleware import client_ip
 from keleshek.institutions.selectors import current_school_year
@@ -175,8 +175,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         .order_by("school__name_ru")
     )
     shown = apps_qs.filter(status=state) if state else apps_qs
-    if school.isdigit():
-        shown = shown.filter(school_id=int(school))
+    school_id = params.integer(request.GET, "school", None, lo=1, hi=2**31 - 1)
+    if school_id is not None:
+        shown = shown.filter(school_id=school_id)
     rows = list(shown.select_related("pupil", "school").order_by("submitted_on", "id")[:200])
     if rows:
         audit.record(
