@@ -69,9 +69,20 @@ def test_add_or_change_form_renders(admin_client: Client, model: str) -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("kk", ["Білім беру ұйымдары", "Жобалық қуаттылығы (орын)", "Жай-күйі"]),
-        ("ru", ["Организации образования", "Проектная мощность (мест)", "Состояние"]),
-        ("en", ["Institutions", "Design capacity (places)", "Condition"]),
+        (
+            "kk",
+            ["Білім беру ұйымдары", "Жобалық қуаттылығы (орын)", "Апатты жағдай", "Үш ауысымды"],
+        ),
+        (
+            "ru",
+            [
+                "Организации образования",
+                "Проектная мощность (мест)",
+                "Аварийное состояние",
+                "Трёхсменное",
+            ],
+        ),
+        ("en", ["Institutions", "Design capacity (places)", "Emergency condition", "Three-shift"]),
     ],
 )
 def test_institution_changelist_speaks_the_language(

@@ -77,11 +77,24 @@ def _form(request: HttpRequest) -> AuditFilterForm:
     return AuditFilterForm(request.GET or None)
 
 
+# Entries about a child: their summaries may carry the child's name (a search typed by name, an
+# admin edit naming the record), which no pattern can mask.
+PERSONAL_TYPES = ("support.", "transport.rider")
+
+
+def sees_all(user: Any) -> bool:
+    """Does the personal-data policy show ``user`` every field in clear (ADR 0132)?"""
+    return len(privacy.clear_fields(user)) == len(privacy.Field)
+
+
 def _summary(user: Any, e: AuditEntry) -> str:
-    """The summary as the privacy policy lets ``user`` read it: an IIN searched for, a child's
-    category named (ADR 0132)."""
+    """The summary as the privacy policy lets ``user`` read it (ADR 0132): about a child, whole
+    only for roles that read every personal field in clear, otherwise hidden; elsewhere an IIN
+    searched for masked and a child's category not named."""
     from keleshek.support.models import CategoryCode
 
+    if e.object_type.startswith(PERSONAL_TYPES) and not sees_all(user):
+        return _("(personal data: hidden for your role)")
     return privacy.redact(user, e.summary, categories=CategoryCode.values)
 
 

@@ -432,6 +432,8 @@ ITEM_LABELS = {
     "pass": _("transit pass"),
     "route": _("route"),
     "items": _("items"),
+    "application": _("application"),  # a fund payment: the application and its month's register
+    "register": _("payment register"),
 }
 
 

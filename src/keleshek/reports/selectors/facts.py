@@ -11,6 +11,9 @@ from keleshek.construction.models import Project
 SCHOOL_KINDS = tuple(str(k) for k in Project.SCHOOL_KINDS)
 LOW_INCOME_CATEGORIES = ("asp", "below_subsistence")
 PRIMARY_GRADES = (1, 4)
+# The grades free meals reach by the rule (grades 1-4 all, 5-11 the fund's categories): a
+# low-income child of the pre-school grade 0 is not fed at school, so is not counted as unfed.
+MEAL_GRADES = (1, 11)
 
 
 @dataclass(frozen=True)

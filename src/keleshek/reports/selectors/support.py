@@ -16,7 +16,14 @@ from django.db.models import (
 )
 
 from .common import district_kato, named, territory_names
-from .facts import LOW_INCOME_CATEGORIES, PRIMARY_GRADES, DistrictRow, Support, Trace
+from .facts import (
+    LOW_INCOME_CATEGORIES,
+    MEAL_GRADES,
+    PRIMARY_GRADES,
+    DistrictRow,
+    Support,
+    Trace,
+)
 
 
 def support_facts(year: int) -> Support:
@@ -77,7 +84,9 @@ def support_facts(year: int) -> Support:
         if kind == Programme.Kind.TRANSPORT and enrolled:
             transported += n
     primary_eligible = Pupil.objects.filter(grade__gte=lo, grade__lte=hi).count()
-    low_income_eligible = Pupil.objects.filter(id__in=low_income_ids).count()
+    low_income_eligible = Pupil.objects.filter(
+        id__in=low_income_ids, grade__gte=MEAL_GRADES[0], grade__lte=MEAL_GRADES[1]
+    ).count()
 
     transit = []
     for prog in Programme.objects.filter(active=True, kind=Programme.Kind.TRANSIT).select_related(
