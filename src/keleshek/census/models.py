@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from keleshek.core.models import Multilingual, TimeStamped
@@ -128,7 +128,8 @@ class Return(TimeStamped):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("being filled")
-        SUBMITTED = "submitted", _("submitted")
+        # its own context: "submitted" of a fund application reads otherwise in Russian
+        SUBMITTED = "submitted", pgettext_lazy("census return", "submitted")
         RETURNED = "returned", _("returned for correction")
         APPROVED = "approved", _("approved by the district")
         ACCEPTED = "accepted", _("accepted by the region")
