@@ -29,6 +29,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from keleshek.core.names import localized_name, name_expr
+from keleshek.territory import selectors as territory_selectors
 from keleshek.territory.models import Territory
 
 from .models import Indicator, IndicatorValue, RefreshRun
@@ -53,7 +54,7 @@ class Figure:
 
 
 def oblast_kato() -> str:
-    return str(settings.KELESHEK.get("OBLAST_KATO", "630000000"))
+    return territory_selectors.oblast_kato()
 
 
 def territory_by_kato(kato: str) -> Territory:

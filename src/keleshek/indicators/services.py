@@ -16,11 +16,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from keleshek.institutions.selectors import current_school_year
+from keleshek.territory.selectors import oblast_kato
 
 from .elements import REGISTRY, SOURCES, Context, facts
 from .models import Indicator, IndicatorValue, RefreshRun
@@ -76,7 +76,7 @@ def _tree() -> _Tree:
         ancestors[tid] = [by_kato[k] for k in path.strip("/").split("/") if k in by_kato] or [tid]
         if level == "settlement":
             area[tid] = "urban" if urban else "rural"
-    root_kato = str(settings.KELESHEK.get("OBLAST_KATO", ""))
+    root_kato = oblast_kato()
     return _Tree(ancestors, area, by_kato.get(root_kato), upper)
 
 

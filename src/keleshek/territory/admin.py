@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -40,9 +39,7 @@ class TerritoryAdmin(KeleshekAdmin):
             if model == "territory" and field == "parent":
                 qs = qs.filter(valid_to__isnull=True)
             elif not (model == "territory" and field == "successor"):
-                qs = selectors.current(qs).filter(
-                    path__startswith=f"/{settings.KELESHEK['OBLAST_KATO']}/"
-                )
+                qs = selectors.current(qs).filter(path__startswith=f"/{selectors.oblast_kato()}/")
         return qs, may_have_duplicates
 
     def service_save(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> Any:

@@ -11,8 +11,13 @@ from django.db.models import QuerySet, Sum
 from .models import PopulationRecord, Territory
 
 
+def oblast_kato() -> str:
+    """The configured oblast's KATO code (``KELESHEK["OBLAST_KATO"]``), read in one place."""
+    return str(settings.KELESHEK["OBLAST_KATO"])
+
+
 def oblast() -> Territory:
-    return Territory.objects.get(kato=settings.KELESHEK["OBLAST_KATO"])
+    return Territory.objects.get(kato=oblast_kato())
 
 
 def current(qs: QuerySet[Territory] | None = None) -> QuerySet[Territory]:
@@ -55,7 +60,7 @@ def oblast_units(*, on: dt.date | None = None) -> QuerySet[Territory]:
     (Abai, 2022) are history under this oblast and current under theirs: neither is listed."""
     qs = Territory.objects.filter(
         level__in=(Territory.Level.DISTRICT, Territory.Level.CITY),
-        path__startswith=f"/{settings.KELESHEK['OBLAST_KATO']}/",
+        path__startswith=f"/{oblast_kato()}/",
     )
     if on is None:
         return qs.filter(valid_to__isnull=True).order_by("kato")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     Max,
 )
@@ -14,6 +13,7 @@ from keleshek.construction.models import FundingSource, ProjectFunding
 from keleshek.institutions.models import InstitutionYear
 from keleshek.programmes.models import Offering
 from keleshek.territory.models import Territory
+from keleshek.territory.selectors import oblast_kato
 
 from .facts import NamedItem
 
@@ -32,7 +32,7 @@ def territory_names(katos: set[str]) -> dict[str, Territory]:
 
 
 def region() -> NamedItem:
-    kato = settings.KELESHEK["OBLAST_KATO"]
+    kato = oblast_kato()
     t = Territory.objects.filter(kato=kato).first()
     if t is None:
         return NamedItem(
