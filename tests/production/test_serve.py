@@ -165,6 +165,17 @@ class Served:
                 self.close()
                 raise AssertionError(f"keleshek serve did not come up:\n{self.log()[-4000:]}")
             time.sleep(0.2)
+        # The banner is printed when the socket is bound; gunicorn forks its web workers
+        # after that. Wait for the whole tree (arbiter, its workers, the job worker) so a
+        # test never reads it half-born (CI once saw the arbiter with one worker of two).
+        workers = int(args[args.index("--workers") + 1]) if "--workers" in args else 0
+        expected = workers + 2 if workers else 0
+        while len(self.children()) < expected:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                tree = self.children()
+                self.close()
+                raise AssertionError(f"expected {expected} processes, saw {tree}")
+            time.sleep(0.2)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
