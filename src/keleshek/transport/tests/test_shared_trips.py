@@ -128,9 +128,8 @@ def test_a_shared_trip_is_stored_shown_and_assigned(client: Any) -> None:
     assert (home["school"], pickup["school"]) == (last, first)
     assert pickup["boarded"] == run.pickups[0].boarded > 0
     assert [v["from_school"] for v in home["visits"]] == [run.school_of(v) for v in run.visits]
-    assert (
-        f"{first_name} — arrival {pickup['arrival']}, {pickup['boarded']} boarding"
-        in (page.replace("&#x27;", "'").replace("&quot;", '"'))
+    assert f"{first_name} — arrival {pickup['arrival']}, {pickup['boarded']} boarding" in (
+        page.replace("&#x27;", "'").replace("&quot;", '"')
     )
     (api_home,) = body["routes"][0]["afternoon"]
     assert [p["school_id"] for p in api_home["pickups"]] == [first]
