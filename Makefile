@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test lint typecheck test-sqlite test-postgres test-browser bench bench-routing \
-        bench-import bench-support bench-dashboards bench-briefing bench-load bench-search \
+        bench-import bench-support bench-dedup bench-dashboards bench-briefing bench-load bench-search \
         test-faults \
         install browser messages clean audit
 
@@ -64,7 +64,7 @@ test-browser: $(STAMP) browser
 messages: $(STAMP)
 	cd src/keleshek && ../../$(BIN)/keleshek makemessages -l ru -l kk -l en --ignore 'tests/*' && ../../$(BIN)/keleshek compilemessages
 
-bench: bench-routing bench-import bench-support bench-dashboards bench-briefing bench-search
+bench: bench-routing bench-import bench-support bench-dedup bench-dashboards bench-briefing bench-search
 
 bench-routing: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
@@ -75,6 +75,11 @@ bench-import: $(STAMP)
 
 bench-support: $(STAMP)
 	$(BIN)/python benchmarks/support/run.py
+
+# Keleshek's de-duplication and Splink's on the same generated million (issue 20).
+bench-dedup: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/support/dedup_vs_splink.py
 
 bench-dashboards: $(STAMP)
 	$(BIN)/python benchmarks/dashboards/run.py

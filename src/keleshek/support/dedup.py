@@ -34,7 +34,7 @@ def normalise(name: str) -> str:
     return key_part(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     id: int
     iin: str  # "" when unknown
@@ -47,7 +47,7 @@ class Record:
     settlement: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     a: int
     b: int
@@ -101,11 +101,20 @@ def find_duplicates(
 ) -> list[Match]:
     stats = stats if stats is not None else Stats()
     stats.records = len(records)
-    names = [
-        normalise(r.last) + " " + normalise(r.first) + " " + normalise(r.middle) for r in records
-    ]
-    lasts = [normalise(r.last) for r in records]
-    firsts = [normalise(r.first) for r in records]
+    # A register has few distinct names (and a million pupils share them): each spelling is
+    # normalised once and the records share the result.
+    folded: dict[str, str] = {}
+
+    def norm(name: str) -> str:
+        got = folded.get(name)
+        if got is None:
+            got = folded[name] = normalise(name)
+        return got
+
+    lasts = [norm(r.last) for r in records]
+    firsts = [norm(r.first) for r in records]
+    names = [lasts[i] + " " + firsts[i] + " " + norm(r.middle) for i, r in enumerate(records)]
+    folded.clear()
 
     n = len(records)
     seen: set[int] = set()  # i * n + j for i < j: compact, unlike tuples
