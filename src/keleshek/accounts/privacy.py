@@ -170,6 +170,7 @@ EMITTING: Mapping[str, tuple[Field, ...]] = {
     "api-v1:pupil_detail": tuple(Field),
     "api-v1:memberships": (F.MEMBERSHIP,),
     "api-v1:coverage_view": (),
+    "api-v1:fund_helped_view": (),  # counts and amounts per region, district or school
     # transport: riders (names, home settlement, distance), plans, route sheets
     "transport:riders": (F.NAME, F.ADDRESS),
     "transport:plan": (F.NAME,),

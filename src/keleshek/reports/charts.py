@@ -66,7 +66,11 @@ BEFORE_AFTER: dict[Lang, tuple[str, str]] = {
     "en": ("before", "after"),
 }
 PROGRAMME_KINDS: dict[str, dict[Lang, str]] = {
-    "uniform": {"ru": "Школьная форма", "kk": "Мектеп формасы", "en": "Uniform"},
+    "uniform": {
+        "ru": "Фонд всеобуча",
+        "kk": "Жалпыға бірдей оқыту қоры",
+        "en": "General-education fund",
+    },
     "meals": {"ru": "Питание", "kk": "Тамақ", "en": "Meals"},
     "transport": {"ru": "Подвоз", "kk": "Тасымал", "en": "Transport"},
     "transit": {"ru": "Проезд", "kk": "Жол жүру", "en": "Transit"},

@@ -43,6 +43,21 @@ L: dict[str, dict[Lang, str]] = {
         "kk": "Аудандар бойынша берілген мектептер",
         "en": "Schools commissioned by district",
     },
+    "t_fund": {
+        "ru": "Помощь из фонда всеобуча по районам",
+        "kk": "Аудандар бойынша жалпыға бірдей оқыту қорынан көмек",
+        "en": "Help from the general-education fund by district",
+    },
+    "fund_children": {
+        "ru": "Детей получили помощь",
+        "kk": "Көмек алған балалар",
+        "en": "Children helped",
+    },
+    "fund_amount": {
+        "ru": "Выплачено, тенге",
+        "kk": "Төленді, теңге",
+        "en": "Paid, tenge",
+    },
     "t_pipeline": {
         "ru": "Строящиеся школы",
         "kk": "Салынып жатқан мектептер",
@@ -194,6 +209,25 @@ def build(f: Facts, lang: Lang) -> list[Table]:
                     f"({percent(sums[k][0], sums[k][1], lang)})"
                     for k in kinds
                 ],
+            )
+        )
+    if sp.available and sp.fund_by_district:
+        frows = [
+            [_dname(d, lang), int(d.values["children"]), digits(int(d.values["amount"]), lang)]
+            for d in sp.fund_by_district
+        ]
+        tables.append(
+            Table(
+                "fund",
+                _t("t_fund", lang),
+                [_t("district", lang), _t("fund_children", lang), _t("fund_amount", lang)],
+                frows,
+                [
+                    _t("total", lang),
+                    sp.fund_children_helped,
+                    digits(int(sp.fund_amount_paid), lang),
+                ],
+                trace=sp.fund_trace,
             )
         )
     v = f.vocational

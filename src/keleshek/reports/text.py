@@ -291,24 +291,40 @@ def support(f: Facts, lang: Lang) -> Section:
         "en": "The region is strengthening social support. ",
     }[lang]
     para.append(intro)
-    if sp.uniform_recipients:
-        n = nw.approx(sp.uniform_recipients, nw.CHILD, lang)
+    if sp.fund_children_helped:
+        # The fund's children helped (cash against applications, and the in-kind help of the
+        # earlier years migrated): "help for" is true of both (ADR 0156).
+        n = nw.approx(sp.fund_children_helped, nw.CHILD, lang)
+        paid: Paragraph = (
+            [" — ", Fig(nw.approx(sp.fund_amount_paid, nw.TENGE, lang), sp.fund_trace)]
+            if sp.fund_amount_paid > 0
+            else []
+        )
         para += _pick(
             {
                 "ru": [
                     "В текущем году ",
-                    Fig(n, sp.uniform_trace),
-                    " из уязвимых категорий получили школьную форму и обувь. ",
+                    Fig(n, sp.fund_trace),
+                    " из уязвимых категорий получили помощь на школьную форму и обувь, одежду"
+                    " и школьные принадлежности из фонда всеобуча",
+                    *paid,
+                    ". ",
                 ],
                 "kk": [
                     "Биыл әлеуметтік осал санаттағы ",
-                    Fig(n, sp.uniform_trace),
-                    " мектеп формасы мен аяқ киім алды. ",
+                    Fig(n, sp.fund_trace),
+                    " жалпыға бірдей оқыту қорынан мектеп формасы мен аяқ киімге, киім мен"
+                    " мектеп керек-жарақтарына көмек алды",
+                    *paid,
+                    ". ",
                 ],
                 "en": [
                     "This year ",
-                    Fig(n, sp.uniform_trace),
-                    " from vulnerable categories received school uniforms and shoes. ",
+                    Fig(n, sp.fund_trace),
+                    " from vulnerable categories received help from the general-education fund"
+                    " for school uniforms and shoes, clothing and school supplies",
+                    *paid,
+                    ". ",
                 ],
             },
             lang,
@@ -819,11 +835,19 @@ COMPARED: list[tuple[str, dict[Lang, str]]] = [
         },
     ),
     (
-        "uniform_recipients",
+        "fund_children_helped",
         {
-            "ru": "получили школьную форму",
-            "kk": "мектеп формасын алғандар",
-            "en": "uniform recipients",
+            "ru": "детей получили помощь фонда всеобуча",
+            "kk": "жалпыға бірдей оқыту қорынан көмек алған балалар",
+            "en": "children helped by the general-education fund",
+        },
+    ),
+    (
+        "fund_amount_paid",
+        {
+            "ru": "выплачено из фонда всеобуча, тенге",
+            "kk": "жалпыға бірдей оқыту қорынан төленді, теңге",
+            "en": "paid by the general-education fund, tenge",
         },
     ),
     (
@@ -888,7 +912,8 @@ def headline(f: Facts) -> dict[str, int | None]:
         "places_commissioned": sum(r.places for r in c.commissioned),
         # the pipeline is a snapshot (today's stages), so it is not compared with last year
         "under_construction": c.under_construction_all if f.previous is not None else None,
-        "uniform_recipients": f.support.uniform_recipients if sp else None,
+        "fund_children_helped": f.support.fund_children_helped if sp else None,
+        "fund_amount_paid": int(f.support.fund_amount_paid) if sp else None,
         "transported": f.support.transported if sp else None,
         "new_specialties": len(f.vocational.new_specialties),
         "university_programmes": len(f.universities.launched),

@@ -292,3 +292,55 @@ def coverage_view(
         not_covered=report.not_covered_count,
         amount=float(report.amount),
     )
+
+
+class FundHelpedOut(Schema):
+    key: str = Field(description="the region's or district's KATO code, or the school's id")
+    label: str
+    children_helped: int = Field(description="distinct children helped by the fund")
+    amount_paid: float = Field(description="KZT paid in cash and given in kind")
+    children_cash: int
+    amount_cash: float
+    children_in_kind: int = Field(description="help in kind recorded before cash (migrated)")
+    amount_in_kind: float
+
+
+class FundHelpedListOut(Schema):
+    year: int
+    by: str
+    total: FundHelpedOut
+    rows: list[FundHelpedOut]
+
+
+@router.get(
+    "/fund/helped",
+    response=FundHelpedListOut,
+    summary="Children helped and amounts paid by the general-education fund",
+)
+def fund_helped_view(
+    request: HttpRequest,
+    year: int | None = Query(None, ge=2000, le=2100, description="the current one by default"),
+    by: str = Query("district", pattern=r"^(region|district|school)$"),
+) -> Any:
+    user = _user(request)
+    year = current_school_year() if year is None else year
+
+    def row(r: selectors.FundHelped) -> FundHelpedOut:
+        return FundHelpedOut(
+            key=r.key,
+            label=r.label,
+            children_helped=r.children,
+            amount_paid=float(r.amount),
+            children_cash=r.children_cash,
+            amount_cash=float(r.amount_cash),
+            children_in_kind=r.children_in_kind,
+            amount_in_kind=float(r.amount_in_kind),
+        )
+
+    total = selectors.fund_helped_total(user, year=year)
+    return FundHelpedListOut(
+        year=year,
+        by=by,
+        total=row(total),
+        rows=[row(r) for r in selectors.fund_helped(user, year=year, by=by)],
+    )

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+from django.apps import apps as django_apps
 from django.core.management.color import no_style
 from django.db import connections, models, transaction
 from django.db.models import Max, Q
@@ -33,6 +34,7 @@ from keleshek.territory.models import Territory
 
 from . import derived, rules, selectors
 from .fund import checklist as fund_checklist
+from .help import help_from_records
 from .models import (
     FUND_CATEGORIES,
     Application,
@@ -577,6 +579,7 @@ def _load(year: int) -> None:
     _collegial_decisions(rng, cats, year)
     _insert(PupilCategory, cats)
     _memberships(rng, programmes, year, as_of)
+    help_from_records(django_apps)  # the fund's help records: what its counts read (ADR 0155)
     # The planted duplicates (and any look-alikes) land in the review queue.
     duplicates_detect(pupils=Pupil.objects.filter(is_synthetic=True))
     audit.record(

@@ -650,6 +650,59 @@ class Receipt(Synthetic, TimeStamped):
         ordering = ["issued_on", "id"]
 
 
+class FundHelp(Synthetic, TimeStamped):
+    """A child helped by the general-education fund in a school year: cash paid to the parent
+    against an application (a paid payment line), or help in kind recorded before the law
+    paid cash (a uniform delivery, migrated — ADR 0155). The one record the fund's counts
+    read: children helped (distinct pupils) and the amount (₸)."""
+
+    class Kind(models.TextChoices):
+        CASH = "cash", _("paid in cash")
+        IN_KIND = "in_kind", _("given in kind")
+
+    pupil = models.ForeignKey(
+        Pupil, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="fund_help"
+    )
+    school = models.ForeignKey(
+        Institution, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("school year"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(_("amount, KZT"), max_digits=12, decimal_places=2)
+    given_on = models.DateField(_("given on"))
+    line = models.OneToOneField(
+        PaymentLine,
+        verbose_name=_("payment line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="help",
+    )
+    delivery = models.OneToOneField(
+        Delivery,
+        verbose_name=_("delivery"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fund_help",
+    )
+
+    class Meta:
+        verbose_name = _("help from the fund")
+        verbose_name_plural = _("help from the fund")
+        ordering = ["-given_on", "-id"]
+        indexes = [models.Index(fields=["year", "school"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="cash") | models.Q(line__isnull=False),
+                name="fund_help_cash_has_line",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} {self.year} {self.kind}"
+
+
 class PublicRequest(models.Model):
     """One request of the public application or status page: counted per IP and hour to
     rate-limit pages that need no login (ADR 0154)."""

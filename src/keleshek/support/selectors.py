@@ -624,3 +624,93 @@ def meals_by_school(user: Any, *, year: int, month: dt.date) -> list[MealsMonth]
         for sid, (fed, days) in per.items()
     ]
     return sorted(out, key=lambda m: m.school.name_ru)
+
+
+# --- the fund's children helped and amounts paid (ADR 0156) ------------------------------------
+
+FUND_HELP_LEVELS = ("region", "district", "school")
+
+
+@dataclass
+class FundHelped:
+    """Children helped by the fund (distinct pupils with a help record of the year) and the
+    amount given (₸) — cash paid against applications plus the in-kind help migrated."""
+
+    key: str
+    label: str
+    children: int = 0
+    amount: Decimal = Decimal("0")
+    children_cash: int = 0
+    amount_cash: Decimal = Decimal("0")
+    children_in_kind: int = 0
+    amount_in_kind: Decimal = Decimal("0")
+
+
+def fund_help_for(user: Any | None) -> QuerySet[Any]:
+    """The fund's help records in the user's scope; ``None``: the whole region (the briefing,
+    which is about the region and names no child)."""
+    from .models import FundHelp
+
+    qs = FundHelp.objects.all()
+    if user is None:
+        return qs
+    return scope_queryset(qs, user, territory="school__settlement", institution="school")
+
+
+def fund_helped(user: Any | None, *, year: int, by: str = "region") -> list[FundHelped]:
+    """Children helped and amounts paid by the fund in school year ``year``, per region,
+    district or school (``by``), in the user's scope, sorted by label. A child helped twice in
+    a year (cash and earlier in kind, or at two schools of a district) counts once in a row."""
+    if by not in FUND_HELP_LEVELS:
+        raise ValueError(f"unknown level {by!r}")
+    from django.utils.translation import gettext as _
+
+    rows = (
+        fund_help_for(user)
+        .filter(year=year)
+        .values_list("pupil_id", "school_id", "school__settlement__path", "kind", "amount")
+    )
+    kids: dict[str, dict[str, set[int]]] = {}
+    out: dict[str, FundHelped] = {}
+    for pid, sid, path, kind, amount in rows.iterator(chunk_size=5000):
+        if by == "school":
+            key = str(sid)
+        elif by == "district":
+            key = _district_of(path or "")
+        else:
+            key = next((p for p in (path or "").split("/") if p), "")
+        row = out.setdefault(key, FundHelped(key, key))
+        k = kids.setdefault(key, {"all": set(), "cash": set(), "in_kind": set()})
+        k["all"].add(pid)
+        k[kind].add(pid)
+        row.amount += amount
+        if kind == "cash":
+            row.amount_cash += amount
+        else:
+            row.amount_in_kind += amount
+    for key, row in out.items():
+        row.children = len(kids[key]["all"])
+        row.children_cash = len(kids[key]["cash"])
+        row.children_in_kind = len(kids[key]["in_kind"])
+    if by == "school":
+        ids = [int(k) for k in out if k.isdigit()]
+        names = {str(i.pk): i.name for i in Institution.objects.filter(pk__in=ids)}
+    else:
+        names = {t.kato: t.name for t in Territory.objects.filter(kato__in=list(out))}
+    for key, row in out.items():
+        row.label = names.get(key) or (key or _("total"))
+    return sorted(out.values(), key=lambda r: (r.label, r.key))
+
+
+def fund_helped_total(user: Any | None, *, year: int) -> FundHelped:
+    """The whole scope's children helped and amount paid by the fund in ``year``."""
+    rows = fund_helped(user, year=year, by="region")
+    total = FundHelped("all", "")
+    for r in rows:
+        total.children += r.children
+        total.amount += r.amount
+        total.children_cash += r.children_cash
+        total.amount_cash += r.amount_cash
+        total.children_in_kind += r.children_in_kind
+        total.amount_in_kind += r.amount_in_kind
+    return total

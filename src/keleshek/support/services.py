@@ -29,6 +29,7 @@ from .models import (
     CategorySource,
     CollegialDecision,
     DuplicateCandidate,
+    FundHelp,
     Membership,
     MembershipChange,
     MembershipState,
@@ -489,6 +490,17 @@ def delivery_record(
             changes=audit.snapshot(d),
             user=user,
         )
+        if programme.funded_by_school_fund and not (items or {}).get("application"):
+            # help in kind from the fund (a paid application's help is written with its line)
+            FundHelp.objects.create(
+                pupil_id=membership.pupil_id,
+                school_id=membership.school_id,
+                year=membership.year,
+                kind=FundHelp.Kind.IN_KIND,
+                amount=amount,
+                given_on=delivered_on,
+                delivery=d,
+            )
     return d
 
 
@@ -857,7 +869,7 @@ def register_mark_paid(*, register: PaymentRegister, paid_on: dt.date, user: Any
             m = Membership.objects.get(
                 pupil=app.pupil, programme=app.programme, year=app.year, school_id=app.school_id
             )
-            delivery_record(
+            d = delivery_record(
                 membership=m,
                 delivered_on=paid_on,
                 user=user,
@@ -867,6 +879,16 @@ def register_mark_paid(*, register: PaymentRegister, paid_on: dt.date, user: Any
             )
             line.paid_on = paid_on
             line.save(update_fields=["paid_on", "updated_at"])
+            FundHelp.objects.create(
+                pupil_id=app.pupil_id,
+                school_id=app.school_id,
+                year=app.year,
+                kind=FundHelp.Kind.CASH,
+                amount=line.amount,
+                given_on=paid_on,
+                line=line,
+                delivery=d,
+            )
             n += 1
         reg.paid_on = paid_on
         reg.save(update_fields=["paid_on", "updated_at"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -283,8 +284,23 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "names": names,
             "personal": personal,
             "rule_text": rules.describe(programme.rule) if programme else "",
+            **_fund_help_context(request.user, programme, year=year, by=by),
         },
     )
+
+
+def _fund_help_context(
+    user: Any, programme: Programme | None, *, year: int, by: str
+) -> dict[str, Any]:
+    """For a programme paid from the fund: children helped and amounts paid, per district or
+    school as the page is broken down (per region otherwise), and the total (ADR 0156)."""
+    if programme is None or not programme.funded_by_school_fund:
+        return {}
+    level = by if by in ("district", "school") else "region"
+    return {
+        "fund_rows": selectors.fund_helped(user, year=year, by=level),
+        "fund_total": selectors.fund_helped_total(user, year=year),
+    }
 
 
 def _coverage_csv(

@@ -75,8 +75,12 @@ class Construction:
 @dataclass
 class Support:
     available: bool
-    uniform_recipients: int = 0
-    uniform_trace: Trace = Trace("none")
+    # the general-education fund: children helped (cash paid against applications plus the
+    # earlier in-kind help migrated) and the amount, ₸ (support.selectors.fund_helped)
+    fund_children_helped: int = 0
+    fund_amount_paid: Decimal = Decimal("0")
+    fund_trace: Trace = Trace("none")
+    fund_by_district: list[DistrictRow] = field(default_factory=list)  # children, amount
     primary_eligible: int = 0
     primary_covered: int = 0
     low_income_eligible: int = 0

@@ -1,4 +1,4 @@
-"""The briefing's support section: uniforms, meals, transport, free transit."""
+"""The briefing's support section: the fund's help, meals, transport, free transit."""
 
 from __future__ import annotations
 
@@ -27,11 +27,12 @@ from .facts import (
 
 
 def support_facts(year: int) -> Support:
-    """Support figures in four grouped queries: memberships of the year by district,
-    programme kind, state, primary grade, low income and "has a delivery"; the two
-    denominators (primary pupils, low-income pupils); the transit programmes."""
-    from keleshek.support.models import Delivery, Membership, Programme, Pupil, PupilCategory
-    from keleshek.support.selectors import as_of_for
+    """Support figures in grouped queries: memberships of the year by district, programme
+    kind, state, primary grade and low income; the two denominators (primary pupils,
+    low-income pupils); the transit programmes; the fund's children helped and amount paid
+    (its help records: cash against applications and the earlier in-kind help)."""
+    from keleshek.support.models import Membership, Programme, Pupil, PupilCategory
+    from keleshek.support.selectors import as_of_for, fund_helped, fund_helped_total
 
     memberships = Membership.objects.filter(year=year).exclude(state="duplicated")
     if not memberships.exists():
@@ -51,7 +52,6 @@ def support_facts(year: int) -> Support:
                 output_field=BooleanField(),
             ),
             low_income=Exists(low_income_ids.filter(pupil_id=OuterRef("pupil_id"))),
-            delivered=Exists(Delivery.objects.filter(membership_id=OuterRef("pk"))),
         )
         .values_list(
             "school__settlement__path",
@@ -60,15 +60,14 @@ def support_facts(year: int) -> Support:
             "state",
             "primary",
             "low_income",
-            "delivered",
         )
         .annotate(n=Count("id"))
         .order_by()
     )
-    uniform = primary_covered = low_income_covered = transported = 0
+    primary_covered = low_income_covered = transported = 0
     per_programme: dict[int, int] = defaultdict(int)
     cov: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for path, kind, prog, state, primary, low, delivered, n in rows:
+    for path, kind, prog, state, primary, low, n in rows:
         enrolled = state == "enrolled"
         d = cov[district_kato(path)][kind]
         if state != "not_eligible":
@@ -76,8 +75,6 @@ def support_facts(year: int) -> Support:
         if enrolled:
             d[0] += n
             per_programme[prog] += n
-        if kind == Programme.Kind.UNIFORM and delivered:
-            uniform += n
         if kind == Programme.Kind.MEALS and enrolled:
             primary_covered += n if primary else 0
             low_income_covered += n if low else 0
@@ -104,7 +101,8 @@ def support_facts(year: int) -> Support:
                 "trace": Trace.of("support", programme=prog.code, year=year),
             }
         )
-    names = territory_names(set(cov))
+    fund_rows = fund_helped(None, year=year, by="district")
+    names = territory_names(set(cov) | {r.key for r in fund_rows})
     by_district = [
         DistrictRow(
             k,
@@ -117,10 +115,29 @@ def support_facts(year: int) -> Support:
         )
         for k in sorted(cov)
     ]
+    helped = fund_helped_total(None, year=year)  # the whole region: the briefing names no child
     return Support(
         available=True,
-        uniform_recipients=uniform,
-        uniform_trace=Trace.of("support", kind="uniform", year=year),
+        fund_children_helped=helped.children,
+        fund_amount_paid=helped.amount,
+        fund_trace=Trace.of("fund", year=year),
+        fund_by_district=[
+            DistrictRow(
+                r.key,
+                names[r.key].name_ru if r.key in names else r.label,
+                {
+                    "children": r.children,
+                    "amount": r.amount,
+                    "name_kk": (names[r.key].name_kk or names[r.key].name_ru)
+                    if r.key in names
+                    else r.label,
+                    "name_en": (names[r.key].name_en or names[r.key].name_ru)
+                    if r.key in names
+                    else r.label,
+                },
+            )
+            for r in sorted(fund_rows, key=lambda r: r.key)
+        ],
         primary_eligible=primary_eligible,
         primary_covered=primary_covered,
         low_income_eligible=low_income_eligible,

@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     Q,
     QuerySet,
+    Sum,
 )
 
 from keleshek.construction.models import SOURCE_ALIASES, Project
@@ -133,6 +134,18 @@ def trace_queryset(kind: str, params: dict[str, str], user: Any) -> QuerySet[Any
             .annotate(n=Count("pupil_id", distinct=True))
             .order_by("school__name_ru")
         )
+    if kind == "fund":
+        from keleshek.support.selectors import fund_help_for
+
+        qs = fund_help_for(user)
+        if year is not None:
+            qs = qs.filter(year=year)
+        # per school: children helped by the fund and the amount paid or given in kind
+        return (
+            qs.values("school_id", "school__name_ru", "school__settlement__name_ru")
+            .annotate(n=Count("pupil_id", distinct=True), amount=Sum("amount"))
+            .order_by("school__name_ru")
+        )
     return None
 
 
@@ -250,6 +263,15 @@ def trace_table(
             _("International students"),
             [_("institution"), _("country"), _("students")],
             [[nm(s.institution), s.country, s.count] for s in qs],
+        )
+    if kind == "fund":
+        return TraceTable(
+            _("Children helped by the general-education fund, by school"),
+            [_("school"), _("settlement"), _("children helped"), _("amount, KZT")],
+            [
+                [r["school__name_ru"], r["school__settlement__name_ru"], r["n"], r["amount"]]
+                for r in qs
+            ],
         )
     return TraceTable(
         _("Support recipients by school"),
