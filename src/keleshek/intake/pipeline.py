@@ -392,6 +392,9 @@ class Importer:
                     f"FROM {_q(self.table)} WHERE 1=0"
                 )
                 cur.execute(f"ALTER TABLE {self.stg_set} ADD COLUMN v TEXT")
+                # the codes' period when the file gives it (DATE: joined into a date column)
+                cur.execute(f"ALTER TABLE {self.stg_set} ADD COLUMN s DATE")
+                cur.execute(f"ALTER TABLE {self.stg_set} ADD COLUMN e DATE")
 
     def _drop_staging(self) -> None:
         try:
@@ -401,7 +404,7 @@ class Importer:
         except DatabaseError:  # pragma: no cover - connection already gone
             pass
 
-    def _flush(self, batch: list[tuple[Any, ...]], pairs: list[tuple[str, str]]) -> None:
+    def _flush(self, batch: list[tuple[Any, ...]], pairs: list[tuple[Any, ...]]) -> None:
         if not batch and not pairs:
             return
         all_cols = self.db_cols + self.extra_cols
@@ -412,16 +415,16 @@ class Importer:
                 with raw.copy(f"COPY {self.stg} ({names}) FROM STDIN") as cp:
                     cp.write("".join("\t".join(map(_copy_escape, r)) + "\n" for r in batch))
                 if pairs:
-                    with raw.copy(f"COPY {self.stg_set} (k, v) FROM STDIN") as cp:
-                        cp.write(
-                            "".join(f"{_copy_escape(k)}\t{_copy_escape(v)}\n" for k, v in pairs)
-                        )
+                    with raw.copy(f"COPY {self.stg_set} (k, v, s, e) FROM STDIN") as cp:
+                        cp.write("".join("\t".join(map(_copy_escape, p)) + "\n" for p in pairs))
             else:
                 marks = ", ".join(["%s"] * len(all_cols))
                 names = ", ".join(_q(c) for c in all_cols)
                 cur.executemany(f"INSERT INTO {self.stg} ({names}) VALUES ({marks})", batch)
                 if pairs:
-                    cur.executemany(f"INSERT INTO {self.stg_set} (k, v) VALUES (%s, %s)", pairs)
+                    cur.executemany(
+                        f"INSERT INTO {self.stg_set} (k, v, s, e) VALUES (%s, %s, %s, %s)", pairs
+                    )
         batch.clear()
         pairs.clear()
 
@@ -519,8 +522,8 @@ class Importer:
         stored_inputs = self._stored(self.absent_inputs) if self.absent_inputs else {}
         stored_states = [(t, self._stored([t.column, *t.held, *t.frozen])) for t in reg.transitions]
         batch: list[tuple[Any, ...]] = []
-        pairs: list[tuple[str, str]] = []
-        pending: list[tuple[int, list[Any], Any, tuple[Any, ...], list[tuple[str, str]]]] = []
+        pairs: list[tuple[Any, ...]] = []
+        pending: list[tuple[int, list[Any], Any, tuple[Any, ...], list[tuple[Any, ...]]]] = []
         fd, bad_name = tempfile.mkstemp(prefix="keleshek-intake-", suffix=".csv")
         bad_path = Path(bad_name)
         out.bad_rows_path = bad_path
@@ -808,11 +811,13 @@ class Importer:
                 staged_row = [row_values[a] for a in self.attrs]
                 staged_row += [deferred.get(c.key) for c in self.self_refs]
                 staged_row += [m2m_ids.get(c.key, "") for c in self.m2m_cols]
-                row_pairs: list[tuple[str, str]] = []
+                row_pairs: list[tuple[Any, ...]] = []
                 if self.child:
                     codes = json.loads(values.get(self.child.column) or "[]")
                     staged_row.append("1")
-                    row_pairs = [(str(key), code) for code in codes]
+                    start = values.get(self.child.start_column or "") or None
+                    end = values.get(self.child.end_column or "") or None
+                    row_pairs = [(str(key), code, start, end) for code in codes]
                 if check_existing:
                     pending.append((row_no, cells, key, tuple(staged_row), row_pairs))
                     if len(pending) >= 2000:
@@ -1186,16 +1191,27 @@ class Importer:
                 [yesterday.isoformat(), today.isoformat()],
             )
             out.children_closed = max(cur.rowcount, 0)
+            fixed = dict(child.fixed)
             def_cols, def_exprs, def_params, _auto = _defaults_for(
-                cm, [child.fk_attr, child.value_attr, child.start_attr], self.now
+                cm,
+                [child.fk_attr, child.value_attr, child.start_attr, child.end_attr, *fixed],
+                self.now,
             )
-            cols = ", ".join([fk, val, start, *(_q(c) for c in def_cols)])
-            exprs = ", ".join([f"t.{pk}", "x.v", "%s", *def_exprs])
+            fixed_cols = [_q(_model_field(cm, a).column) for a in fixed]
+            cols = ", ".join([fk, val, start, end, *fixed_cols, *(_q(c) for c in def_cols)])
+            exprs = ", ".join(
+                [f"t.{pk}", "x.v", "COALESCE(x.s, %s)", "x.e"]
+                + ["%s"] * len(fixed)
+                + list(def_exprs)
+            )
+            first = (child.default_start or (lambda d: d))(today).isoformat()
+            # not again: a code already active, or already recorded from the same start
             cur.execute(
                 f"INSERT INTO {ct} ({cols}) SELECT {exprs} FROM {self.stg_set} x "
                 f"JOIN {target} t ON t.{nk} = x.k WHERE NOT EXISTS (SELECT 1 FROM {ct} c "
-                f"WHERE c.{fk} = t.{pk} AND c.{val} = x.v AND {active})",
-                [today.isoformat(), *def_params, today.isoformat()],
+                f"WHERE c.{fk} = t.{pk} AND c.{val} = x.v AND "
+                f"({active} OR c.{start} = COALESCE(x.s, %s)))",
+                [first, *fixed.values(), *def_params, today.isoformat(), first],
             )
             out.children_added = max(cur.rowcount, 0)
 

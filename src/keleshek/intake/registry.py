@@ -566,7 +566,9 @@ class Transition:
 @dataclass(frozen=True)
 class ChildSet:
     """A set of codes per row kept in a child table (pupil categories): rows for codes that
-    appear are added (valid from today), active rows for codes that disappear are closed."""
+    appear are added, active rows for codes that disappear are closed (the day before the
+    import). A new row's period is the row's ``start_column``/``end_column`` cells when the file
+    carries them, else from ``default_start(import day)`` with an open end (ADR 0157)."""
 
     column: str  # column key in the file
     model: str  # "support.PupilCategory"
@@ -574,6 +576,14 @@ class ChildSet:
     value_attr: str  # "category"
     start_attr: str  # "valid_from"
     end_attr: str  # "valid_to"
+    start_column: str | None = None  # a file column giving the codes' start (a date)
+    end_column: str | None = None  # a file column giving the codes' end (a date)
+    default_start: Callable[[dt.date], dt.date] | None = None  # None: the import day
+    fixed: tuple[tuple[str, Any], ...] = ()  # attrs every new row gets (its source)
+
+    @property
+    def date_columns(self) -> tuple[str, ...]:
+        return tuple(c for c in (self.start_column, self.end_column) if c)
 
 
 @dataclass(frozen=True)
@@ -621,11 +631,9 @@ class Registry:
 
     @property
     def scalar_columns(self) -> list[Column]:
-        return [
-            c
-            for c in self.columns
-            if not c.m2m and c.key != getattr(self.child_set, "column", None)
-        ]
+        child = self.child_set
+        own = {child.column, *child.date_columns} if child else set()
+        return [c for c in self.columns if not c.m2m and c.key not in own]
 
     @property
     def nk_attrs(self) -> list[str]:

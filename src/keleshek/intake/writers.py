@@ -96,7 +96,8 @@ def _export_rows(registry: Registry, qs: QuerySet) -> Iterator[list[Any]]:
 
 
 def _is_child(registry: Registry, col: Column) -> bool:
-    return registry.child_set is not None and registry.child_set.column == col.key
+    child = registry.child_set
+    return child is not None and col.key in (child.column, *child.date_columns)
 
 
 def _emit(
@@ -134,6 +135,8 @@ def _emit(
         ):
             m.setdefault(a, []).append(v)
         extra[child.column] = m
+        for key in child.date_columns:  # a row's codes may differ in period: left blank
+            extra[key] = {}
     for row in rows:
         values = dict(zip([c.key for c in scalar], row[1:], strict=True))
         out: list[Any] = []

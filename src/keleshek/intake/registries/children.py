@@ -26,7 +26,16 @@ from ..registry import (
     Text,
     Uuid,
 )
-from .columns import INSTITUTION, SEX, TERRITORY, H, check_pupil, choices_of, today_iso
+from .columns import (
+    INSTITUTION,
+    SEX,
+    TERRITORY,
+    H,
+    check_pupil,
+    check_valid_dates,
+    choices_of,
+    today_iso,
+)
 
 # --- pupils -------------------------------------------------------------------------------
 
@@ -51,6 +60,16 @@ def _pupil_name_key_sql(cols: Mapping[str, str]) -> str:
 
 def _pupil_needs_review_sql(cols: Mapping[str, str]) -> str:
     return derived.needs_review_sql(cols["iin"])
+
+
+def category_start(imported_on: dt.date) -> dt.date:
+    """When a file gives no period for a row's categories: the registry states them for the
+    school year under way, so they count from its start, 1 September — never after the import
+    day (a file sent in July or August starts them that day). Eligibility is judged on
+    1 October, so a category imported during the year counts for it (ADR 0157)."""
+    from keleshek.core.schoolyear import school_year_of
+
+    return min(imported_on, dt.date(school_year_of(imported_on), 9, 1))
 
 
 def pupils() -> Registry:
@@ -162,6 +181,19 @@ def pupils() -> Registry:
                 personal=PF.CATEGORIES,
             ),
             Column(
+                "categories_valid_from",
+                H("Категории действуют с", "Санаттардың басталуы", "Categories valid from"),
+                Date(min=dt.date(2000, 1, 1)),
+                example="2025-09-01",
+                personal=PF.CATEGORIES,
+            ),
+            Column(
+                "categories_valid_to",
+                H("Категории действуют по", "Санаттардың аяқталуы", "Categories valid to"),
+                Date(min=dt.date(2000, 1, 1)),
+                personal=PF.CATEGORIES,
+            ),
+            Column(
                 "uid",
                 H("Внутренний номер", "Ішкі нөмір", "Internal id"),
                 Uuid(),
@@ -175,7 +207,10 @@ def pupils() -> Registry:
         scope_column="school",
         scope_territory_lookup="school__settlement__path",
         scope_institution_lookup="school_id",
-        row_checks=[check_pupil],
+        row_checks=[
+            check_pupil,
+            check_valid_dates("categories_valid_from", "categories_valid_to"),
+        ],
         derive=_derive_pupil,
         derived_attrs=("name_key", "needs_review"),
         derive_inputs=("last_name", "first_name", "middle_name", "iin"),
@@ -186,6 +221,10 @@ def pupils() -> Registry:
             value_attr="category",
             start_attr="valid_from",
             end_attr="valid_to",
+            start_column="categories_valid_from",
+            end_column="categories_valid_to",
+            default_start=category_start,
+            fixed=(("source", "import"),),
         ),
         personal=True,
         description=_("Pupils with IIN, school, grade, home and support categories."),
