@@ -623,6 +623,38 @@ DEFAULTS: list[D] = [
         disagg=("programme",),
         headline=True,
     ),
+    _i(
+        "fund_children_helped",
+        "support",
+        "fund_children_helped",
+        "",
+        1,
+        "count",
+        (
+            "Дети, получившие помощь фонда всеобуча",
+            "Жалпыға бірдей оқыту қорынан көмек алған балалар",
+            "Children helped by the general-education fund",
+        ),
+        "Children paid help for clothing, shoes and school supplies against an application, "
+        "and children given it in kind in the earlier years, per school.",
+        headline=True,
+    ),
+    _i(
+        "fund_amount_paid",
+        "support",
+        "fund_amount_paid",
+        "",
+        1,
+        "kzt",
+        (
+            "Выплачено из фонда всеобуча, тенге",
+            "Жалпыға бірдей оқыту қорынан төленді, теңге",
+            "Paid by the general-education fund, KZT",
+        ),
+        "Cash paid to parents against approved applications, plus the value of the earlier "
+        "in-kind help, per school.",
+        headline=True,
+    ),
 ]
 
 for _n, _d in enumerate(DEFAULTS):
@@ -792,6 +824,18 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "support_recipients": (
         "Учащиеся, получившие хотя бы одну выдачу, по программам.",
         "Кемінде бір рет беріліс алған оқушылар, бағдарламалар бойынша.",
+    ),
+    "fund_children_helped": (
+        "Дети, которым по заявлению выплачена помощь на одежду, обувь и школьные "
+        "принадлежности, и дети, получившие её натурой в прежние годы, по школам.",
+        "Өтініш бойынша киімге, аяқ киімге және мектеп керек-жарақтарына көмек төленген "
+        "балалар және бұрынғы жылдары оны заттай алған балалар, мектептер бойынша.",
+    ),
+    "fund_amount_paid": (
+        "Выплаты родителям по одобренным заявлениям и стоимость помощи натурой прежних лет, "
+        "по школам.",
+        "Мақұлданған өтініштер бойынша ата-аналарға төлемдер және бұрынғы жылдардағы заттай "
+        "көмектің құны, мектептер бойынша.",
     ),
 }
 

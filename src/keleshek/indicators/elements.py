@@ -477,6 +477,31 @@ def _support(ctx: Context) -> Iterator[Fact]:
         )
 
 
+@source("fund", institution_level=True)
+def _fund(ctx: Context) -> Iterator[Fact]:
+    """The general-education fund per school and year: children helped and the amount paid
+    (cash against applications, and the earlier in-kind help migrated), from the support
+    module's one definition (``support.selectors.fund_help_for``, ADR 0156)."""
+    from keleshek.support.selectors import fund_help_for
+
+    qs = fund_help_for(None)
+    if ctx.years is not None:
+        qs = qs.filter(year__in=ctx.years)
+    rows = (
+        qs.values_list("school_id", "school__settlement_id", "year")
+        .annotate(n=Count("pupil_id", distinct=True), amount=Sum("amount"))
+        .order_by()
+    )
+    for inst, settlement, year, n, amount in rows.iterator(chunk_size=5000):
+        yield (
+            inst,
+            settlement,
+            year,
+            {},
+            {"fund_children_helped": float(n), "fund_amount_paid": float(amount or 0)},
+        )
+
+
 # --------------------------------------------------------------------------- the elements
 
 element("schools", _("schools"), "school_years")
@@ -539,3 +564,5 @@ element("donations_kzt", _("donations, KZT"), "donations", dims=("currency",))
 element("donations", _("donations"), "donations", dims=("currency",))
 element("support_eligible", _("pupils eligible for support"), "support", dims=("programme",))
 element("support_recipients", _("pupils who received support"), "support", dims=("programme",))
+element("fund_children_helped", _("children helped by the general-education fund"), "fund")
+element("fund_amount_paid", _("paid by the general-education fund, KZT"), "fund")

@@ -244,3 +244,25 @@ def test_briefing_api_and_coverage_page_show_children_helped_and_amounts(
     trace = c.get(f"/ru/reports/trace/fund/?year={YEAR}")
     assert trace.status_code == 200
     assert sorted(row[2] for row in trace.context["table"].rows) == [1, 2]
+
+
+def test_the_dashboards_indicators_carry_children_helped_and_amounts(
+    reg: f.Region, progs: dict[str, Programme], settings: Any
+) -> None:
+    from keleshek.indicators import selectors as indicators
+    from keleshek.indicators.services import refresh_indicators, sync_definitions
+
+    settings.KELESHEK = {**settings.KELESHEK, "OBLAST_KATO": reg.oblast.kato, "CURRENT_YEAR": YEAR}
+    paid_cash(reg, 2)
+    in_kind(f.pupil(reg.uk_school, 9), progs["uniform"], year=YEAR, amount="32000")
+    help_from_records(django_apps)
+    sync_definitions()
+    refresh_indicators()
+    assert indicators.value("fund_children_helped", reg.oblast.kato, YEAR) == 3
+    assert indicators.value("fund_children_helped", reg.district.kato, YEAR) == 2
+    assert indicators.value("fund_amount_paid", reg.oblast.kato, YEAR) == pytest.approx(124456)
+    c = Client()
+    c.force_login(f.user("regional_analyst"))
+    page = c.get(f"/ru/staff/t/{reg.oblast.kato}/", {"year": YEAR}).content.decode()
+    assert "Дети, получившие помощь фонда всеобуча" in page
+    assert "Выплачено из фонда всеобуча, тенге" in page
