@@ -213,7 +213,11 @@ def build(f: Facts, lang: Lang) -> list[Table]:
         )
     if sp.available and sp.fund_by_district:
         frows = [
-            [_dname(d, lang), int(d.values["children"]), digits(int(d.values["amount"]), lang)]
+            [
+                _dname(d, lang),
+                digits(int(d.values["children"]), lang),
+                digits(int(d.values["amount"]), lang),
+            ]
             for d in sp.fund_by_district
         ]
         tables.append(
@@ -224,7 +228,7 @@ def build(f: Facts, lang: Lang) -> list[Table]:
                 frows,
                 [
                     _t("total", lang),
-                    sp.fund_children_helped,
+                    digits(sp.fund_children_helped, lang),
                     digits(int(sp.fund_amount_paid), lang),
                 ],
                 trace=sp.fund_trace,
