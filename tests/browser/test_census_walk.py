@@ -274,7 +274,7 @@ def test_census_nobd_pupil_list_confirmed_into_the_registry_in_kazakh(browser, l
     body, count = _nobd_list_of_the_operators_school()
     ctx, page = _context(browser, "kk")
     _login(page, base, "kk", "operator", "/kk/census/")
-    page.locator("tbody tr a").first.click()
+    page.locator("tbody tr", has_text="Күзгі санақ").first.locator("a").click()
     page.wait_for_url(re.compile(r"/census/\d+/s/\d+/$"))
     page.goto(f"{page.url}exports/")
     page.locator("#source").select_option("nobd_pupils")
