@@ -186,7 +186,7 @@ def pupils_digest(report: PupilReconciliation) -> str:
             for c in report.changed
         ],
         "missing": [p.pk for p in report.missing],
-        "conflicting": [[c.row.line, c.reason] for c in report.conflicting],
+        "conflicting": [[c.row.line, c.pupil.pk if c.pupil else None] for c in report.conflicting],
     }
     return hashlib.sha256(json.dumps(what, ensure_ascii=False).encode()).hexdigest()[:32]
 

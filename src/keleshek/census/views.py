@@ -484,7 +484,7 @@ def exports_in(request: HttpRequest, period_id: int, institution_id: int) -> Htt
             context["report"] = report
             values = reconcile.pupil_counts(report.usable)
             if report.new or report.changed or report.missing:
-                # kept for the confirmation: applying it to the registry (ADR 0120)
+                # kept for the confirmation: applying it to the registry (ADR 0185)
                 token = secrets.token_hex(8)
                 pending = dict(request.session.get(PENDING, {}))
                 pending[token] = [ret.period_id, ret.institution_id, source.code, path.name]
@@ -569,7 +569,6 @@ def _apply(
     except reconcile.ApplyRefused as exc:
         context["problems"].append(_("Nothing was applied to the registry:"))
         context["problems"].extend(exc.messages)
-        context["refused"] = True
         _forget(request, token)
         return render(request, "census/exports.html", context, status=400)
     _forget(request, token)
