@@ -8,7 +8,13 @@ the school's dashboard moves only when the district approves."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import sqlite3
+from pathlib import Path
+
+from keleshek.core.ids import make_iin
+from tests import testdb
 
 from .conftest import screenshot
 
@@ -227,3 +233,76 @@ def test_census_conflict_is_shown_and_resolved_by_the_operator_in_kazakh(browser
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "census-form-phone-kk")
     phone_ctx.close()
+
+
+NOBD_HEADER = "ИИН,Фамилия,Имя,Отчество,Дата рождения,Пол,Класс,Литер,Язык обучения"
+
+
+def _nobd_list_of_the_operators_school() -> tuple[str, int]:
+    """The NOBD pupil list of the demo operator's school as the registry holds it (read from
+    the demo template the server runs a copy of), with three differences: the newest pupil is
+    not in it, the last one known by an IIN has another middle name, and a first-grader is
+    new. The pupils
+    the fund walk picks (the oldest, grades 5+) are left alone. Returns the CSV and its rows."""
+    db = sqlite3.connect(f"file:{Path(testdb.sqlite_template())}?mode=ro", uri=True)
+    rows = db.execute(
+        "SELECT p.iin, p.last_name, p.first_name, p.middle_name, p.birth_date, p.sex, p.grade "
+        "FROM support_pupil p "
+        "JOIN accounts_user u ON u.institution_id = p.school_id AND u.username = 'operator' "
+        "WHERE p.left_on IS NULL ORDER BY p.id"
+    ).fetchall()
+    db.close()
+    rows = rows[:-1]  # the newest pupil has left
+    k = max(i for i, r in enumerate(rows) if r[0])  # known by the IIN: found when renamed
+    renamed = rows[k]
+    rows[k] = (*renamed[:3], "Тестұлы" if renamed[5] == "M" else "Тестқызы", *renamed[4:])
+    lines = [NOBD_HEADER]
+    for iin, last, first, middle, born, sex, grade in rows:
+        day = dt.date.fromisoformat(born).strftime("%d.%m.%Y")
+        lines.append(f"{iin or ''},{last},{first},{middle},{day},{sex},{grade},А,Казахский")
+    born, serial, iin = dt.date(2019, 4, 2), 8901, None
+    while iin is None:
+        iin, serial = make_iin(born, "M", serial), serial + 1
+    lines.append(f"{iin},Жаңабаев,Ерлан,,02.04.2019,М,1,Б,Казахский")
+    return "\n".join(lines) + "\n", len(lines) - 1
+
+
+def test_census_nobd_pupil_list_confirmed_into_the_registry_in_kazakh(browser, live_server_url):  # type: ignore[no-untyped-def]
+    """The operator uploads the school's NOBD pupil list, reads the reconciliation and
+    confirms it: one pupil registered, one changed, one marked as having left (issue 19)."""
+    base = live_server_url
+    body, count = _nobd_list_of_the_operators_school()
+    ctx, page = _context(browser, "kk")
+    _login(page, base, "kk", "operator", "/kk/census/")
+    page.locator("tbody tr", has_text="Күзгі санақ").first.locator("a").click()
+    page.wait_for_url(re.compile(r"/census/\d+/s/\d+/$"))
+    page.goto(f"{page.url}exports/")
+    page.locator("#source").select_option("nobd_pupils")
+    page.locator("#f").set_input_files(
+        {"name": "nobd.csv", "mimeType": "text/csv", "buffer": body.encode()}
+    )
+    page.get_by_role("button", name="Салыстыру").click()
+    report = page.locator("#census-reconciliation td").all_inner_texts()
+    # rows, unchanged, new, changed, missing, conflicting
+    assert [int(c.replace("\u00a0", "").replace(" ", "")) for c in report] == [
+        count, count - 2, 1, 1, 1, 0
+    ]  # fmt: skip
+    screenshot(page, "census-nobd-reconciliation-kk")
+    page.locator("#census-apply button[type=submit]").click()
+    applied = page.locator("#census-applied").inner_text()
+    assert "Оқушылар тізімі тізілімге енгізілді." in applied
+    assert "тіркелді: 1" in applied
+    assert "кетті деп белгіленді: 1" in applied
+    screenshot(page, "census-nobd-applied-kk")
+    # Compared again, the registry and the list agree.
+    page.locator("#source").select_option("nobd_pupils")
+    page.locator("#f").set_input_files(
+        {"name": "nobd.csv", "mimeType": "text/csv", "buffer": body.encode()}
+    )
+    page.get_by_role("button", name="Салыстыру").click()
+    again = page.locator("#census-reconciliation td").all_inner_texts()
+    assert [int(c.replace("\u00a0", "").replace(" ", "")) for c in again] == [
+        count, count, 0, 0, 0, 0
+    ]  # fmt: skip
+    assert page.locator("#census-apply").count() == 0
+    ctx.close()

@@ -6,17 +6,24 @@ its data once."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from keleshek.core import audit
 from keleshek.core.ids import IdentifierError, parse_iin
 from keleshek.institutions.models import Institution
 from keleshek.support import derived
+from keleshek.support import services as pupil_services
 from keleshek.support.models import Pupil
 
 from . import services
@@ -134,7 +141,9 @@ def pupils_reconcile(
             out.new.append(row)
             continue
         seen.add(pupil.pk)
-        diffs = {}
+        diffs: dict[str, tuple[Any, Any]] = {}
+        if pupil.left_on is not None:  # marked as left, and on the school's list again
+            diffs["left_on"] = (pupil.left_on, None)
         for name in COMPARED:
             theirs = getattr(row, name)
             if theirs in (None, ""):
@@ -150,7 +159,157 @@ def pupils_reconcile(
             out.changed.append(Change(pupil=pupil, row=row, fields=diffs))
         else:
             out.unchanged += 1
-    out.missing = [p for p in registry if p.pk not in seen]
+    # A pupil already marked as left is not missing again.
+    out.missing = [p for p in registry if p.pk not in seen and p.left_on is None]
+    return out
+
+
+def pupils_digest(report: PupilReconciliation) -> str:
+    """A fingerprint of what the operator saw: confirming applies only that reconciliation
+    (a registry or a file that changed since the comparison gives another)."""
+    what = {
+        "new": [
+            [
+                r.line,
+                r.iin,
+                r.last_name,
+                r.first_name,
+                r.middle_name,
+                str(r.birth_date),
+                r.sex,
+                r.grade,
+            ]
+            for r in report.new
+        ],
+        "changed": [
+            [c.pupil.pk, c.row.line, sorted((k, str(v[0]), str(v[1])) for k, v in c.fields.items())]
+            for c in report.changed
+        ],
+        "missing": [p.pk for p in report.missing],
+        "conflicting": [[c.row.line, c.pupil.pk if c.pupil else None] for c in report.conflicting],
+    }
+    return hashlib.sha256(json.dumps(what, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+@dataclass
+class Applied:
+    created: list[Pupil] = field(default_factory=list)
+    changed: list[Pupil] = field(default_factory=list)
+    left: list[Pupil] = field(default_factory=list)
+    held: list[Conflict] = field(default_factory=list)
+
+
+class ApplyRefused(Exception):
+    """The list was not applied, nothing was written: one message per refused row."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def _row_refused(line: int, exc: ValidationError) -> str:
+    return _("row %(n)s: %(msg)s") % {"n": line, "msg": "; ".join(exc.messages)}
+
+
+def _new_pupil(row: PupilRow, school: Institution) -> Pupil:
+    missing = [
+        label
+        for label, absent in (
+            (_("birth date"), row.birth_date is None),
+            (_("sex"), row.sex not in ("M", "F")),
+            (pgettext("school class", "class"), row.grade is None),
+        )
+        if absent
+    ]
+    if missing:
+        raise ValidationError(
+            _("a new pupil needs: %(what)s") % {"what": ", ".join(str(m) for m in missing)},
+            code="incomplete",
+        )
+    assert row.birth_date is not None
+    assert row.grade is not None
+    pupil_services.check_iin(iin=row.iin or None, birth_date=row.birth_date, sex=row.sex)
+    # The list does not say where a pupil lives: the school's settlement until corrected.
+    return Pupil(
+        iin=row.iin or None,
+        last_name=row.last_name,
+        first_name=row.first_name,
+        middle_name=row.middle_name,
+        birth_date=row.birth_date,
+        sex=row.sex,
+        school=school,
+        grade=row.grade,
+        home_settlement_id=school.settlement_id,
+    )
+
+
+def _changed_pupil(change: Change) -> Pupil:
+    pupil = Pupil.objects.get(pk=change.pupil.pk)
+    for name, (_ours, theirs) in change.fields.items():
+        setattr(pupil, name, theirs)
+    pupil_services.check_iin(iin=pupil.iin or None, birth_date=pupil.birth_date, sex=pupil.sex)
+    return pupil
+
+
+def pupils_apply(
+    *,
+    report: PupilReconciliation,
+    school: Institution,
+    left_on: dt.date,
+    actor: Any = None,
+    via: str,
+) -> Applied:
+    """Apply a confirmed reconciliation to the pupil registry through the support services —
+    the registry's one write path with its IIN cross-check, derived fields and audit: new
+    pupils registered, changes saved, missing pupils marked as left on ``left_on`` (never
+    deleted), a pupil marked as left who is on the list again taken back. Conflicting rows are
+    held for review: not written, listed. All or nothing: a row the registry refuses refuses
+    the list (``ApplyRefused``) and the database stays as it was."""
+    refused: list[str] = []
+    new: list[Pupil] = []
+    for row in report.new:
+        try:
+            new.append(_new_pupil(row, school))
+        except ValidationError as exc:
+            refused.append(_row_refused(row.line, exc))
+    changed: list[Pupil] = []
+    for change in report.changed:
+        try:
+            changed.append(_changed_pupil(change))
+        except ValidationError as exc:
+            refused.append(_row_refused(change.row.line, exc))
+    if left_on > timezone.localdate():
+        refused.append(_("the date of leaving is in the future"))
+    if refused:
+        raise ApplyRefused(refused)
+    out = Applied(held=list(report.conflicting))
+    try:
+        with transaction.atomic():
+            out.created = pupil_services.pupils_register(
+                new, summary=f"census {via}: {school.name}", user=actor
+            )
+            for pupil in changed:
+                out.changed.append(pupil_services.pupil_save(pupil=pupil, user=actor))
+            for pupil in report.missing:
+                out.left.append(
+                    pupil_services.pupil_leave(
+                        pupil=pupil, on=left_on, reason=f"not in the {via} list", user=actor
+                    )
+                )
+            audit.record(
+                "import",
+                school,
+                summary=f"census: {via} pupil list applied to the registry",
+                changes={
+                    "created": len(out.created),
+                    "changed": len(out.changed),
+                    "left": len(out.left),
+                    "held": sorted(c.row.line for c in out.held),
+                },
+                user=actor,
+            )
+    except ValidationError as exc:  # refused while writing: everything rolled back
+        raise ApplyRefused(exc.messages) from exc
     return out
 
 

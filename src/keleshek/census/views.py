@@ -3,7 +3,9 @@ page of who is late, the region's completeness, the import of figures from a fil
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import secrets
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,10 +17,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from keleshek.intake import files
 from keleshek.intake.readers import FileRejected, open_table
 
 from . import exports, reconcile, selectors, services
@@ -385,24 +389,48 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _read_upload(request: HttpRequest) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """The uploaded file's header and rows through the intake readers (bounded, hostile files
-    refused with a FileRejected)."""
+def _read_table(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    table = open_table(path)
+    try:
+        header = [str(h or "").strip() for h in table.header]
+        rows = [(n, list(cells)) for n, cells, _problem in table.rows]
+    finally:
+        table.close()
+    return header, rows
+
+
+def _store_upload(request: HttpRequest) -> Path:
+    """The uploaded file, kept privately (0600, deleted by the intake's expiry) so that the
+    operator may confirm the reconciliation without sending it again."""
     upload = request.FILES.get("file")
     if upload is None or isinstance(upload, list):
         raise FileRejected("empty")
-    suffix = Path(upload.name or "").suffix.lower() or ".csv"
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+    suffix = Path(upload.name or "").suffix.lower()
+    suffix = suffix if suffix in (".csv", ".xlsx", ".xlsm") else ".csv"
+    path = files.private_dir("uploads") / f"census-{secrets.token_hex(16)}{suffix}"
+    with files.create_private(path) as fh:
         for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        table = open_table(Path(tmp.name))
-        try:
-            header = [str(h or "").strip() for h in table.header]
-            rows = [(n, list(cells)) for n, cells, _problem in table.rows]
-        finally:
-            table.close()
-    return header, rows
+            fh.write(chunk)
+    return path
+
+
+PENDING = "census_pupil_lists"  # session: {token: [period, school, source, file name]}
+
+
+def _pending(request: HttpRequest, token: str, ret: Return) -> tuple[str, Path] | None:
+    entry = request.session.get(PENDING, {}).get(token)
+    if not entry or entry[:2] != [ret.period_id, ret.institution_id]:
+        return None
+    path = files.private_dir("uploads") / entry[3]
+    return (entry[2], path) if path.is_file() else None
+
+
+def _forget(request: HttpRequest, token: str) -> None:
+    pending = dict(request.session.get(PENDING, {}))
+    entry = pending.pop(token, None)
+    if entry:
+        files.discard(files.private_dir("uploads") / entry[3])
+    request.session[PENDING] = pending
 
 
 @login_required
@@ -424,17 +452,25 @@ def exports_in(request: HttpRequest, period_id: int, institution_id: int) -> Htt
         "sources": [(s.code, s.name(lang)) for s in sources.values()],
         "problems": [],
     }
+    if request.method == "POST" and request.POST.get("action") == "apply":
+        return _apply(request, ret, sources, context)
     if request.method == "POST":
         source = sources.get(request.POST.get("source", ""))
         if source is None:
             raise Http404
         context["source"] = source.code
+        path: Path | None = None
         try:
-            header, rows = _read_upload(request)
+            path = _store_upload(request)
+            header, rows = _read_table(path)
         except FileRejected as exc:
+            if path is not None:
+                files.discard(path)
             context["problems"].append(exc.message())
             return render(request, "census/exports.html", context, status=400)
+        keep = False
         if not source.header_map(header):
+            files.discard(path)
             context["problems"].append(
                 _("none of the columns of %(source)s was found in the file")
                 % {"source": source.name(lang)}
@@ -447,6 +483,18 @@ def exports_in(request: HttpRequest, period_id: int, institution_id: int) -> Htt
             )
             context["report"] = report
             values = reconcile.pupil_counts(report.usable)
+            if report.new or report.changed or report.missing:
+                # kept for the confirmation: applying it to the registry (ADR 0185)
+                token = secrets.token_hex(8)
+                pending = dict(request.session.get(PENDING, {}))
+                pending[token] = [ret.period_id, ret.institution_id, source.code, path.name]
+                request.session[PENDING] = pending
+                context.update(
+                    token=token,
+                    digest=reconcile.pupils_digest(report),
+                    left_on=timezone.localdate().isoformat(),
+                )
+                keep = True
         else:
             passport = reconcile.passport_reconcile(
                 source=source,
@@ -474,4 +522,56 @@ def exports_in(request: HttpRequest, period_id: int, institution_id: int) -> Htt
                 context["problems"].extend(exc.messages)
             else:
                 context["filled"] = len(result.saved)
+        if not keep:
+            files.discard(path)
+    return render(request, "census/exports.html", context)
+
+
+def _apply(
+    request: HttpRequest, ret: Return, sources: dict[str, Any], context: dict[str, Any]
+) -> HttpResponse:
+    """The operator confirms the reconciliation they saw: it is compared again with the
+    registry and, unchanged, applied through the pupil services."""
+    token = request.POST.get("token", "")
+    found = _pending(request, token, ret)
+    if found is None or found[0] not in sources:
+        context["problems"].append(_("The compared file is no longer here: upload it again."))
+        return render(request, "census/exports.html", context, status=400)
+    source = sources[found[0]]
+    context["source"] = source.code
+    try:
+        left_on = dt.date.fromisoformat(request.POST.get("left_on", ""))
+    except ValueError:
+        left_on = None
+    header, rows = _read_table(found[1])
+    report = reconcile.pupils_reconcile(
+        source=source, school=ret.institution, header=header, rows=rows
+    )
+    context["report"] = report
+    if reconcile.pupils_digest(report) != request.POST.get("digest"):
+        context["problems"].append(
+            _("The registry changed since the comparison: compare the file again.")
+        )
+        _forget(request, token)
+        return render(request, "census/exports.html", context, status=409)
+    if left_on is None:
+        context["problems"].append(_("Give the date the missing pupils left the school."))
+        context.update(token=token, digest=request.POST.get("digest"), left_on="")
+        return render(request, "census/exports.html", context, status=400)
+    try:
+        applied = reconcile.pupils_apply(
+            report=report,
+            school=ret.institution,
+            left_on=left_on,
+            actor=request.user,
+            via=source.code,
+        )
+    except reconcile.ApplyRefused as exc:
+        context["problems"].append(_("Nothing was applied to the registry:"))
+        context["problems"].extend(exc.messages)
+        _forget(request, token)
+        return render(request, "census/exports.html", context, status=400)
+    _forget(request, token)
+    context["applied"] = applied
+    context["report"] = None
     return render(request, "census/exports.html", context)

@@ -5,7 +5,9 @@ one pupil per counted child, categories for ~19 thousand of them, the four brief
 programmes with their rules, and memberships and deliveries that reproduce the briefing
 (B5-B8): ~19 thousand uniform recipients, free meals for every primary pupil and every
 low-income child, ~5 thousand rural pupils needing transport, free transit in
-Ust-Kamenogorsk. Everything is bulk-inserted and flagged synthetic.
+Ust-Kamenogorsk. The pupils are registered through ``services.pupils_register`` — the
+registry's one write path, with its IIN cross-check and derived fields (ADR 0120); their
+support records are bulk-inserted. Everything is flagged synthetic.
 """
 
 from __future__ import annotations
@@ -14,25 +16,23 @@ import datetime as dt
 import math
 import random
 from collections import defaultdict
-from collections.abc import Callable, Sequence
 from decimal import Decimal
-from functools import partial
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 from django.apps import apps as django_apps
-from django.core.management.color import no_style
-from django.db import connections, models, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from keleshek.core import audit
+from keleshek.core.bulk import insert_rows as _insert
 from keleshek.core.ids import make_iban, make_iin
 from keleshek.institutions.models import Enrolment, Institution
 from keleshek.territory.models import Territory
 
-from . import derived, rules, selectors
+from . import rules, selectors
 from .fund import checklist as fund_checklist
 from .help import help_from_records
 from .models import (
@@ -53,7 +53,7 @@ from .models import (
     Receipt,
     SchoolFund,
 )
-from .services import duplicates_detect
+from .services import duplicates_detect, pupils_register
 
 SEED = 2025
 UNIFORM_RECIPIENTS = 19_000  # B5
@@ -192,72 +192,6 @@ FIRST_F = [
 
 class _Row(SimpleNamespace):
     """A row to insert: attribute access like a model instance, without its cost."""
-
-
-def _insert(model: type[models.Model], objs: Sequence[Any]) -> None:
-    """Insert rows with explicit ids through the DB-API ``executemany``: ~10x faster than
-    ``bulk_create`` for the demo's half a million rows. Assigns ``obj.pk`` as it goes."""
-    if not objs:
-        return
-    conn = connections["default"]
-    fields = list(model._meta.concrete_fields)
-    start = (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
-    for n, o in enumerate(objs):
-        o.pk = start + n
-    now = timezone.now()
-    getters: list[Callable[[Any], Any]] = []
-    for f in fields:
-        adapt: Callable[[Any], Any] = _identity
-        if isinstance(f, models.DateTimeField):
-            adapt = conn.ops.adapt_datetimefield_value
-        elif isinstance(f, models.DateField):
-            adapt = conn.ops.adapt_datefield_value
-        elif isinstance(f, models.DecimalField):
-            adapt = partial(
-                conn.ops.adapt_decimalfield_value,
-                max_digits=f.max_digits,
-                decimal_places=f.decimal_places,
-            )
-        elif isinstance(f, models.UUIDField | models.JSONField):
-            adapt = partial(f.get_db_prep_value, connection=conn, prepared=False)
-        getters.append(_getter(f, adapt, now))
-    table = conn.ops.quote_name(str(model._meta.db_table))
-    cols = ", ".join(conn.ops.quote_name(str(f.column)) for f in fields)
-    # Only quoted model metadata is interpolated; every value goes as a parameter.
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
-    with conn.cursor() as cur:
-        for k in range(0, len(objs), 5000):
-            cur.executemany(sql, [tuple(g(o) for g in getters) for o in objs[k : k + 5000]])
-        if conn.vendor == "postgresql":
-            for stmt in conn.ops.sequence_reset_sql(no_style(), [model]):
-                cur.execute(stmt)
-
-
-def _identity(v: Any) -> Any:
-    return v
-
-
-def _getter(f: Any, adapt: Callable[[Any], Any], now: dt.datetime) -> Callable[[Any], Any]:
-    name = f.attname
-    if f.primary_key:
-        return lambda o: o.pk
-    if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-        fixed = adapt(now)
-        return lambda o: fixed
-    make = f.default if f.has_default() and callable(f.default) else None
-    default = None if make else f.get_default()
-    const = None if default is None else adapt(default)
-
-    def get(o: Any) -> Any:
-        v = o.__dict__.get(name, _MISSING)
-        if v is _MISSING:
-            return adapt(make()) if make else const
-        return None if v is None else adapt(v)
-
-    return get
-
-
-_MISSING = object()
 
 
 def _female(last: str) -> str:
@@ -459,7 +393,7 @@ def _load(year: int) -> None:
                     iin = make_iin(born, sex, serial[(born, sex)])
             last = rng.choice(LAST_M)
             first = rng.choice(FIRST_M if sex == "M" else FIRST_F)
-            p = _Row(
+            p = Pupil(
                 iin=iin,
                 last_name=last if sex == "M" else _female(last),
                 first_name=first,
@@ -550,7 +484,7 @@ def _load(year: int) -> None:
         first = o.first_name
         k = rng.randrange(1, len(first))
         twins.append(
-            _Row(
+            Pupil(
                 iin=None,
                 last_name=o.last_name,
                 first_name=first[:k] + first[k + 1 :] if len(first) > 3 else first,
@@ -560,19 +494,18 @@ def _load(year: int) -> None:
                 school_id=school_id,
                 grade=o.grade,
                 home_settlement_id=o.home_settlement_id,
-                home_lat=getattr(o, "home_lat", None),
-                home_lon=getattr(o, "home_lon", None),
+                home_lat=o.home_lat,
+                home_lon=o.home_lon,
                 is_synthetic=True,
             )
         )
     pupils = [p for i, p in enumerate(pupils) if i not in dropped]
     pupils.extend(twins)
-    for p in pupils:  # the derived fields, as every write path computes them (ADR 0125)
-        p.name_key = derived.name_key(p.last_name, p.first_name, p.middle_name)
-        p.needs_review = derived.needs_review(p.iin)
     as_of = selectors.as_of_for(year)
     cats = _households(rng, pupils[: len(pupils) - len(twins)], year, as_of)
-    _insert(Pupil, pupils)
+    # The pupils go through the registry's one write path (ADR 0120): the IIN cross-check,
+    # the review flag and the name key of support.services, as the web page and the admin.
+    pupils_register(pupils, summary=f"demo {year}", exclusive=True)
     for c in cats:
         c.pupil_id = c.pupil.pk
         del c.pupil
@@ -585,7 +518,7 @@ def _load(year: int) -> None:
     audit.record(
         "import",
         object_type="support.pupil",
-        summary=f"demo: {len(pupils)} synthetic pupils and their support for {year}",
+        summary=f"demo: the support of {len(pupils)} synthetic pupils for {year}",
     )
 
 

@@ -88,6 +88,8 @@ class Pupil(Synthetic, TimeStamped):
         related_name="pupils",
     )
     needs_review = models.BooleanField(_("needs manual review"), default=False)
+    # The day the pupil left the school (a NOBD list without it, confirmed): kept, not deleted.
+    left_on = models.DateField(_("left the school on"), null=True, blank=True)
     # Normalised "last first middle" (services.name_key): search and de-duplication.
     name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
 

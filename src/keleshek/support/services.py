@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from keleshek.core import audit, schoolyear
+from keleshek.core import audit, bulk, schoolyear
 from keleshek.core.ids import IdentifierError, parse_iban, parse_iin
 from keleshek.institutions.models import Institution
 from keleshek.territory.models import Territory
@@ -92,6 +92,17 @@ def check_iin(*, iin: str | None, birth_date: dt.date | None, sex: str | None) -
     return derived.needs_review(iin)
 
 
+def _derive(pupil: Pupil) -> None:
+    """The one preparation of a pupil for writing (ADR 0125, 0120): the IIN cross-checked
+    against the birth date and sex, the review flag and the name key derived. Raises
+    ValidationError for a pupil the registry refuses."""
+    pupil.needs_review = check_iin(
+        iin=pupil.iin or None, birth_date=pupil.birth_date, sex=pupil.sex
+    )
+    pupil.iin = pupil.iin or None
+    pupil.name_key = derived.name_key(pupil.last_name, pupil.first_name, pupil.middle_name)
+
+
 def pupil_register(
     *,
     last_name: str,
@@ -106,28 +117,99 @@ def pupil_register(
     home_lat: float | None = None,
     home_lon: float | None = None,
     home_address: str = "",
+    user: Any = None,
 ) -> Pupil:
-    needs_review = check_iin(iin=iin, birth_date=birth_date, sex=sex)
+    pupil = Pupil(
+        iin=iin or None,
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=middle_name,
+        birth_date=birth_date,
+        sex=sex,
+        school=school,
+        grade=grade,
+        home_settlement=home_settlement,
+        home_lat=home_lat,
+        home_lon=home_lon,
+        home_address=home_address,
+    )
+    _derive(pupil)
     with transaction.atomic():
-        pupil = Pupil(
-            iin=iin or None,
-            last_name=last_name,
-            first_name=first_name,
-            middle_name=middle_name,
-            birth_date=birth_date,
-            sex=sex,
-            school=school,
-            grade=grade,
-            home_settlement=home_settlement,
-            home_lat=home_lat,
-            home_lon=home_lon,
-            home_address=home_address,
-            needs_review=needs_review,
-            name_key=derived.name_key(last_name, first_name, middle_name),
-        )
         pupil.full_clean()
         pupil.save()
-        audit.record("create", pupil, summary="pupil registered", changes=audit.snapshot(pupil))
+        audit.record(
+            "create", pupil, summary="pupil registered", changes=audit.snapshot(pupil), user=user
+        )
+    return pupil
+
+
+PUPILS_BATCH = 2000
+
+
+def pupils_register(
+    pupils: Sequence[Pupil], *, summary: str, user: Any = None, exclusive: bool = False
+) -> list[Pupil]:
+    """Register many pupils at once (the demo region's hundred thousand, a confirmed NOBD
+    list): each prepared by the one ``_derive`` that ``pupil_register`` and ``pupil_save`` use,
+    then written in batches, with their ids set. All or nothing: a refused pupil raises
+    ValidationError naming its position and nothing is written. Audited per pupil with the
+    registering user. ``exclusive``: the caller is the table's only writer (the demo loader)
+    — the rows go through ``core.bulk.insert_rows`` with ids assigned in advance, and one
+    audit entry gives the count."""
+    for n, pupil in enumerate(pupils, start=1):
+        if pupil.pk is not None:
+            raise ValueError("pupils_register writes new pupils only")
+        if not 0 <= pupil.grade <= 11:
+            raise ValidationError(
+                _("pupil %(n)s: grade %(g)s is not 0 to 11") % {"n": n, "g": pupil.grade},
+                code="grade",
+            )
+        try:
+            _derive(pupil)
+        except ValidationError as exc:
+            raise ValidationError(
+                _("pupil %(n)s: %(msg)s") % {"n": n, "msg": "; ".join(exc.messages)},
+                code="pupil",
+            ) from exc
+    with transaction.atomic():
+        if exclusive:
+            bulk.insert_rows(Pupil, pupils)
+        else:
+            for k in range(0, len(pupils), PUPILS_BATCH):
+                Pupil.objects.bulk_create(pupils[k : k + PUPILS_BATCH])
+        if not exclusive:
+            for pupil in pupils:
+                audit.record(
+                    "create",
+                    pupil,
+                    summary="pupil registered",
+                    changes=audit.snapshot(pupil),
+                    user=user,
+                )
+        audit.record(
+            "import",
+            object_type="support.pupil",
+            summary=f"{summary}: {len(pupils)} pupils registered",
+            user=user,
+        )
+    return list(pupils)
+
+
+def pupil_leave(*, pupil: Pupil, on: dt.date, reason: str = "", user: Any = None) -> Pupil:
+    """Mark a pupil as having left the school on a date (never deleted: memberships,
+    deliveries and the audit trail refer to it). Audited."""
+    if pupil.left_on is not None:
+        return pupil
+    with transaction.atomic():
+        pupil.left_on = on
+        pupil.save(update_fields=["left_on", "updated_at"])
+        audit.record(
+            "update",
+            pupil,
+            summary=f"pupil left the school{': ' + reason if reason else ''}",
+            changes={"left_on": [None, on.isoformat()]},
+            user=user,
+        )
     return pupil
 
 
@@ -141,11 +223,7 @@ def name_key(last_name: str, first_name: str, middle_name: str = "") -> str:
 def pupil_save(*, pupil: Pupil, user: Any = None) -> Pupil:
     """Save a pupil edited as a whole (the admin form): the IIN cross-checked against the
     birth date and sex, the derived fields recomputed, the change audited."""
-    pupil.needs_review = check_iin(
-        iin=pupil.iin or None, birth_date=pupil.birth_date, sex=pupil.sex
-    )
-    pupil.iin = pupil.iin or None
-    pupil.name_key = derived.name_key(pupil.last_name, pupil.first_name, pupil.middle_name)
+    _derive(pupil)
     with transaction.atomic():
         before = audit.snapshot(Pupil.objects.get(pk=pupil.pk)) if pupil.pk is not None else None
         pupil.full_clean()
