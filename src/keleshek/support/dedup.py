@@ -17,11 +17,12 @@ next ``window`` records in name order) so that no block can make the work quadra
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
@@ -92,6 +93,29 @@ def score(x: Record, y: Record, nx: str, ny: str) -> float:
     return max(0.0, min(1.0, s))
 
 
+def _groups(order: np.ndarray, keys: Sequence[np.ndarray]) -> Iterator[np.ndarray]:
+    """The runs of equal keys in ``order`` (record indices sorted by ``keys``), two or more
+    records each, every run in ascending record order (the sort is stable)."""
+    if len(order) < 2:
+        return
+    change = np.zeros(len(order) - 1, dtype=bool)
+    for key in keys:
+        k = key[order]
+        change |= k[1:] != k[:-1]
+    bounds = np.concatenate(([0], np.flatnonzero(change) + 1, [len(order)]))
+    sizes = np.diff(bounds)
+    for b in np.flatnonzero(sizes >= 2):
+        yield order[bounds[b] : bounds[b + 1]]
+
+
+def _codes(values: Sequence[str]) -> np.ndarray:
+    """Each distinct string as a small integer, in sort order (so codes sort as the strings)."""
+    distinct = dict.fromkeys(values, 0)
+    for code, v in enumerate(sorted(distinct)):
+        distinct[v] = code
+    return np.fromiter((distinct[v] for v in values), dtype=np.int32, count=len(values))
+
+
 def find_duplicates(
     records: Sequence[Record],
     *,
@@ -99,8 +123,12 @@ def find_duplicates(
     window: int = 12,
     stats: Stats | None = None,
 ) -> list[Match]:
+    """The pairs of ``records`` that are one child: exact on the IIN, then fuzzy within the
+    blocks. Memory stays linear and small: blocks are runs of a stable sort over integer
+    codes (no dictionary of a million keys), and the candidate pairs of all passes are one
+    array of integers, each pair scored once."""
     stats = stats if stats is not None else Stats()
-    stats.records = len(records)
+    stats.records = n = len(records)
     # A register has few distinct names (and a million pupils share them): each spelling is
     # normalised once and the records share the result.
     folded: dict[str, str] = {}
@@ -113,53 +141,63 @@ def find_duplicates(
 
     lasts = [norm(r.last) for r in records]
     firsts = [norm(r.first) for r in records]
-    names = [lasts[i] + " " + firsts[i] + " " + norm(r.middle) for i, r in enumerate(records)]
+    middles = [norm(r.middle) for r in records]
     folded.clear()
 
-    n = len(records)
-    seen: set[int] = set()  # i * n + j for i < j: compact, unlike tuples
+    def name(i: int) -> str:
+        return lasts[i] + " " + firsts[i] + " " + middles[i]
+
     out: list[Match] = []
+    birth = np.fromiter((r.birth for r in records), dtype=np.int64, count=n)
+    sex = _codes([r.sex for r in records])
 
     # 1. exact IIN
-    by_iin: dict[str, list[int]] = defaultdict(list)
-    for i, r in enumerate(records):
-        if r.iin:
-            by_iin[r.iin].append(i)
-    for members in by_iin.values():
-        for p in range(len(members)):
-            for q in range(p + 1, len(members)):
-                i, j = members[p], members[q]
+    iins = _codes([r.iin for r in records])
+    has_iin = np.fromiter((bool(r.iin) for r in records), dtype=bool, count=n)
+    with_iin = np.flatnonzero(has_iin)
+    same_iin: set[int] = set()
+    for members in _groups(with_iin[np.argsort(iins[with_iin], kind="stable")], [iins]):
+        ids = members.tolist()
+        for p in range(len(ids)):
+            for q in range(p + 1, len(ids)):
+                lo, hi = ids[p], ids[q]  # ascending: runs keep record order
                 stats.pairs_compared += 1
-                lo, hi = (i, j) if i < j else (j, i)
-                seen.add(lo * n + hi)
+                same_iin.add(lo * n + hi)
                 out.append(Match(records[lo].id, records[hi].id, "iin", 1.0))
+    del iins, has_iin, with_iin
 
-    # 2-4. fuzzy with blocking
-    passes: list[Iterable[tuple[object, int]]] = [
-        (((r.birth, r.sex, lasts[i][:2]), i) for i, r in enumerate(records)),
-        (((r.birth, r.sex, firsts[i][:2]), i) for i, r in enumerate(records)),
-        (((names[i], r.sex), i) for i, r in enumerate(records)),
+    # 2-4. fuzzy with blocking: the candidate pairs of every pass, as lo * n + hi
+    last_code, first_code, middle_code = _codes(lasts), _codes(firsts), _codes(middles)
+    last2, first2 = _codes([v[:2] for v in lasts]), _codes([v[:2] for v in firsts])
+    passes = [
+        [birth, sex, last2],
+        [birth, sex, first2],
+        [last_code, first_code, middle_code, sex],  # the whole name (typo in the birth date)
     ]
-    for keyed in passes:
-        blocks: dict[object, list[int]] = defaultdict(list)
-        for key, i in keyed:
-            blocks[key].append(i)
-        for members in blocks.values():
-            if len(members) < 2:
-                continue
-            if len(members) > window + 1:
-                members.sort(key=names.__getitem__)
-            for p in range(len(members)):
-                i = members[p]
-                for q in range(p + 1, min(len(members), p + 1 + window)):
-                    j = members[q]
-                    lo, hi = (i, j) if i < j else (j, i)
-                    if lo * n + hi in seen:
-                        continue
-                    seen.add(lo * n + hi)
-                    stats.pairs_compared += 1
-                    s = score(records[i], records[j], names[i], names[j])
-                    if s >= threshold:
-                        out.append(Match(records[lo].id, records[hi].id, "fuzzy", round(s, 3)))
+    candidates = array("q")
+    for keys in passes:
+        order = np.lexsort(keys[::-1])  # the first key most significant; stable
+        for members in _groups(order, keys):
+            ids = members.tolist()
+            if len(ids) > window + 1:
+                # Sorted neighbourhood: a large block compares each record with the next
+                # ``window`` in name order.
+                ids.sort(key=lambda i: (lasts[i], firsts[i], middles[i]))
+            for p in range(len(ids)):
+                i = ids[p]
+                for j in ids[p + 1 : p + 1 + window]:
+                    candidates.append(i * n + j if i < j else j * n + i)
+        del order
+    del birth, sex, last_code, first_code, middle_code, last2, first2
+    pairs = np.unique(np.frombuffer(candidates, dtype=np.int64))
+    del candidates
+    for pair in pairs.tolist():
+        if pair in same_iin:
+            continue
+        lo, hi = divmod(pair, n)
+        stats.pairs_compared += 1
+        s = score(records[lo], records[hi], name(lo), name(hi))
+        if s >= threshold:
+            out.append(Match(records[lo].id, records[hi].id, "fuzzy", round(s, 3)))
     stats.matches = len(out)
     return out
