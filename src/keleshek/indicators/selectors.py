@@ -310,6 +310,98 @@ def suppress(value: float | None, numerator: float | None, unit: str, threshold:
     return False
 
 
+SUPPRESSED_UNITS = frozenset({"count", "places", "percent", "ratio"})
+Cell = tuple[str, str, str]  # (territory KATO, dimension, category)
+
+
+class PublicSuppression:
+    """Which published values of the indicators to hide (ADR 0133): for each data element, the
+    cells of its table — territories × (total and every disaggregation) — protected together by
+    ``core.suppression.protect`` along the territory tree (a territory = its child territories,
+    per category too) and across categories (a territory's total = its categories). A value is
+    hidden when the cell of its numerator or of its denominator is (a ratio times a published
+    denominator gives the numerator back). The elements summed from schools' records start
+    from the cells ``institutions.selectors.published_school_counts`` hides, so the
+    institution-years API, the open data and the indicators hide the same sums.
+
+    One instance per request: each (element, year) is computed once, on first use."""
+
+    def __init__(self) -> None:
+        self._elements: dict[tuple[str, int], set[Cell]] = {}
+        self._schools: dict[int, Any] = {}
+        self._indicators: dict[str, Indicator] | None = None
+
+    def _definitions(self) -> dict[str, Indicator]:
+        if self._indicators is None:
+            self._indicators = {i.code: i for i in Indicator.objects.all()}
+        return self._indicators
+
+    def hidden(self, code: str, year: int) -> set[Cell]:
+        """The cells of indicator ``code`` in ``year`` whose values are not published."""
+        ind = self._definitions().get(code)
+        if ind is None or ind.unit not in SUPPRESSED_UNITS:
+            return set()
+        out = set(self.element(ind.numerator, year))
+        if ind.denominator:
+            out |= self.element(ind.denominator, year)
+        return out
+
+    def is_hidden(self, code: str, year: int, kato: str, dimension: str, category: str) -> bool:
+        return (kato, dimension, category) in self.hidden(code, year)
+
+    def element(self, element: str, year: int) -> set[Cell]:
+        key = (element, year)
+        if key not in self._elements:
+            self._elements[key] = self._compute(element, year)
+        return self._elements[key]
+
+    def _compute(self, element: str, year: int) -> set[Cell]:
+        from keleshek.core.suppression import protect, threshold
+        from keleshek.institutions.selectors import (
+            SCHOOL_PEOPLE_ELEMENTS,
+            published_school_counts,
+        )
+
+        users = [
+            (len(i.disaggregations), i.numerator == element, i.code, i)
+            for i in self._definitions().values()
+            if element in (i.numerator, i.denominator)
+        ]
+        if not users:
+            return set()
+        ref = max(users, key=lambda u: (u[0], u[1], u[2]))[3]
+        column = "numerator" if ref.numerator == element else "denominator"
+        rows = IndicatorValue.objects.filter(
+            indicator=ref, year=year, institution__isnull=True
+        ).values_list("territory__kato", "territory__path", "dimension", "category", column)
+        values: dict[Cell, float | None] = {}
+        parent: dict[str, str] = {}
+        for kato, path, dim, cat, v in rows:
+            values[(kato, dim, cat)] = v
+            katos = path.strip("/").split("/")
+            if len(katos) > 1:
+                parent[kato] = katos[-2]
+        children: dict[Cell, list[Cell]] = defaultdict(list)
+        categories: dict[Cell, list[Cell]] = defaultdict(list)
+        for kato, dim, cat in values:
+            if kato in parent:
+                children[(parent[kato], dim, cat)].append((kato, dim, cat))
+            if dim:
+                categories[(kato, "", "")].append((kato, dim, cat))
+        sums: list[tuple[Cell, list[Cell]]] = list(children.items())
+        for total, cats in categories.items():
+            by_dim: dict[str, list[Cell]] = defaultdict(list)
+            for c in cats:
+                by_dim[c[1]].append(c)
+            sums.extend((total, parts) for parts in by_dim.values())
+        seed: set[Cell] = set()
+        if element in SCHOOL_PEOPLE_ELEMENTS:
+            if year not in self._schools:
+                self._schools[year] = published_school_counts(year)
+            seed = self._schools[year].hidden.get(element, set())
+        return seed | protect(values, sums, threshold(), hidden=seed)
+
+
 # --------------------------------------------------------------------------- capacity planning
 
 
