@@ -14,7 +14,7 @@ API) calls the same code through ``institutions.selectors.published_school_count
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -121,3 +121,68 @@ def _count(value: float | None) -> int | None:
     if 0 < value < 1:
         return 1
     return round(value)
+
+
+# The levels where the indicators publish breakdowns by a many-valued dimension (a specialty,
+# a country, a programme): ``indicators.services.UPPER_LEVELS``.
+BREAKDOWN_LEVELS = ("oblast", "district", "city")
+
+TreeCell = tuple[str, str, str, str, str]  # ("T", element, kato, dimension, category)
+
+
+def tree_sums(
+    element: str,
+    leaves: Iterable[tuple[Any, float, Sequence[str], Mapping[str, str]]],
+    *,
+    upper: Collection[str] | None = None,
+) -> tuple[dict[TreeCell, float], list[tuple[Any, list[Any]]]]:
+    """The territory totals of one element summed from published leaves, and the sums a
+    reader knows between them, for ``protect``.
+
+    ``leaves``: ``(key, value, katos from the region down to the leaf's place, categories)``;
+    every territory on a leaf's path gets a total (``("T", element, kato, "", "")``) and, where
+    ``upper`` allows (the KATO codes where breakdowns are published; all when None), one per
+    category of each dimension. Relations: a territory = its child territories + the leaves
+    placed in it (per category too: a child without that breakdown is replaced by its leaves);
+    a territory's total = its categories of one dimension (when every leaf below carries it)."""
+    values: dict[TreeCell, float] = {}
+    parts: dict[TreeCell, list[Any]] = {}
+    placed: list[tuple[Sequence[str], set[str]]] = []
+    dims_at: dict[str, set[str]] = {}
+    for key, value, katos, categories in leaves:
+        placed.append((katos, set(categories)))
+        cells: list[tuple[str, str]] = [("", ""), *sorted(categories.items())]
+        for depth in range(len(katos), 0, -1):
+            kato = katos[depth - 1]
+            for dim, cat in cells:
+                if dim and upper is not None and kato not in upper:
+                    continue
+                node = ("T", element, kato, dim, cat)
+                values[node] = values.get(node, 0.0) + (value or 0)
+                part: Any = key
+                if depth < len(katos):
+                    child = katos[depth]
+                    if not dim or upper is None or child in upper:
+                        part = ("T", element, child, dim, cat)
+                members = parts.setdefault(node, [])
+                if part not in members:
+                    members.append(part)
+                if dim:
+                    dims_at.setdefault(kato, set()).add(dim)
+    # (kato, dimension) with a leaf below that lacks the dimension: no total = its categories
+    partial = {
+        (kato, dim)
+        for katos, dims in placed
+        for kato in katos
+        for dim in dims_at.get(kato, set()) - dims
+    }
+    sums: list[tuple[Any, list[Any]]] = list(parts.items())
+    by_total: dict[tuple[str, str], list[Any]] = {}
+    for node in values:
+        _t, _e, kato, dim, _c = node
+        if dim:
+            by_total.setdefault((kato, dim), []).append(node)
+    for (kato, dim), cats in by_total.items():
+        if (kato, dim) not in partial:
+            sums.append((("T", element, kato, "", ""), cats))
+    return values, sums

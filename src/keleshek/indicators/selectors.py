@@ -311,6 +311,8 @@ def suppress(value: float | None, numerator: float | None, unit: str, threshold:
 
 
 SUPPRESSED_UNITS = frozenset({"count", "places", "percent", "ratio"})
+# elements summed from offerings' students and expected graduates (published per offering)
+OFFERING_PEOPLE_ELEMENTS = frozenset({"tvet_students", "dual_students", "graduates_expected"})
 Cell = tuple[str, str, str]  # (territory KATO, dimension, category)
 
 
@@ -328,7 +330,7 @@ class PublicSuppression:
 
     def __init__(self) -> None:
         self._elements: dict[tuple[str, int], set[Cell]] = {}
-        self._schools: dict[int, Any] = {}
+        self._schools: dict[tuple[str, int], Any] = {}
         self._indicators: dict[str, Indicator] | None = None
 
     def _definitions(self) -> dict[str, Indicator]:
@@ -349,6 +351,14 @@ class PublicSuppression:
     def is_hidden(self, code: str, year: int, kato: str, dimension: str, category: str) -> bool:
         return (kato, dimension, category) in self.hidden(code, year)
 
+    def _published(self, kind: str, year: int, read: Any) -> Any:
+        """The cells a source's own publication hides (schools, offerings, international
+        students), read once per year."""
+        key = (kind, year)
+        if key not in self._schools:
+            self._schools[key] = read(year)
+        return self._schools[key]
+
     def element(self, element: str, year: int) -> set[Cell]:
         key = (element, year)
         if key not in self._elements:
@@ -361,6 +371,8 @@ class PublicSuppression:
             SCHOOL_PEOPLE_ELEMENTS,
             published_school_counts,
         )
+        from keleshek.partnerships.selectors import published_international
+        from keleshek.programmes.selectors import published_offerings
 
         users = [
             (len(i.disaggregations), i.numerator == element, i.code, i)
@@ -396,9 +408,15 @@ class PublicSuppression:
             sums.extend((total, parts) for parts in by_dim.values())
         seed: set[Cell] = set()
         if element in SCHOOL_PEOPLE_ELEMENTS:
-            if year not in self._schools:
-                self._schools[year] = published_school_counts(year)
-            seed = self._schools[year].hidden.get(element, set())
+            seed = self._published("schools", year, published_school_counts).hidden.get(
+                element, set()
+            )
+        elif element in OFFERING_PEOPLE_ELEMENTS:
+            seed = self._published("offerings", year, published_offerings).hidden.get(
+                element, set()
+            )
+        elif element == "foreign_students":
+            seed = self._published("international", year, published_international).hidden
         return seed | protect(values, sums, threshold(), hidden=seed)
 
 

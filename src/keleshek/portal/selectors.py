@@ -37,14 +37,15 @@ from django.utils.translation import get_language
 
 from keleshek.construction.models import FundingSource, Project
 from keleshek.core.countries import country_name
-from keleshek.core.suppression import hide, small, threshold
 from keleshek.institutions.capacity import places_short
 from keleshek.institutions.models import Institution, InstitutionYear, Language
 from keleshek.institutions.selectors import published_school_counts
 from keleshek.news.models import Article
 from keleshek.partnerships.models import Agreement, InternationalStudents
+from keleshek.partnerships.selectors import published_international
 from keleshek.programmes.models import Industry, Offering, Specialty
 from keleshek.territory.models import Territory
+from keleshek.territory.selectors import oblast_kato
 
 from . import kazakh, translit, trigram
 from .lexicon import lexicon
@@ -799,16 +800,20 @@ def _live_other_figures(g: Glance) -> None:
         .annotate(n=Sum("count"))
         .order_by("-n", "country")
     )
-    by_country: list[tuple[str, int]] = [
-        (country_name(r["country"], lang()), r["n"]) for r in countries
-    ]
-    total_foreign = sum(n for _, n in by_country)
-    # students by country beside their total: a small country hidden with its complement
-    hidden_countries = hide({i: n for i, (_c, n) in enumerate(by_country)}, threshold())
+    # the region's students by country and in all as the indicators publish them: a small
+    # country hidden with its complement, across countries and down to the open data's
+    # records (ADR 0133)
+    hidden = published_international(year).hidden
+    oblast = oblast_kato()
     g.foreign_countries = [
-        (c, None if i in hidden_countries else n) for i, (c, n) in enumerate(by_country)
+        (
+            country_name(r["country"], lang()),
+            None if (oblast, "country", r["country"]) in hidden else r["n"],
+        )
+        for r in countries
     ]
-    g.foreign_students = None if small(total_foreign, threshold()) else total_foreign
+    total_foreign = sum(r["n"] for r in countries)
+    g.foreign_students = None if (oblast, "", "") in hidden else total_foreign
     for a in Agreement.objects.filter(
         kind=Agreement.Kind.EQUIPMENT_DONATION, amount__isnull=False
     ).only("amount", "currency", "kzt_rate"):
