@@ -313,6 +313,8 @@ def suppress(value: float | None, numerator: float | None, unit: str, threshold:
 SUPPRESSED_UNITS = frozenset({"count", "places", "percent", "ratio"})
 # elements summed from offerings' students and expected graduates (published per offering)
 OFFERING_PEOPLE_ELEMENTS = frozenset({"tvet_students", "dual_students", "graduates_expected"})
+# elements of other sources whose totals count the same people as a schools' element
+SAME_PEOPLE = {"enrol_total": "pupils", "enrol_grade": "pupils", "pupils_registered": "pupils"}
 Cell = tuple[str, str, str]  # (territory KATO, dimension, category)
 
 
@@ -417,6 +419,11 @@ class PublicSuppression:
             )
         elif element == "foreign_students":
             seed = self._published("international", year, published_international).hidden
+        if element in SAME_PEOPLE:
+            # another source counting the same pupils: its totals hidden where the schools'
+            # are, or the one published would give the other away
+            school = self._published("schools", year, published_school_counts)
+            seed = seed | {c for c in school.hidden.get(SAME_PEOPLE[element], set()) if not c[1]}
         return seed | protect(values, sums, threshold(), hidden=seed)
 
 
