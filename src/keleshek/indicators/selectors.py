@@ -318,6 +318,29 @@ SAME_PEOPLE = {"enrol_total": "pupils", "enrol_grade": "pupils", "pupils_registe
 Cell = tuple[str, str, str]  # (territory KATO, dimension, category)
 
 
+PEOPLE_ELEMENTS = frozenset(
+    {
+        "pupils",
+        "pupils_shift23",
+        "pupils_shift3",
+        "teachers_fte",
+        "pupils_registered",
+        "tvet_students",
+        "dual_students",
+        "graduates_expected",
+        "foreign_students",
+        "support_eligible",
+        "support_recipients",
+    }
+)
+
+
+def counts_people(element: str) -> bool:
+    """Whether a data element counts people (complemented on public paths, ADR 0133); the
+    others count places, schools, seats, projects or money, published as records anyway."""
+    return element in PEOPLE_ELEMENTS or element.startswith(("enrol_", "pop_"))
+
+
 class PublicSuppression:
     """Which published values of the indicators to hide (ADR 0133): for each data element, the
     cells of its table — territories × (total and every disaggregation) — protected together by
@@ -362,6 +385,8 @@ class PublicSuppression:
         return self._schools[key]
 
     def element(self, element: str, year: int) -> set[Cell]:
+        if not counts_people(element):
+            return set()  # places, schools, seats, money: public records, no one to protect
         key = (element, year)
         if key not in self._elements:
             self._elements[key] = self._compute(element, year)
