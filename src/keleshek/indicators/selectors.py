@@ -393,21 +393,39 @@ class PublicSuppression:
         return self._elements[key]
 
     def _compute(self, element: str, year: int) -> set[Cell]:
+        """The element's hidden cells; the elements of a joint group (they add up to one
+        another) are protected together and all stored at once."""
         from keleshek.core.suppression import protect, threshold
-        from keleshek.institutions.selectors import (
-            SCHOOL_PEOPLE_ELEMENTS,
-            published_school_counts,
-        )
-        from keleshek.partnerships.selectors import published_international
-        from keleshek.programmes.selectors import published_offerings
 
+        group = next((g for g in JOINT if element in g), (element,))
+        values: dict[tuple[str, str, str, str], float | None] = {}
+        sums: list[tuple[Any, list[Any]]] = []
+        seed: set[tuple[str, str, str, str]] = set()
+        for member in group:
+            v, s = self._table(member, year)
+            values.update(((member, *c), x) for c, x in v.items())
+            sums.extend(((member, *t), [(member, *p) for p in parts]) for t, parts in s)
+            seed |= {(member, *c) for c in self._seed(member, year)}
+        if len(group) > 1:
+            sums.extend(_enrolment_sums(values))
+        hidden = seed | protect(values, sums, threshold(), hidden=seed)
+        for member in group:
+            self._elements[(member, year)] = {(k, d, c) for m, k, d, c in hidden if m == member}
+        return self._elements[(element, year)]
+
+    def _table(
+        self, element: str, year: int
+    ) -> tuple[dict[Cell, float | None], list[tuple[Cell, list[Cell]]]]:
+        """The element's published cells (from the indicator that breaks it down the most)
+        and its sums: a territory = its child territories, per category too; a territory's
+        total = its categories of one dimension."""
         users = [
             (len(i.disaggregations), i.numerator == element, i.code, i)
             for i in self._definitions().values()
             if element in (i.numerator, i.denominator)
         ]
         if not users:
-            return set()
+            return {}, []
         ref = max(users, key=lambda u: (u[0], u[1], u[2]))[3]
         column = "numerator" if ref.numerator == element else "denominator"
         rows = IndicatorValue.objects.filter(
@@ -433,6 +451,18 @@ class PublicSuppression:
             for c in cats:
                 by_dim[c[1]].append(c)
             sums.extend((total, parts) for parts in by_dim.values())
+        return values, sums
+
+    def _seed(self, element: str, year: int) -> set[Cell]:
+        """The cells the source's own publication hides (schools, offerings, international
+        students): the indicators hide them too."""
+        from keleshek.institutions.selectors import (
+            SCHOOL_PEOPLE_ELEMENTS,
+            published_school_counts,
+        )
+        from keleshek.partnerships.selectors import published_international
+        from keleshek.programmes.selectors import published_offerings
+
         seed: set[Cell] = set()
         if element in SCHOOL_PEOPLE_ELEMENTS:
             seed = self._published("schools", year, published_school_counts).hidden.get(
@@ -449,7 +479,30 @@ class PublicSuppression:
             # are, or the one published would give the other away
             school = self._published("schools", year, published_school_counts)
             seed = seed | {c for c in school.hidden.get(SAME_PEOPLE[element], set()) if not c[1]}
-        return seed | protect(values, sums, threshold(), hidden=seed)
+        return seed
+
+
+# Elements that add up to one another: protected as one table. Pupils of a school level are
+# the sum of their grades; all pupils by grade records are the pupils by grade.
+JOINT = (("enrol_grade", "enrol_total", "enrol_primary", "enrol_lower", "enrol_upper"),)
+
+
+def _enrolment_sums(values: dict[tuple[str, str, str, str], float | None]) -> list[Any]:
+    from .elements import LEVEL_GRADES
+
+    out: list[Any] = []
+    katos = {k for _m, k, _d, _c in values}
+    for kato in katos:
+        total = ("enrol_total", kato, "", "")
+        grades = ("enrol_grade", kato, "", "")
+        if total in values and grades in values:
+            out.extend([(total, [grades]), (grades, [total])])
+        for level, (lo, hi) in LEVEL_GRADES.items():
+            cell = (f"enrol_{level}", kato, "", "")
+            if cell in values:
+                parts = [("enrol_grade", kato, "grade", str(g)) for g in range(lo, hi + 1)]
+                out.append((cell, [p for p in parts if p in values]))
+    return out
 
 
 # --------------------------------------------------------------------------- capacity planning
