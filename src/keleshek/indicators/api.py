@@ -1,6 +1,7 @@
 """Public API of the indicators: definitions and aggregated values per territory (mounted at
 ``/api/v1/indicators/`` by ``keleshek.api.main``). Values come from the materialised table;
-counts under ``KELESHEK["PUBLIC_SUPPRESS_BELOW"]`` (and ratios built on them) are suppressed."""
+counts under ``KELESHEK["PUBLIC_SUPPRESS_BELOW"]`` (and ratios built on them) are suppressed,
+with complementary suppression along the territory tree and across categories (ADR 0133)."""
 
 from typing import Any
 
@@ -13,7 +14,7 @@ from ninja.pagination import paginate
 from keleshek.core.api import Page
 
 from .models import Indicator, IndicatorValue
-from .selectors import suppress
+from .selectors import PublicSuppression, suppress
 
 # Public: ``keleshek.api.main`` mounts this router with ``public_auth`` (anonymous callers are
 # served; a token, when sent, must be valid).
@@ -95,6 +96,7 @@ class _LazyValues:
     def __init__(self, rows: Any, threshold: int) -> None:
         self.rows = rows
         self.threshold = threshold
+        self.protection = PublicSuppression()
 
     def count(self) -> int:
         return int(self.rows.count())
@@ -105,7 +107,10 @@ class _LazyValues:
     def __getitem__(self, sl: slice) -> list[dict[str, Any]]:
         out = []
         for code, unit, kato, name, level, year, dim, cat, value, num in self.rows[sl]:
-            hidden = suppress(value, num, unit, self.threshold)
+            hidden = value is not None and (
+                suppress(value, num, unit, self.threshold)
+                or self.protection.is_hidden(code, year, kato, dim, cat)
+            )
             out.append(
                 {
                     "indicator": code,

@@ -310,6 +310,201 @@ def suppress(value: float | None, numerator: float | None, unit: str, threshold:
     return False
 
 
+SUPPRESSED_UNITS = frozenset({"count", "places", "percent", "ratio"})
+# elements summed from offerings' students and expected graduates (published per offering)
+OFFERING_PEOPLE_ELEMENTS = frozenset({"tvet_students", "dual_students", "graduates_expected"})
+# elements of other sources whose totals count the same people as a schools' element
+SAME_PEOPLE = {"enrol_total": "pupils", "enrol_grade": "pupils", "pupils_registered": "pupils"}
+Cell = tuple[str, str, str]  # (territory KATO, dimension, category)
+
+
+PEOPLE_ELEMENTS = frozenset(
+    {
+        "pupils",
+        "pupils_shift23",
+        "pupils_shift3",
+        "teachers_fte",
+        "pupils_registered",
+        "tvet_students",
+        "dual_students",
+        "graduates_expected",
+        "foreign_students",
+        "support_eligible",
+        "support_recipients",
+    }
+)
+
+
+def counts_people(element: str) -> bool:
+    """Whether a data element counts people (complemented on public paths, ADR 0133); the
+    others count places, schools, seats, projects or money, published as records anyway."""
+    return element in PEOPLE_ELEMENTS or element.startswith(("enrol_", "pop_"))
+
+
+class PublicSuppression:
+    """Which published values of the indicators to hide (ADR 0133): for each data element, the
+    cells of its table — territories × (total and every disaggregation) — protected together by
+    ``core.suppression.protect`` along the territory tree (a territory = its child territories,
+    per category too) and across categories (a territory's total = its categories). A value is
+    hidden when the cell of its numerator or of its denominator is (a ratio times a published
+    denominator gives the numerator back). The elements summed from schools' records start
+    from the cells ``institutions.selectors.published_school_counts`` hides, so the
+    institution-years API, the open data and the indicators hide the same sums.
+
+    One instance per request: each (element, year) is computed once, on first use."""
+
+    def __init__(self) -> None:
+        self._elements: dict[tuple[str, int], set[Cell]] = {}
+        self._schools: dict[tuple[str, int], Any] = {}
+        self._indicators: dict[str, Indicator] | None = None
+
+    def _definitions(self) -> dict[str, Indicator]:
+        if self._indicators is None:
+            self._indicators = {i.code: i for i in Indicator.objects.all()}
+        return self._indicators
+
+    def hidden(self, code: str, year: int) -> set[Cell]:
+        """The cells of indicator ``code`` in ``year`` whose values are not published."""
+        ind = self._definitions().get(code)
+        if ind is None or ind.unit not in SUPPRESSED_UNITS:
+            return set()
+        out = set(self.element(ind.numerator, year))
+        if ind.denominator:
+            out |= self.element(ind.denominator, year)
+        return out
+
+    def is_hidden(self, code: str, year: int, kato: str, dimension: str, category: str) -> bool:
+        return (kato, dimension, category) in self.hidden(code, year)
+
+    def _published(self, kind: str, year: int, read: Any) -> Any:
+        """The cells a source's own publication hides (schools, offerings, international
+        students), read once per year."""
+        key = (kind, year)
+        if key not in self._schools:
+            self._schools[key] = read(year)
+        return self._schools[key]
+
+    def element(self, element: str, year: int) -> set[Cell]:
+        if not counts_people(element):
+            return set()  # places, schools, seats, money: public records, no one to protect
+        key = (element, year)
+        if key not in self._elements:
+            self._elements[key] = self._compute(element, year)
+        return self._elements[key]
+
+    def _compute(self, element: str, year: int) -> set[Cell]:
+        """The element's hidden cells; the elements of a joint group (they add up to one
+        another) are protected together and all stored at once."""
+        from keleshek.core.suppression import protect, threshold
+
+        group = next((g for g in JOINT if element in g), (element,))
+        values: dict[tuple[str, str, str, str], float | None] = {}
+        sums: list[tuple[Any, list[Any]]] = []
+        seed: set[tuple[str, str, str, str]] = set()
+        for member in group:
+            v, s = self._table(member, year)
+            values.update(((member, *c), x) for c, x in v.items())
+            sums.extend(((member, *t), [(member, *p) for p in parts]) for t, parts in s)
+            seed |= {(member, *c) for c in self._seed(member, year)}
+        if len(group) > 1:
+            sums.extend(_enrolment_sums(values))
+        hidden = seed | protect(values, sums, threshold(), hidden=seed)
+        for member in group:
+            self._elements[(member, year)] = {(k, d, c) for m, k, d, c in hidden if m == member}
+        return self._elements[(element, year)]
+
+    def _table(
+        self, element: str, year: int
+    ) -> tuple[dict[Cell, float | None], list[tuple[Cell, list[Cell]]]]:
+        """The element's published cells (from the indicator that breaks it down the most)
+        and its sums: a territory = its child territories, per category too; a territory's
+        total = its categories of one dimension."""
+        users = [
+            (len(i.disaggregations), i.numerator == element, i.code, i)
+            for i in self._definitions().values()
+            if element in (i.numerator, i.denominator)
+        ]
+        if not users:
+            return {}, []
+        ref = max(users, key=lambda u: (u[0], u[1], u[2]))[3]
+        column = "numerator" if ref.numerator == element else "denominator"
+        rows = IndicatorValue.objects.filter(
+            indicator=ref, year=year, institution__isnull=True
+        ).values_list("territory__kato", "territory__path", "dimension", "category", column)
+        values: dict[Cell, float | None] = {}
+        parent: dict[str, str] = {}
+        for kato, path, dim, cat, v in rows:
+            values[(kato, dim, cat)] = v
+            katos = path.strip("/").split("/")
+            if len(katos) > 1:
+                parent[kato] = katos[-2]
+        children: dict[Cell, list[Cell]] = defaultdict(list)
+        categories: dict[Cell, list[Cell]] = defaultdict(list)
+        for kato, dim, cat in values:
+            if kato in parent:
+                children[(parent[kato], dim, cat)].append((kato, dim, cat))
+            if dim:
+                categories[(kato, "", "")].append((kato, dim, cat))
+        sums: list[tuple[Cell, list[Cell]]] = list(children.items())
+        for total, cats in categories.items():
+            by_dim: dict[str, list[Cell]] = defaultdict(list)
+            for c in cats:
+                by_dim[c[1]].append(c)
+            sums.extend((total, parts) for parts in by_dim.values())
+        return values, sums
+
+    def _seed(self, element: str, year: int) -> set[Cell]:
+        """The cells the source's own publication hides (schools, offerings, international
+        students): the indicators hide them too."""
+        from keleshek.institutions.selectors import (
+            SCHOOL_PEOPLE_ELEMENTS,
+            published_school_counts,
+        )
+        from keleshek.partnerships.selectors import published_international
+        from keleshek.programmes.selectors import published_offerings
+
+        seed: set[Cell] = set()
+        if element in SCHOOL_PEOPLE_ELEMENTS:
+            seed = self._published("schools", year, published_school_counts).hidden.get(
+                element, set()
+            )
+        elif element in OFFERING_PEOPLE_ELEMENTS:
+            seed = self._published("offerings", year, published_offerings).hidden.get(
+                element, set()
+            )
+        elif element == "foreign_students":
+            seed = self._published("international", year, published_international).hidden
+        if element in SAME_PEOPLE:
+            # another source counting the same pupils: its totals hidden where the schools'
+            # are, or the one published would give the other away
+            school = self._published("schools", year, published_school_counts)
+            seed = seed | {c for c in school.hidden.get(SAME_PEOPLE[element], set()) if not c[1]}
+        return seed
+
+
+# Elements that add up to one another: protected as one table. Pupils of a school level are
+# the sum of their grades; all pupils by grade records are the pupils by grade.
+JOINT = (("enrol_grade", "enrol_total", "enrol_primary", "enrol_lower", "enrol_upper"),)
+
+
+def _enrolment_sums(values: dict[tuple[str, str, str, str], float | None]) -> list[Any]:
+    from .elements import LEVEL_GRADES
+
+    out: list[Any] = []
+    katos = {k for _m, k, _d, _c in values}
+    for kato in katos:
+        total = ("enrol_total", kato, "", "")
+        grades = ("enrol_grade", kato, "", "")
+        if total in values and grades in values:
+            out.extend([(total, [grades]), (grades, [total])])
+        for level, (lo, hi) in LEVEL_GRADES.items():
+            cell = (f"enrol_{level}", kato, "", "")
+            if cell in values:
+                parts = [("enrol_grade", kato, "grade", str(g)) for g in range(lo, hi + 1)]
+                out.append((cell, [p for p in parts if p in values]))
+    return out
+
+
 # --------------------------------------------------------------------------- capacity planning
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -239,11 +239,13 @@ class PublishedCounts:
 class PublishedYear:
     """A school year's counts for the public: per institution, per district (schools' pupils,
     summed as the open data's districts file and the portal's home page sum them) and the
-    region."""
+    region; and, for every territory total the indicators publish from schools' records
+    (``hidden``: element code → the ``(kato, dimension, category)`` cells to hide)."""
 
     institutions: dict[int, PublishedCounts]
     district_pupils: dict[str, int | None]
     region_pupils: int | None
+    hidden: dict[str, set[tuple[str, str, str]]] = field(default_factory=dict)
 
     def of(self, institution_id: int) -> PublishedCounts:
         return self.institutions.get(
@@ -251,19 +253,23 @@ class PublishedYear:
         )
 
 
-def _district_of(path: str) -> str:
-    parts = path.strip("/").split("/")
-    return parts[1] if len(parts) > 1 else parts[0]
+# The indicators' data elements summed from schools' records that count people, with the
+# school's cell each one sums (``published_school_counts`` protects them together).
+SCHOOL_PEOPLE_ELEMENTS = ("pupils", "pupils_shift23", "pupils_shift3", "teachers_fte")
 
 
 def published_school_counts(year: int | None) -> PublishedYear:
-    """The one suppression of counts of people on public paths (``core.suppression``).
+    """The one suppression of counts of people on public paths (``core.suppression.protect``,
+    ADR 0133).
 
-    Along every sum that is published: a row's shifts → its pupils; the pupils and the teachers
-    of the schools of a settlement, a rural okrug, a district → that territory's total; the
-    districts' totals → the region's. A part
-    hidden in one sum stays hidden in every other, so no subtraction recovers it."""
-    from keleshek.core.suppression import hide, hide_cells, small, threshold
+    One table of every figure the public paths publish from schools' records, with every sum a
+    reader knows: a school's shifts → its pupils (and shifts 2 + 3); its teachers with their
+    full-time equivalents; the schools of a settlement → its total, a settlement's → its rural
+    okrug's, district's, region's (the open data, the portal and the indicators publish them),
+    the same per urban and rural area, and a territory's urban + rural → its total. Protected
+    together, so a cell hidden for one sum is hidden in all and no subtraction along any of
+    them recovers it."""
+    from keleshek.core.suppression import protect, threshold
 
     below = threshold()
     rows = list(
@@ -271,83 +277,101 @@ def published_school_counts(year: int | None) -> PublishedYear:
             "institution_id",
             "institution__kind",
             "institution__settlement__path",
+            "institution__settlement__level",
+            "institution__settlement__is_urban",
             "pupils_shift1",
             "pupils_shift2",
             "pupils_shift3",
             "teachers_headcount",
+            "teachers_fte",
         )
     )
-    pupils: dict[int, int] = {}
-    teachers: dict[int, int] = {}
-    shifts: dict[int, tuple[int, int, int]] = {}
-    hidden_pupils: set[int] = set()
-    hidden_shifts: dict[int, set[int]] = {}
-    groups: dict[tuple[str, bool], list[int]] = {}
-    nested: dict[tuple[str, bool], list[int]] = {}
-    for iid, kind, path, s1, s2, s3, t in rows:
-        shifts[iid] = (s1, s2, s3)
-        pupils[iid] = s1 + s2 + s3
-        teachers[iid] = t
-        hidden_cells, total_hidden = hide_cells([s1, s2, s3], pupils[iid], below)
-        hidden_shifts[iid] = hidden_cells
-        if total_hidden:
-            hidden_pupils.add(iid)
-        is_school = kind == Institution.Kind.SCHOOL
-        groups.setdefault((_district_of(path), is_school), []).append(iid)
-        # Every territory below the region may publish its total (the indicators do, per
-        # settlement, rural okrug and district): each is a sum to complement.
-        parts = path.strip("/").split("/")
-        for depth in range(2, len(parts) + 1):
-            nested.setdefault(("/".join(parts[:depth]), is_school), []).append(iid)
-    hidden_teachers: set[int] = set()
-    # Deepest sums first; repeat until a pass hides nothing more (a part hidden for one sum may
-    # leave another sum with a single hidden part).
-    order = sorted(nested.values(), key=len)
-    for _pass in range(10):
-        before = (len(hidden_pupils), len(hidden_teachers))
-        for members in order:
-            hidden_pupils |= hide(
-                {i: pupils[i] for i in members}, below, hidden=hidden_pupils & set(members)
-            )
-            hidden_teachers |= hide(
-                {i: teachers[i] for i in members}, below, hidden=hidden_teachers & set(members)
-            )
-        if (len(hidden_pupils), len(hidden_teachers)) == before:
-            break
-    # Districts' totals of schools' pupils, and the region's.
-    totals: dict[str, int] = {}
-    for (district, is_school), members in groups.items():
-        if is_school:
-            totals[district] = totals.get(district, 0) + sum(pupils[i] for i in members)
-    hidden_districts = hide(totals, below)
-    for district in hidden_districts:
-        # A hidden district total must not be the sum of published schools: hide one more.
-        members = groups.get((district, True), [])
-        if not small(totals[district], below) and not hidden_pupils & set(members):
-            smallest = min(
-                (i for i in members if pupils[i] > 0), key=lambda i: (pupils[i], i), default=None
-            )
-            if smallest is not None:
-                hidden_pupils.add(smallest)
-    region = sum(totals.values())
+    values: dict[Any, float | None] = {}
+    sums: list[tuple[Any, list[Any]]] = []
+    # territory cell ("T", element, kato, dimension, category) -> its parts
+    parts_of: dict[tuple[str, str, str, str, str], list[Any]] = {}
+    no_area: set[str] = set()  # territories with a school outside any settlement (no area)
+    depth_of: dict[str, int] = {}  # 1: the region, 2: a district or a city of the region
+    leaf = {
+        "pupils": lambda i: ("pupils", i),
+        "pupils_shift23": lambda i: ("s23", i),
+        "pupils_shift3": lambda i: ("shift", i, 2),
+        "teachers_fte": lambda i: ("fte", i),
+        "teachers": lambda i: ("teachers", i),  # no total published today: kept safe ahead
+    }
+    for iid, kind, path, level, urban, s1, s2, s3, t, fte in rows:
+        values[("pupils", iid)] = s1 + s2 + s3
+        values[("shift", iid, 0)] = s1
+        values[("shift", iid, 1)] = s2
+        values[("shift", iid, 2)] = s3
+        values[("s23", iid)] = s2 + s3
+        values[("teachers", iid)] = t
+        values[("fte", iid)] = float(fte or 0)
+        sums.append((("pupils", iid), [("shift", iid, k) for k in range(3)]))
+        sums.append((("s23", iid), [("shift", iid, 1), ("shift", iid, 2)]))
+        # the headcount and its full-time equivalents are hidden together
+        sums.append((("teachers", iid), [("fte", iid)]))
+        sums.append((("fte", iid), [("teachers", iid)]))
+        if kind != Institution.Kind.SCHOOL:
+            continue  # no territory publishes other institutions' totals
+        katos = path.strip("/").split("/")
+        area = ("urban" if urban else "rural") if level == Territory.Level.SETTLEMENT else None
+        if area is None:
+            no_area.update(katos)
+        depth_of.update((k, d) for d, k in enumerate(katos, start=1))
+        for element, cell in leaf.items():
+            v = values[cell(iid)]
+            for depth in range(len(katos), 0, -1):
+                kato = katos[depth - 1]
+                cells = [("T", element, kato, "", "")]
+                if area is not None:
+                    cells.append(("T", element, kato, "area", area))
+                for node in cells:
+                    values[node] = (values.get(node) or 0) + (v or 0)
+                    if depth == len(katos):
+                        parts_of.setdefault(node, []).append(cell(iid))
+                    else:
+                        child = (node[0], node[1], katos[depth], node[3], node[4])
+                        kids = parts_of.setdefault(node, [])
+                        if child not in kids:
+                            kids.append(child)
+    sums.extend((node, parts) for node, parts in parts_of.items())
+    for node in list(parts_of):
+        _t, element, kato, dim, _cat = node
+        if dim == "" and kato not in no_area:
+            areas = [("T", element, kato, "area", a) for a in ("urban", "rural")]
+            sums.append((node, [a for a in areas if a in values]))
+    hidden = protect(values, sums, below)
     published: dict[int, PublishedCounts] = {}
-    for iid in pupils:
-        shown: tuple[int | None, int | None, int | None] = (None, None, None)
-        if iid not in hidden_pupils:
-            s = shifts[iid]
-            h = hidden_shifts[iid]
-            shown = (
-                None if 0 in h else s[0],
-                None if 1 in h else s[1],
-                None if 2 in h else s[2],
-            )
-        published[iid] = PublishedCounts(
-            pupils=None if iid in hidden_pupils else pupils[iid],
-            shifts=shown,
-            teachers=None if iid in hidden_teachers else teachers[iid],
+    for iid, *_rest in rows:
+        p_hidden = ("pupils", iid) in hidden
+        shifts = tuple(
+            None if p_hidden or ("shift", iid, k) in hidden else int(values[("shift", iid, k)] or 0)
+            for k in range(3)
         )
+        published[iid] = PublishedCounts(
+            pupils=None if p_hidden else int(values[("pupils", iid)] or 0),
+            shifts=shifts,  # type: ignore[arg-type]
+            teachers=None if ("teachers", iid) in hidden else int(values[("teachers", iid)] or 0),
+        )
+    by_element: dict[str, set[tuple[str, str, str]]] = {e: set() for e in leaf}
+    for key in hidden:
+        if key[0] == "T":
+            by_element[key[1]].add((key[2], key[3], key[4]))
+    district_pupils: dict[str, int | None] = {}
+    region_pupils: int | None = 0  # no school: nought
+    for node, v in values.items():
+        if node[0] != "T" or node[1] != "pupils" or node[3] != "":
+            continue
+        shown: int | None = None if node in hidden else int(v or 0)
+        tier = depth_of.get(node[2])
+        if tier == 2:
+            district_pupils[node[2]] = shown
+        elif tier == 1:
+            region_pupils = shown
     return PublishedYear(
         institutions=published,
-        district_pupils={d: None if d in hidden_districts else v for d, v in totals.items()},
-        region_pupils=None if small(region, below) else region,
+        district_pupils=district_pupils,
+        region_pupils=region_pupils,
+        hidden=by_element,
     )

@@ -78,3 +78,41 @@ def agreement_with_children(code: str) -> tuple[Agreement, list[Agreement]]:
         Agreement.objects.filter(parent=parent).prefetch_related("partners").order_by("code")
     )
     return parent, children
+
+
+# --- International students as every public path publishes them (ADR 0133) ------------------
+
+
+@dataclass(frozen=True)
+class PublishedInternational:
+    """Which records of international students to hide (ids), and which territory cells of
+    the indicators' ``foreign_students`` ({(kato, dimension, category)}): the portal's home
+    page reads the region's cells by country from here too."""
+
+    records: set[int]
+    hidden: set[tuple[str, str, str]]
+
+
+def published_international(year: int | None) -> PublishedInternational:
+    """One protection (``core.suppression.protect``) of the students of each institution and
+    country — published per record by the open data — with the totals the indicators and the
+    portal publish from them: per territory, and per country at the upper levels."""
+    from keleshek.core.suppression import BREAKDOWN_LEVELS, protect, threshold, tree_sums
+    from keleshek.territory.models import Territory
+
+    upper = set(Territory.objects.filter(level__in=BREAKDOWN_LEVELS).values_list("kato", flat=True))
+    rows = InternationalStudents.objects.filter(year=year or 0).values_list(
+        "id", "institution__settlement__path", "country", "count"
+    )
+    leaves = [
+        (("rec", str(rid)), float(n), path.strip("/").split("/"), {"country": country})
+        for rid, path, country, n in rows
+    ]
+    values, sums = tree_sums("foreign_students", leaves, upper=upper)
+    all_values: dict[tuple[str, ...], float | None] = {k: v for k, v, _p, _c in leaves}
+    all_values.update(values.items())
+    hidden = protect(all_values, sums, threshold())
+    return PublishedInternational(
+        records={int(k[1]) for k in hidden if k[0] == "rec"},
+        hidden={(k[2], k[3], k[4]) for k in hidden if k[0] == "T"},
+    )

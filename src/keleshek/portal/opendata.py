@@ -3,7 +3,9 @@
 Counts of people (pupils, students, teachers) from 1 to ``PUBLIC_SUPPRESS_BELOW`` − 1 are
 suppressed (empty in CSV, null in JSON); zero stays zero (it identifies no one). Schools' pupils
 and teachers and districts' pupils come from ``institutions.selectors.published_school_counts``,
-which adds complementary suppression along the territory (ADR 0139). Places,
+which adds complementary suppression along the territory (ADR 0139, 0133); offerings' students
+and international students from ``published_offerings`` and ``published_international`` (the
+indicators publish their totals). Places,
 seats and money are not counts of people and are published as they are
 (docs/adr/0071-open-data-suppression.md).
 """
@@ -25,7 +27,9 @@ from keleshek.institutions.capacity import places_short
 from keleshek.institutions.models import Institution, InstitutionYear
 from keleshek.institutions.selectors import published_school_counts
 from keleshek.partnerships.models import InternationalStudents
+from keleshek.partnerships.selectors import published_international
 from keleshek.programmes.models import Offering
+from keleshek.programmes.selectors import published_offerings
 from keleshek.territory.models import Territory
 
 Row = dict[str, Any]
@@ -151,8 +155,10 @@ def _offerings(year: int | None) -> Iterator[Row]:
             "paid_seats",
             "enrolled",
             "dual_training",
+            "pk",
         )
     )
+    hidden = published_offerings(year).enrolled  # the one suppression (ADR 0133)
     for r in qs:
         yield {
             "bin": r["institution__bin"] or "",
@@ -164,7 +170,7 @@ def _offerings(year: int | None) -> Iterator[Row]:
             "launch_year": r["launch_year"],
             "state_seats": r["state_seats"],
             "paid_seats": r["paid_seats"],
-            "enrolled": r["enrolled"],
+            "enrolled": None if r["pk"] in hidden else r["enrolled"],
             "dual_training": r["dual_training"],
         }
 
@@ -198,14 +204,15 @@ def _international(year: int | None) -> Iterator[Row]:
     qs = (
         InternationalStudents.objects.filter(year=year or 0)
         .order_by("institution__bin", "country")
-        .values("institution__bin", "year", "country", "count")
+        .values("institution__bin", "year", "country", "count", "pk")
     )
+    hidden = published_international(year).records  # the one suppression (ADR 0133)
     for r in qs:
         yield {
             "bin": r["institution__bin"] or "",
             "year": r["year"],
             "country": r["country"],
-            "students": r["count"],
+            "students": None if r["pk"] in hidden else r["count"],
         }
 
 

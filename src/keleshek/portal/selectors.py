@@ -39,10 +39,13 @@ from keleshek.construction.models import FundingSource, Project
 from keleshek.core.countries import country_name
 from keleshek.institutions.capacity import places_short
 from keleshek.institutions.models import Institution, InstitutionYear, Language
+from keleshek.institutions.selectors import published_school_counts
 from keleshek.news.models import Article
 from keleshek.partnerships.models import Agreement, InternationalStudents
+from keleshek.partnerships.selectors import published_international
 from keleshek.programmes.models import Industry, Offering, Specialty
 from keleshek.territory.models import Territory
+from keleshek.territory.selectors import oblast_kato
 
 from . import kazakh, translit, trigram
 from .lexicon import lexicon
@@ -564,10 +567,10 @@ class Glance:
     universities: int = 0
     centres_operating: int = 0
     centres_planned: int = 0
-    foreign_students: int = 0
-    foreign_countries: list[tuple[str, int]] = field(default_factory=list)
+    foreign_students: int | None = 0  # None: hidden (a small count)
+    foreign_countries: list[tuple[str, int | None]] = field(default_factory=list)
     donations_kzt: Decimal = Decimal(0)
-    deficit_by_district: list[tuple[str, int, int, int]] = field(default_factory=list)
+    deficit_by_district: list[tuple[str, int | None, int, int]] = field(default_factory=list)
     materialised: bool = False  # True: school and headline figures from indicators
     support: list[SupportLine] = field(default_factory=list)
 
@@ -576,7 +579,7 @@ class Glance:
 class SupportLine:
     code: str
     name: str
-    recipients: int
+    recipients: int | None  # None: hidden (a small count, or its complement)
     coverage: float | None
 
 
@@ -606,6 +609,8 @@ def _materialised_glance(g: Glance) -> bool:
         code: {f.key: f for f in ind.values_for(code, ind.oblast_kato(), g.year).children}
         for code in ("pupils", "capacity", "places_deficit")
     }
+    # the pupils' cells the indicators API hides, hidden here too (ADR 0133)
+    hidden = {k for k, d, _c in ind.PublicSuppression().element("pupils", g.year) if not d}
     rows = []
     for kato, deficit in drills["places_deficit"].items():
         pupils = drills["pupils"].get(kato)
@@ -613,13 +618,14 @@ def _materialised_glance(g: Glance) -> bool:
         rows.append(
             (
                 deficit.label,
-                _int(pupils.value if pupils else None),
+                None if kato in hidden else _int(pupils.value if pupils else None),
                 _int(capacity.value if capacity else None),
                 _int(deficit.value),
             )
         )
     g.deficit_by_district = sorted(rows, key=lambda r: (-r[3], r[0]))
-    _suppress_pupils(g)
+    if ind.oblast_kato() in hidden:
+        g.pupils = None  # type: ignore[assignment]
     g.materialised = True
     _materialised_support(g, ind)
     return True
@@ -635,9 +641,17 @@ def _materialised_support(g: Glance, ind: Any) -> None:
         return
     coverage = ind.breakdown("support_coverage", ind.oblast_kato(), year, "programme")
     programmes = {p.code: p for p in Programme.objects.filter(code__in=list(recipients))}
+    # recipients by programme: the same cells the indicators API hides (ADR 0133)
+    protection = ind.PublicSuppression()
+    oblast = ind.oblast_kato()
+    hidden_n = protection.hidden("support_recipients", year)
+    hidden_c = protection.hidden("support_coverage", year)
     g.support = [
         SupportLine(
-            code, programmes[code].name if code in programmes else code, _int(n), coverage.get(code)
+            code,
+            programmes[code].name if code in programmes else code,
+            None if (oblast, "programme", code) in hidden_n else _int(n),
+            None if (oblast, "programme", code) in hidden_c else coverage.get(code),
         )
         for code, n in recipients.items()
         if code
@@ -680,6 +694,8 @@ def _live_school_figures(g: Glance) -> None:
             "institution__settlement__path",
         )
     )
+    # districts' pupils and the region's as every public path publishes them (ADR 0133)
+    published = published_school_counts(year)
     for iy in rows:
         pupils = iy.pupils
         g.schools += 1
@@ -701,27 +717,13 @@ def _live_school_figures(g: Glance) -> None:
         ):
             district_names[t.kato] = t.name
         g.deficit_by_district = sorted(
-            ((district_names.get(k, k), *v) for k, v in by_district.items()),  # type: ignore[misc]
+            (
+                (district_names.get(k, k), published.district_pupils.get(k), v[1], v[2])
+                for k, v in by_district.items()
+            ),
             key=lambda r: (-r[3], r[0]),
         )
-    _suppress_pupils(g)
-
-
-def _suppress_pupils(g: Glance) -> None:
-    """Districts' pupils and the region's as every public path publishes them: a small count
-    hidden, and one more district with it so that the region's total does not give it away
-    (``core.suppression``, ADR 0139)."""
-    from keleshek.core.suppression import hide, small, threshold
-
-    below = threshold()
-    rows = g.deficit_by_district
-    hidden = hide({i: r[1] for i, r in enumerate(rows)}, below)
-    g.deficit_by_district = [
-        (r[0], None, *r[2:]) if i in hidden else r  # type: ignore[misc]
-        for i, r in enumerate(rows)
-    ]
-    if small(g.pupils, below):
-        g.pupils = None  # type: ignore[assignment]
+    g.pupils = published.region_pupils  # type: ignore[assignment]
 
 
 def _live_other_figures(g: Glance) -> None:
@@ -798,8 +800,20 @@ def _live_other_figures(g: Glance) -> None:
         .annotate(n=Sum("count"))
         .order_by("-n", "country")
     )
-    g.foreign_countries = [(country_name(r["country"], lang()), r["n"]) for r in countries]
-    g.foreign_students = sum(n for _, n in g.foreign_countries)
+    # the region's students by country and in all as the indicators publish them: a small
+    # country hidden with its complement, across countries and down to the open data's
+    # records (ADR 0133)
+    hidden = published_international(year).hidden
+    oblast = oblast_kato()
+    g.foreign_countries = [
+        (
+            country_name(r["country"], lang()),
+            None if (oblast, "country", r["country"]) in hidden else r["n"],
+        )
+        for r in countries
+    ]
+    total_foreign = sum(r["n"] for r in countries)
+    g.foreign_students = None if (oblast, "", "") in hidden else total_foreign
     for a in Agreement.objects.filter(
         kind=Agreement.Kind.EQUIPMENT_DONATION, amount__isnull=False
     ).only("amount", "currency", "kzt_rate"):

@@ -50,7 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
         g.new_by_industry, title=_("New programme offerings this year by industry")
     )
     chart_countries = charts.bar_chart(
-        g.foreign_countries, title=_("International students by country")
+        [(c, n) for c, n in g.foreign_countries if n is not None],
+        title=_("International students by country"),
     )
     chart_deficit = charts.bar_chart(
         [(name, deficit) for name, _p, _c, deficit in g.deficit_by_district if deficit],
@@ -58,7 +59,8 @@ def home(request: HttpRequest) -> HttpResponse:
         colour=charts.ALT_COLOUR,
     )
     chart_support = charts.bar_chart(
-        [(s.name, s.recipients) for s in g.support], title=_("Pupils supported by programme")
+        [(s.name, s.recipients) for s in g.support if s.recipients is not None],
+        title=_("Pupils supported by programme"),
     )
     return render(
         request,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
@@ -178,3 +179,65 @@ def catalogue(
     if settlement_path:
         qs = qs.filter(institution__settlement__path__startswith=settlement_path)
     return qs.order_by("specialty__code", "institution__name_ru", "language")
+
+
+# --- Counts of people in offerings as every public path publishes them (ADR 0133) -----------
+
+
+@dataclass(frozen=True)
+class PublishedOfferings:
+    """Which offerings' students and expected graduates to hide, and which territory cells of
+    the indicators' elements summed from them (element → {(kato, dimension, category)})."""
+
+    enrolled: set[int]  # offering ids
+    graduates: set[int]
+    hidden: dict[str, set[tuple[str, str, str]]]
+
+
+def published_offerings(year: int | None) -> PublishedOfferings:
+    """One protection (``core.suppression.protect``) of each offering's students and expected
+    graduates — published per offering by the open data and the anonymous API — together with
+    the totals the indicators publish from them: college students (and those in dual training)
+    and expected graduates per territory, and per specialty at the upper levels."""
+    from keleshek.core.suppression import BREAKDOWN_LEVELS, protect, threshold, tree_sums
+    from keleshek.territory.models import Territory
+
+    upper = set(Territory.objects.filter(level__in=BREAKDOWN_LEVELS).values_list("kato", flat=True))
+    rows = list(
+        Offering.objects.filter(year=year or 0).values_list(
+            "id",
+            "institution__kind",
+            "institution__settlement__path",
+            "specialty__code",
+            "dual_training",
+            "enrolled",
+            "graduates_expected",
+        )
+    )
+    values: dict[Any, float | None] = {}
+    sums: list[tuple[Any, list[Any]]] = []
+    trees: dict[str, list[tuple[Any, float, list[str], dict[str, str]]]] = defaultdict(list)
+    for oid, kind, path, spec, dual, enrolled, grads in rows:
+        values[("enrolled", oid)] = enrolled
+        values[("graduates", oid)] = grads
+        katos = path.strip("/").split("/")
+        cats = {"specialty": spec}
+        trees["graduates_expected"].append((("graduates", oid), grads, katos, cats))
+        if kind == Institution.Kind.COLLEGE:
+            trees["tvet_students"].append((("enrolled", oid), enrolled, katos, cats))
+            if dual:
+                trees["dual_students"].append((("enrolled", oid), enrolled, katos, cats))
+    for element, leaves in trees.items():
+        tv, ts = tree_sums(element, leaves, upper=upper)
+        values.update(tv)
+        sums.extend(ts)
+    hidden = protect(values, sums, threshold())
+    cells: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    for key in hidden:
+        if key[0] == "T":
+            cells[key[1]].add((key[2], key[3], key[4]))
+    return PublishedOfferings(
+        enrolled={k[1] for k in hidden if k[0] == "enrolled"},
+        graduates={k[1] for k in hidden if k[0] == "graduates"},
+        hidden=dict(cells),
+    )

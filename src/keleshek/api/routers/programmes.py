@@ -1,6 +1,6 @@
 """The specialty classifier, industries and offerings (public); labour demand (token)."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
@@ -21,6 +21,7 @@ from keleshek.core.api import (
     scoped,
 )
 from keleshek.programmes.models import Industry, LabourDemand, Offering, Specialty
+from keleshek.programmes.selectors import PublishedOfferings, published_offerings
 
 from ..auth import public_auth, token_auth
 
@@ -60,7 +61,23 @@ class SpecialtyFilter(Schema):
     q: Search | None = None
 
 
+def _published_offerings(obj: Offering, context: Any) -> PublishedOfferings:
+    """The offerings' counts as every public path publishes them (ADR 0133), once per request
+    and year."""
+    request = (context or {}).get("request")
+    cache: dict[int, PublishedOfferings] = getattr(request, "_published_offerings", None) or {}
+    if request is not None:
+        request._published_offerings = cache
+    if obj.year not in cache:
+        cache[obj.year] = published_offerings(obj.year)
+    return cache[obj.year]
+
+
 class OfferingOut(Schema):
+    """``enrolled`` and ``graduates_expected`` count people: null where suppressed (under
+    PUBLIC_SUPPRESS_BELOW, or hidden so that the indicators' totals do not give a suppressed
+    one away; ADR 0133)."""
+
     id: int
     institution_id: int
     specialty_code: str
@@ -74,11 +91,20 @@ class OfferingOut(Schema):
     duration_months: int
     state_seats: int
     paid_seats: int
-    enrolled: int
-    graduates_expected: int
+    enrolled: int | None
+    graduates_expected: int | None
     dual_training: bool
     dual_employer_code: str | None
     is_synthetic: bool
+
+    @staticmethod
+    def resolve_enrolled(obj: Offering, context: Any) -> int | None:
+        return None if obj.pk in _published_offerings(obj, context).enrolled else obj.enrolled
+
+    @staticmethod
+    def resolve_graduates_expected(obj: Offering, context: Any) -> int | None:
+        hidden = _published_offerings(obj, context).graduates
+        return None if obj.pk in hidden else obj.graduates_expected
 
 
 class OfferingFilter(Schema):

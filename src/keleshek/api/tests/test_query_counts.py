@@ -18,7 +18,7 @@ PUBLIC_LISTS = {
     "/institution-years": 3,  # + the suppression of the year on the page (ADR 0139)
     "/industries": 2,
     "/specialties": 2,
-    "/offerings": 2,
+    "/offerings": 4,  # + the suppression of the year on the page (ADR 0133): territories, rows
     "/projects?limit=500": 4,  # + funding, + relieved schools
     "/partners": 2,
     "/articles": 2,
