@@ -214,6 +214,9 @@ KELESHEK: dict[str, Any] = {
     # Cached pages (ADR 0193): on unless KELESHEK_PAGE_CACHE=0; the most a stored page lives.
     "PAGE_CACHE": os.environ.get("KELESHEK_PAGE_CACHE", "1") == "1",
     "PAGE_CACHE_SECONDS": int(os.environ.get("KELESHEK_PAGE_CACHE_SECONDS", "600")),
+    # Route sheets, schemes and the briefing rendered in the background ahead of their
+    # downloads (jobs.documents, ADR 0194); a download is exact either way.
+    "DOCUMENTS_AHEAD": os.environ.get("KELESHEK_DOCUMENTS_AHEAD", "1") == "1",
 }
 
 # The audit log (ADR 0135): entries are keyed with AUDIT_KEY, a secret kept outside the database

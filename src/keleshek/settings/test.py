@@ -19,7 +19,9 @@ if HUEY.get("huey_class") == "huey.SqliteHuey":
     HUEY = {"huey_class": "huey.MemoryHuey", "name": "keleshek-test", "immediate": True}
 # Cached pages are off in tests unless a test turns them on (core/tests/test_pagecache.py): other
 # tests change records through the ORM, which no cache hears of. In memory, one per process.
-KELESHEK = {**KELESHEK, "PAGE_CACHE": False}
+# Documents are not rendered ahead either (a PDF takes seconds; tests that optimise plans would
+# wait for them): src/keleshek/transport/tests/test_documents_ahead.py turns it on.
+KELESHEK = {**KELESHEK, "PAGE_CACHE": False, "DOCUMENTS_AHEAD": False}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
