@@ -2,10 +2,10 @@
 
 A page wrapped in :func:`cached_page` is stored whole (status 200, body, headers) under a key made
 of the cache *generation*, the language, the full path with its query, and the viewer: one entry
-for every anonymous visitor, one per user and CSRF cookie for a signed-in user (the site's frame
-names the user and carries a logout form with a token tied to that cookie; the key also holds the
-user's role and scope, so a changed role never reads the old page). Nothing is shared between two
-users, whatever their role or scope.
+for every anonymous visitor, one per signed-in user (the site's frame names the user), with the
+user's role and scope in the key, so a changed role never reads the old page. Nothing is shared
+between two users, whatever their role or scope. A form's CSRF token is stored as a mark and
+replaced on every read by the reader's own token.
 
 Every committed change moves the generation on: the records-changed channel (``core.hooks``:
 ``records.changed``, ``record.written`` — which ``core.audit`` publishes for every audited
@@ -16,10 +16,9 @@ after ``PAGE_CACHE_SECONDS`` as a backstop for what depends on the clock (the cu
 year).
 
 A page is not stored when it wrote an audit entry while rendering (a read of personal data must
-be logged on every read), set a cookie, showed or left a flash message, or — for an anonymous
-visitor — used a CSRF token. The store is Django's ``pages`` cache: Redis in production
-(``KELESHEK_CACHE_REDIS_URL`` or ``KELESHEK_REDIS_URL``), else files under the work directory,
-shared by every worker process of the machine.
+be logged on every read), set a cookie, or showed or left a flash message. The store is
+Django's ``pages`` cache: Redis in production (``KELESHEK_CACHE_REDIS_URL`` or
+``KELESHEK_REDIS_URL``), else files under the work directory, shared by every worker process.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import hashlib
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +37,7 @@ from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
 from django.utils import translation
 
 from . import hooks
@@ -47,6 +48,9 @@ HEADER = "X-Keleshek-Cache"
 # Headers stored with a page; the others (cookies, Vary, Content-Language...) are added again
 # by the middleware on every response.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "X-Robots-Tag", "Link")
+# A form's CSRF token ({% csrf_token %}) is stored as a mark and drawn anew for each reader.
+TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+TOKEN_MARK = b"\x00keleshek-csrf\x00"
 
 _uncacheable: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "keleshek_pagecache_uncacheable", default=None
@@ -97,14 +101,12 @@ def _watch() -> Iterator[list[str]]:
         _uncacheable.reset(token)
 
 
-def _viewer(request: HttpRequest) -> str | None:
-    """Who the page is drawn for; None: do not use the cache for this request."""
+def _viewer(request: HttpRequest) -> str:
+    """Who the page is drawn for: every anonymous visitor alike, else the user with their role
+    and scope (the frame names the user; the menu follows the role)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return "anon"
-    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
-    if not csrf:
-        return None  # a fresh token would be drawn into the page
     return ":".join(
         [
             "u",
@@ -113,7 +115,7 @@ def _viewer(request: HttpRequest) -> str | None:
             str(getattr(user, "territory_id", "") or ""),
             str(getattr(user, "institution_id", "") or ""),
             "s" if user.is_superuser else "",
-            hashlib.sha256(csrf.encode()).hexdigest()[:16],
+            "t" if user.is_staff else "",
         ]
     )
 
@@ -139,14 +141,16 @@ def cached_page(view: F) -> F:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not enabled() or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        viewer = _viewer(request)
-        if viewer is None or _has_messages(request):
+        if _has_messages(request):
             return view(request, *args, **kwargs)
+        viewer = _viewer(request)
         cache = _cache()
         key = _key(request, viewer, generation())
         stored = cache.get(key)
         if stored is not None:
-            status, content, headers = stored
+            status, content, headers, with_token = stored
+            if with_token:  # this request's own CSRF token where the page had one
+                content = content.replace(TOKEN_MARK, get_token(request).encode())
             hit = HttpResponse(content, status=status)
             for name, value in headers:
                 hit[name] = value
@@ -161,13 +165,16 @@ def cached_page(view: F) -> F:
             and not response.streaming
             and not response.cookies
             and not _has_messages(request)
-            and not (viewer == "anon" and request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
         )
         if storable and isinstance(response, HttpResponse):
             headers = [(h, response[h]) for h in KEPT_HEADERS if h in response]
+            content = response.content
+            with_token = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+            if with_token:
+                content = TOKEN_FIELD.sub(rb"\1" + TOKEN_MARK + rb"\2", content)
             cache.set(
                 key,
-                (response.status_code, response.content, headers),
+                (response.status_code, content, headers, with_token),
                 timeout=int(settings.KELESHEK.get("PAGE_CACHE_SECONDS", 600)),
             )
             response[HEADER] = "miss"

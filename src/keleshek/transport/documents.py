@@ -33,6 +33,13 @@ def pdf(html: str) -> bytes:
     return bytes(HTML(string=html).write_pdf())
 
 
+def sheets_pdf(html: str) -> bytes:
+    """The route sheets' PDF (no relative address in them: no base URL needed)."""
+    from weasyprint import HTML
+
+    return bytes(HTML(string=html, base_url=None).write_pdf())
+
+
 def route_sheets_html(plan: Plan, lang: str) -> str:
     """The drivers' route sheets of a plan, in Russian or Kazakh: the PDF's source."""
     routes: list[Route] = list(plan.routes.select_related("vehicle__driver", "vehicle__escort"))
@@ -107,7 +114,7 @@ def on_change(object_type: str = "", source: str = "", **_payload: object) -> No
 def register() -> None:
     from keleshek.core import hooks
 
-    documents.register(ROUTE_SHEETS, source=_route_sheets_source, render=pdf)
+    documents.register(ROUTE_SHEETS, source=_route_sheets_source, render=sheets_pdf)
     documents.register(SCHEME, source=_scheme_source, render=pdf)
     hooks.subscribe(hooks.RECORD_WRITTEN, on_change)
     hooks.subscribe(hooks.RECORDS_CHANGED, on_change)

@@ -57,7 +57,6 @@ def _user(username: str, role: str, **scope: Any) -> Client:
     )
     c = Client()
     c.force_login(user)
-    c.get("/ru/staff/")  # the CSRF cookie a signed-in page is keyed by
     return c
 
 
@@ -175,6 +174,22 @@ def test_a_stored_staff_page_never_reaches_another_user_role_or_scope(
     # a role changed: the user's old page is not served
     User.objects.filter(username="analyst").update(role="district_officer", territory=world.d2)
     assert oblast.get("/ru/staff/").get(pagecache.HEADER) != "hit"
+
+
+def test_a_stored_page_carries_each_readers_own_csrf_token(world: Region) -> None:
+    user = User.objects.create_user(username="analyst", password="x", role="regional_analyst")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for c in (first, second):
+        c.force_login(user)
+    assert first.get("/ru/staff/").get(pagecache.HEADER) == "miss"
+    page = second.get("/ru/staff/")  # another session of the same user: the stored page
+    assert page.get(pagecache.HEADER) == "hit"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token is not None
+    assert "keleshek-csrf" not in page.content.decode()
+    # the token drawn into the stored page is this session's own: the logout form works
+    resp = second.post("/ru/accounts/logout/", {"csrfmiddlewaretoken": token.group(1)})
+    assert resp.status_code == 302
 
 
 def test_pages_in_each_language_are_stored_apart(world: Region) -> None:

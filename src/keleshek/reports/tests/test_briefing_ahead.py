@@ -15,7 +15,7 @@ from keleshek.core import charts
 from keleshek.core.services import save_audited
 from keleshek.indicators.services import refresh_indicators
 from keleshek.indicators.tests.factories import enrol, region
-from keleshek.institutions.models import InstitutionYear
+from keleshek.institutions.models import Institution, InstitutionYear
 from keleshek.jobs import documents
 from keleshek.reports import documents as rdocs
 from keleshek.reports import services
@@ -77,6 +77,16 @@ def test_the_briefing_is_ready_after_the_refresh_and_follows_its_records(
     assert after != stored
     assert after.read_bytes() == rdocs.pdf(html_after)
     assert not documents.get(rdocs.BRIEFING, rdocs.params(Y, "ru")).rendered
+
+    # an audited change the indicators do not carry (a school's name): rendered again too
+    with django_capture_on_commit_callbacks(execute=True):
+        save_audited(Institution, lookup={"pk": world.a.pk}, values={"name_ru": "Школа Жаңа"})
+    renamed = documents.stored_path(rdocs.BRIEFING, rdocs.params(Y, "ru"))
+    assert renamed is not None
+    assert renamed != after
+    assert not documents.get(rdocs.BRIEFING, rdocs.params(Y, "ru")).rendered
+    assert renamed.read_bytes() == rdocs.pdf(_html("ru"))
+    after = renamed
 
     # the staff download serves it
     user = make_user("analyst", "regional_analyst")

@@ -74,7 +74,7 @@ def test_the_files_exist_once_the_plan_completes_and_a_download_is_the_stored_fi
             f"/ru/transport/{w.district.kato}/plans/{plan.pk}/route-sheets.pdf?lang={lang}"
         )
         assert got.content == sheets.read_bytes()
-        assert got.content == tdocs.pdf(tdocs.route_sheets_html(plan, lang))
+        assert got.content == tdocs.sheets_pdf(tdocs.route_sheets_html(plan, lang))
         got = client.get(f"/ru/transport/{w.district.kato}/scheme/file/?lang={lang}&format=pdf")
         assert got.content == scheme.read_bytes()
         assert got.content == tdocs.pdf(scheme_html(w.district, year, lang))
@@ -105,7 +105,7 @@ def test_a_change_to_their_records_renders_them_again(
     html_after = tdocs.route_sheets_html(plan, "ru")
     assert "Ерлан Жумабаев" in html_after
     assert after.read_bytes() != old_bytes
-    assert after.read_bytes() == tdocs.pdf(html_after)
+    assert after.read_bytes() == tdocs.sheets_pdf(html_after)
     # rendered in the background: the download only reads it
     assert not documents.get(tdocs.ROUTE_SHEETS, params).rendered
     client.force_login(w.coordinator)
@@ -121,6 +121,6 @@ def test_a_change_no_notice_carried_still_gives_a_fresh_download(
     Driver.objects.filter(full_name="Серик Ахметов").update(full_name="Ерлан Жумабаев")
     client.force_login(w.coordinator)
     got = client.get(f"/ru/transport/{w.district.kato}/plans/{plan.pk}/route-sheets.pdf?lang=ru")
-    assert got.content == tdocs.pdf(tdocs.route_sheets_html(plan, "ru"))
+    assert got.content == tdocs.sheets_pdf(tdocs.route_sheets_html(plan, "ru"))
     assert "Ерлан Жумабаев" in tdocs.route_sheets_html(plan, "ru")
     assert not documents.get(tdocs.ROUTE_SHEETS, tdocs.route_sheets_params(plan, "ru")).rendered
