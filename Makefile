@@ -12,6 +12,7 @@ PORT ?= 8000
 
 .PHONY: run test lint typecheck test-sqlite test-postgres test-browser bench bench-routing \
         bench-import bench-support bench-dedup bench-dashboards bench-briefing bench-load bench-search \
+        bench-documents \
         test-faults \
         install browser messages clean audit
 
@@ -95,6 +96,11 @@ bench-search: $(STAMP)
 bench-load: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/load/run.py
+
+# Documents rendered ahead (ADR 0194): render vs stored download vs a static file, on the demo
+# region that bench-load loads (BENCH_DB); writes the "Documents" section of benchmarks.md.
+bench-documents: $(STAMP)
+	$(BIN)/python benchmarks/documents/run.py
 
 test-faults: $(STAMP)
 	KELESHEK_WRITE_RELIABILITY=1 $(BIN)/pytest -q -m faults tests/production

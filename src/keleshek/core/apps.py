@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "keleshek.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import pagecache
+
+        pagecache.connect()

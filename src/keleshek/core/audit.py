@@ -34,11 +34,22 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import hooks, pagecache
 from .clientip import valid_ip
 from .context import current_actor
 from .models import AuditEntry
 
 GENESIS = "0" * 64
+# Entries that record a read, an export or a login: no record changed.
+NOT_CHANGES = frozenset(
+    {
+        AuditEntry.Action.READ_PERSONAL,
+        AuditEntry.Action.EXPORT,
+        AuditEntry.Action.DOWNLOAD,
+        AuditEntry.Action.LOGIN,
+        AuditEntry.Action.LOGIN_FAILED,
+    }
+)
 
 
 def _key() -> bytes:
@@ -130,6 +141,10 @@ def record(
         entry.save()
         head = Head(entry.seq, entry.hash)
         transaction.on_commit(lambda: write_checkpoint(head))
+    # A page that logs its reads is drawn for each read; a change makes stored pages old.
+    pagecache.mark_uncacheable(action)
+    if action not in NOT_CHANGES:
+        hooks.publish_on_commit(hooks.RECORD_WRITTEN, object_type=object_type)
     return entry
 
 

@@ -116,6 +116,10 @@ def restore(source: Path, *, alias: str = "default") -> None:
             src.close()
     else:
         raise BackupError(f"unsupported database {conn.vendor}")
+    # Every record may differ now and no change notice said so: stored pages are old (ADR 0193).
+    from . import pagecache
+
+    pagecache.invalidate()
 
 
 def table_checksums(*, alias: str = "default") -> dict[str, tuple[int, str]]:

@@ -16,8 +16,10 @@ lines over years (``line_chart``) and a schematic map of settlements (``map_char
 from __future__ import annotations
 
 import base64
+import contextvars
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 
@@ -35,6 +37,25 @@ FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
 CHAR = 0.64  # average advance of a DejaVu Sans Cyrillic letter, in font sizes (sizes labels)
 
 _ids = count(1)
+_document_ids: contextvars.ContextVar[Iterator[int] | None] = contextvars.ContextVar(
+    "keleshek_chart_ids", default=None
+)
+
+
+@contextmanager
+def numbered_in_document() -> Iterator[None]:
+    """Charts drawn inside are numbered from 1: the same figures give the same document
+    (the stored documents' fingerprint, ``jobs.documents``), whatever the process drew before."""
+    token = _document_ids.set(count(1))
+    try:
+        yield
+    finally:
+        _document_ids.reset(token)
+
+
+def _next_id() -> int:
+    return next(_document_ids.get() or _ids)
+
 
 Number = Callable[[float | None, int], str]
 
@@ -100,7 +121,7 @@ class _Svg:
     """An SVG document being written: the header with its accessible name and description."""
 
     def __init__(self, width: float, height: float, title: str, desc: str) -> None:
-        n = next(_ids)
+        n = _next_id()
         self.parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
             f'width="100%" role="img" aria-labelledby="chart{n}-t chart{n}-d" class="chart" '

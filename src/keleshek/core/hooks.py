@@ -17,6 +17,11 @@ from typing import Any
 from django.db import transaction
 
 RECORDS_CHANGED = "records.changed"
+# One audited record was created, changed or deleted (``core.audit`` publishes it): finer than
+# ``records.changed``, which sets off the indicators' refresh; the page cache listens to both.
+RECORD_WRITTEN = "record.written"
+# The indicators' maintained values were rewritten (``indicators.services``).
+INDICATORS_REFRESHED = "indicators.refreshed"
 
 _subscribers: dict[str, list[Callable[..., None]]] = defaultdict(list)
 _muted: contextvars.ContextVar[bool] = contextvars.ContextVar("keleshek_hooks_muted", default=False)

@@ -1244,5 +1244,9 @@ def load_demo(stdout: TextIO | None = None, *, extensions: bool = True) -> DemoS
         stdout.write(f"Core demo data loaded in {time.monotonic() - started:.1f} s\n")
     if extensions:
         _run_extensions(summary, stdout)
+    # Loaded with the change notices muted: pages stored before are old (ADR 0193).
+    from keleshek.core import pagecache
+
+    pagecache.invalidate()
     summary.seconds = time.monotonic() - started
     return summary

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from keleshek.core import hooks
 from keleshek.institutions.selectors import current_school_year
 from keleshek.territory.selectors import oblast_kato
 
@@ -235,6 +236,8 @@ def refresh_indicators(*, years: Iterable[int] | None = None, trigger: str = "")
             trigger=trigger[:100],
             current_year=ctx.current_year,
         )
+    # Pages and documents drawn from the values are out of date (page cache, briefing).
+    hooks.publish_on_commit(hooks.INDICATORS_REFRESHED, years=sorted(year_set or ()))
     return run
 
 

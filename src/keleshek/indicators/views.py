@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from keleshek.accounts.access import module_required
-from keleshek.core import audit, charts, params, spreadsheets
+from keleshek.core import audit, charts, pagecache, params, spreadsheets
 from keleshek.core.scoping import Scope, scope_for
 from keleshek.institutions.selectors import current_school_year
 from keleshek.territory.models import Territory
@@ -97,6 +97,7 @@ def _breadcrumbs(terr: Territory, scope: Scope) -> list[Territory]:
 
 @module_required("dashboards")
 @require_GET
+@pagecache.cached_page
 def home(request: HttpRequest) -> HttpResponse:
     """The staff home: the dashboard of the user's territory (or institution)."""
     scope = _scope(request)
@@ -109,6 +110,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @module_required("dashboards")
 @require_GET
+@pagecache.cached_page
 def territory_dashboard(request: HttpRequest, kato: str) -> HttpResponse:
     scope = _scope(request)
     if scope.institution_id and not scope.territory_path:
@@ -202,6 +204,7 @@ def territory_dashboard(request: HttpRequest, kato: str) -> HttpResponse:
 
 @module_required("dashboards")
 @require_GET
+@pagecache.cached_page
 def institution_dashboard(request: HttpRequest, institution_id: int) -> HttpResponse:
     from keleshek.institutions.models import Institution
 
@@ -236,6 +239,7 @@ def institution_dashboard(request: HttpRequest, institution_id: int) -> HttpResp
 
 @module_required("indicators")
 @require_GET
+@pagecache.cached_page
 def definitions_page(request: HttpRequest) -> HttpResponse:
     _scope(request)
     from .elements import REGISTRY
@@ -372,6 +376,7 @@ def export_number(x: float | None, decimals: int) -> int | float | None:
 
 @module_required("capacity")
 @require_GET
+@pagecache.cached_page
 def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
     """Capacity planning with a what-if form (GET: nothing is written)."""
     scope = _scope(request)
@@ -457,6 +462,7 @@ def capacity(request: HttpRequest, kato: str | None = None) -> HttpResponse:
 
 @module_required("labour")
 @require_GET
+@pagecache.cached_page
 def labour(request: HttpRequest, kato: str | None = None) -> HttpResponse:
     scope = _scope(request)
     kato = kato or _home_kato(scope)

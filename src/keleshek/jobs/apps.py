@@ -9,3 +9,6 @@ class JobsConfig(AppConfig):
     name = "keleshek.jobs"
     label = "jobs"
     verbose_name = _("Jobs")
+
+    def ready(self) -> None:
+        from . import documents  # noqa: F401 - registers the job that renders documents ahead

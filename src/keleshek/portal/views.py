@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from keleshek.construction.models import FundingSource
-from keleshek.core import charts, params, spreadsheets
+from keleshek.core import charts, pagecache, params, spreadsheets
 from keleshek.news.models import Article
 
 from . import opendata, selectors, services
@@ -32,6 +32,7 @@ def _flag(request: HttpRequest, name: str) -> bool:
 
 
 @require_safe
+@pagecache.cached_page
 def home(request: HttpRequest) -> HttpResponse:
     g = selectors.region_at_glance()
     label = dict(FundingSource.choices)
@@ -79,6 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@pagecache.cached_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     years = selectors.catalogue_years()
     year = _int(request.GET.get("year"))
@@ -122,6 +124,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@pagecache.cached_page
 def offering(request: HttpRequest, pk: int) -> HttpResponse:
     o = selectors.offering_detail(pk)
     if o is None:
@@ -131,6 +134,7 @@ def offering(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@pagecache.cached_page
 def institution(request: HttpRequest, pk: int) -> HttpResponse:
     inst = selectors.public_institution(pk)
     if inst is None:
@@ -150,12 +154,14 @@ def institution(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@pagecache.cached_page
 def news(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.published_articles(lang()), 10).get_page(request.GET.get("page"))
     return render(request, "portal/news.html", {"page": page})
 
 
 @require_safe
+@pagecache.cached_page
 def article(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.article_versions(slug, lang())
     if found is None:
@@ -197,6 +203,7 @@ def article_paragraphs(a: Article) -> list[str]:
 
 
 @require_safe
+@pagecache.cached_page
 def open_data(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     name = "keleshek.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from . import documents
+
+        documents.register()  # the briefing's PDF, rendered ahead

@@ -58,17 +58,22 @@ def export_briefing(
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     year = resolve_year(year)
-    facts = selectors.briefing_facts(year=year)
     content: bytes
-    if fmt == "text":
-        content = render.render_text(facts, lang).encode()
+    if fmt == "pdf":
+        # Rendered ahead when the indicators refreshed, or now if the records moved since.
+        from keleshek.jobs.documents import get
+
+        from .documents import BRIEFING, params
+
+        content = get(BRIEFING, params(year, lang)).content
     elif fmt == "xlsx":
         content = xlsx.ministry_pack(year=year, lang=lang)
     else:
-        context = render.build_context(facts, lang, links=fmt == "html")
-        if fmt == "pdf":
-            content = render.render_pdf(context)
+        facts = selectors.briefing_facts(year=year)
+        if fmt == "text":
+            content = render.render_text(facts, lang).encode()
         else:
+            context = render.build_context(facts, lang, links=True)
             content = render.render_document(context).encode()
     name = "ministry-pack" if fmt == "xlsx" else "briefing"
     filename = f"{name}-{year}-{lang}.{EXTENSIONS[fmt]}"

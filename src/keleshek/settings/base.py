@@ -159,6 +159,26 @@ else:
         "immediate": os.environ.get("KELESHEK_JOBS_IMMEDIATE", "0") == "1",
     }
 
+# Cached pages (core.pagecache, ADR 0193): Redis in production, else files in the work directory
+# that every worker process of the machine shares. The default cache stays in memory.
+PAGE_CACHE_REDIS_URL = os.environ.get("KELESHEK_CACHE_REDIS_URL", "") or HUEY_REDIS_URL
+CACHES: dict[str, Any] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": PAGE_CACHE_REDIS_URL,
+            "KEY_PREFIX": os.environ.get("KELESHEK_CACHE_PREFIX", "keleshek"),
+        }
+        if PAGE_CACHE_REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(WORK_DIR / "keleshek-cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+    ),
+}
+
 # Domain settings (DOMAIN.md marks these unconfirmed: they are settings with documented defaults)
 KELESHEK: dict[str, Any] = {
     "OBLAST_KATO": "630000000",
@@ -191,6 +211,12 @@ KELESHEK: dict[str, Any] = {
     "CNY_KZT_RATE_DEFAULT": 70.0,
     # A running job without a heartbeat for this long is presumed dead and re-queued.
     "JOB_STALE_SECONDS": int(os.environ.get("KELESHEK_JOB_STALE_SECONDS", "300")),
+    # Cached pages (ADR 0193): on unless KELESHEK_PAGE_CACHE=0; the most a stored page lives.
+    "PAGE_CACHE": os.environ.get("KELESHEK_PAGE_CACHE", "1") == "1",
+    "PAGE_CACHE_SECONDS": int(os.environ.get("KELESHEK_PAGE_CACHE_SECONDS", "600")),
+    # Route sheets, schemes and the briefing rendered in the background ahead of their
+    # downloads (jobs.documents, ADR 0194); a download is exact either way.
+    "DOCUMENTS_AHEAD": os.environ.get("KELESHEK_DOCUMENTS_AHEAD", "1") == "1",
 }
 
 # The audit log (ADR 0135): entries are keyed with AUDIT_KEY, a secret kept outside the database

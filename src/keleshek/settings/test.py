@@ -17,7 +17,15 @@ PASSWORD_HASHERS = [
 HUEY = {**HUEY, "immediate": True}
 if HUEY.get("huey_class") == "huey.SqliteHuey":
     HUEY = {"huey_class": "huey.MemoryHuey", "name": "keleshek-test", "immediate": True}
-KELESHEK = {**KELESHEK}
+# Cached pages are off in tests unless a test turns them on (core/tests/test_pagecache.py): other
+# tests change records through the ORM, which no cache hears of. In memory, one per process.
+# Documents are not rendered ahead either (a PDF takes seconds; tests that optimise plans would
+# wait for them): src/keleshek/transport/tests/test_documents_ahead.py turns it on.
+KELESHEK = {**KELESHEK, "PAGE_CACHE": False, "DOCUMENTS_AHEAD": False}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
 # A fixed audit key; no checkpoint file shared by the test processes (tests that need one point
 # AUDIT_CHECKPOINT at their own temporary folder).
 AUDIT_KEY = "test-audit-key-not-secret-" + "x" * 30

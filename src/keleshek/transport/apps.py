@@ -8,4 +8,9 @@ class TransportConfig(AppConfig):
     verbose_name = _("School transport")
 
     def ready(self) -> None:
-        from . import jobs  # noqa: F401 - registers the optimisation job
+        from . import (
+            documents,
+            jobs,  # noqa: F401 - registers the optimisation job
+        )
+
+        documents.register()  # route sheets and the scheme, rendered ahead

@@ -61,13 +61,17 @@ def scheme_data(district: Territory, year: int, plan: Plan | None = None) -> dic
     return data
 
 
+def scheme_html(district: Territory, year: int, lang: str) -> str:
+    """The PDF's source (the stored document's fingerprint, ``transport.documents``)."""
+    with translation.override(lang):
+        data = scheme_data(district, year)
+        return render_to_string("transport/scheme_doc.html", {**data, "lang": lang})
+
+
 def scheme_pdf(district: Territory, year: int, lang: str) -> bytes:
     from weasyprint import HTML
 
-    with translation.override(lang):
-        data = scheme_data(district, year)
-        html = render_to_string("transport/scheme_doc.html", {**data, "lang": lang})
-    return bytes(HTML(string=html).write_pdf())
+    return bytes(HTML(string=scheme_html(district, year, lang)).write_pdf())
 
 
 def scheme_docx(district: Territory, year: int, lang: str) -> bytes:

@@ -14,7 +14,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,7 +34,6 @@ from .models import (
     Escort,
     Plan,
     Rider,
-    Route,
     SchemeApproval,
     SchoolSchedule,
     Stop,
@@ -496,35 +494,19 @@ def whatif(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
 
 @login_required
 def route_sheets(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
-    """Route sheets for drivers as PDF, in Russian or Kazakh."""
-    from weasyprint import HTML
+    """Route sheets for drivers as PDF, in Russian or Kazakh: the file rendered ahead when the
+    plan completed, or rendered now if its records changed since (``transport.documents``)."""
+    from keleshek.jobs.documents import get
+
+    from .documents import ROUTE_SHEETS, route_sheets_params
 
     d = _district(request, kato)
     p = get_object_or_404(Plan, pk=pk, territory=d)
     lang = request.GET.get("lang", "ru")
     if lang not in ("ru", "kk"):
         lang = "ru"
-    routes: list[Route] = list(p.routes.select_related("vehicle__driver", "vehicle__escort"))
-    with translation.override(lang):
-        names = wording.route_names(routes)
-        keys = {
-            str(v["stop"]) for r in routes for t in (*r.trips, *r.afternoon) for v in t["visits"]
-        }
-        labels = wording.stop_labels(keys)
-        sheets = [
-            {
-                "route": r,
-                "name": names[r.number],
-                "trips": _labelled(r.trips, labels),
-                "afternoon": _labelled(r.afternoon, labels),
-            }
-            for r in routes
-        ]
-        html = render(
-            request, "transport/route_sheets.html", {"plan": p, "sheets": sheets, "lang": lang}
-        ).content.decode()
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    audit.record("download", p, summary=f"route sheets ({lang}), {len(routes)} routes")
+    pdf = get(ROUTE_SHEETS, route_sheets_params(p, lang)).content
+    audit.record("download", p, summary=f"route sheets ({lang}), {p.routes.count()} routes")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="route-sheets-{p.pk}-{lang}.pdf"'
     return response
@@ -740,8 +722,12 @@ def scheme_file(request: HttpRequest, kato: str) -> HttpResponse:
         body = scheme_doc.scheme_docx(d, year, lang)
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     else:
+        from keleshek.jobs.documents import get
+
+        from .documents import SCHEME, scheme_params
+
         kind = "pdf"
-        body = scheme_doc.scheme_pdf(d, year, lang)
+        body = get(SCHEME, scheme_params(d, year, lang)).content  # rendered ahead
         content_type = "application/pdf"
     audit.record(
         "download",

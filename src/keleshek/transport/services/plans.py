@@ -605,6 +605,13 @@ def _store(plan: Plan, built: Built, result: RoutePlan, problems: list[str]) -> 
                 changes={"expired": [f"{i['code']}:{i['vehicle']}" for i in expired]},
             )
         hooks.publish_on_commit(hooks.RECORDS_CHANGED, source="transport")
+    if plan.status == Plan.Status.DONE:
+        # Its route sheets (and the scheme, for the current plan) rendered in the background.
+        from keleshek.jobs.documents import prepare_on_commit
+        from keleshek.transport.documents import for_plan
+
+        plan_id = plan.pk
+        prepare_on_commit(lambda: for_plan(plan_id))
 
 
 def _record_assignments(plan: Plan, result: RoutePlan) -> int:
