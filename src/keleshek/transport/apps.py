@@ -8,4 +8,10 @@ class TransportConfig(AppConfig):
     verbose_name = _("School transport")
 
     def ready(self) -> None:
+        from keleshek.core import hooks
+
         from . import jobs  # noqa: F401 - registers the optimisation job
+        from .services import days
+
+        # support's coverage shows the school-bus days lost (ADR 0175)
+        hooks.provide(hooks.DAYS_LOST, days.days_lost)
