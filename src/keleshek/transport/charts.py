@@ -151,3 +151,58 @@ def walks_svg(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def route_png(routes: Sequence[Route], width: int = 960, height: int = 640) -> bytes:
+    """The routes as ``plan_svg`` draws them (same projection and colours), as a PNG for
+    documents that cannot place SVG (the scheme's DOCX, ADR 0176): each trip's line, its stops
+    numbered in their order (as in the trip's table), the schools as black squares. Pillow only,
+    no fonts beyond Pillow's own (the numbers are digits)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    points = [
+        (float(v["x"]), float(v["y"]))
+        for r in routes
+        for t in r.trips
+        for v in [*t["visits"], *t.get("drops", []), {"x": t["x"], "y": t["y"]}]
+    ]
+    img = Image.new("RGB", (width, height), "#fafafa")
+    draw = ImageDraw.Draw(img)
+    draw.rectangle([0, 0, width - 1, height - 1], outline="#cccccc")
+    if not points:
+        return _png(img)
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, y0 = min(xs), min(ys)
+    span = max(max(xs) - x0, max(ys) - y0, 1e-6)
+    pad = 30
+
+    def px(v: Mapping[str, Any]) -> tuple[float, float]:
+        return (
+            pad + (float(v["x"]) - x0) / span * (width - 2 * pad),
+            height - pad - (float(v["y"]) - y0) / span * (height - 2 * pad),
+        )
+
+    font = ImageFont.load_default(size=max(12, height // 45))
+    schools: dict[str, tuple[float, float]] = {}
+    for i, r in enumerate(routes):
+        colour = COLOURS[i % len(COLOURS)]
+        for t in r.trips:
+            drops = t.get("drops", [])
+            pts = [px(v) for v in [*t["visits"], *drops, t]]
+            draw.line(pts, fill=colour, width=3, joint="curve")
+            for n, (x, y) in enumerate(pts[: len(t["visits"])], start=1):
+                draw.ellipse([x - 5, y - 5, x + 5, y + 5], fill=colour)
+                draw.text((x + 8, y - 20), str(n), fill="#000000", font=font)
+            for d, xy in zip([*drops, t], pts[len(t["visits"]) :], strict=True):
+                schools[str(d["school"])] = xy
+    for x, y in schools.values():
+        draw.rectangle([x - 7, y - 7, x + 7, y + 7], fill="#000000")
+    return _png(img)
+
+
+def _png(img: Any) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=True)
+    return out.getvalue()

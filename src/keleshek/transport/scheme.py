@@ -19,7 +19,7 @@ from keleshek.core import audit
 from keleshek.territory.models import Territory
 
 from . import wording
-from .charts import plan_svg
+from .charts import plan_svg, route_png
 from .models import Plan, SchemeApproval
 from .services.days import current_plan
 
@@ -71,10 +71,11 @@ def scheme_pdf(district: Territory, year: int, lang: str) -> bytes:
 
 
 def scheme_docx(district: Territory, year: int, lang: str) -> bytes:
-    """The same document as DOCX, for the akimat's office to edit and sign. The maps are in
-    the PDF; here each route has its stops, times and crew."""
+    """The same document as DOCX, for the akimat's office to edit and sign: each route with
+    its map (a PNG drawn with Pillow, as python-docx cannot place SVG; ADR 0176), stops, times
+    and crew."""
     from docx import Document
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     with translation.override(lang):
         data = scheme_data(district, year)
@@ -86,6 +87,11 @@ def scheme_docx(district: Territory, year: int, lang: str) -> bytes:
         doc.add_paragraph(_approval_line(data))
         for sheet in data["sheets"]:
             doc.add_heading(sheet["name"], level=1)
+            if sheet["route"].trips:
+                doc.add_picture(io.BytesIO(route_png([sheet["route"]])), width=Cm(16))
+                doc.add_paragraph(
+                    _("Scheme of the route: stops numbered in their order, the school in black.")
+                )
             for line in _route_lines(sheet):
                 doc.add_paragraph(line)
             for trip in sheet["trips"]:
