@@ -35,6 +35,7 @@ from .models import (
     Escort,
     Plan,
     Rider,
+    RoadNetwork,
     Route,
     SchemeApproval,
     SchoolSchedule,
@@ -759,6 +760,50 @@ def scheme_file(request: HttpRequest, kato: str) -> HttpResponse:
     name = f"transport-scheme-{d.kato}-{year}-{lang}.{kind}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def roads(request: HttpRequest, kato: str) -> HttpResponse:
+    """The road networks imported from OpenStreetMap, whether one covers the district, and an
+    upload of an extract (the same import as ``keleshek roads import``; ADR 0177)."""
+    from .services import roads as road_service
+
+    d = _district(request, kato)
+    error = ""
+    if request.method == "POST":
+        _require_change(request)
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("choose an OpenStreetMap extract: .osm.pbf or .osm")
+        else:
+            try:
+                network = road_service.import_upload(upload)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s imported: %(nodes)s nodes, %(edges)s road segments")
+                    % {"name": network.name, "nodes": network.nodes, "edges": network.edges},
+                )
+                return redirect("transport:roads", kato=kato)
+    points = road_service.district_points(d)
+    networks = [
+        (n, road_service.covers(n, points))
+        for n in RoadNetwork.objects.defer("graph").order_by("-created_at")[:20]
+    ]
+    return render(
+        request,
+        "transport/roads.html",
+        {
+            "district": d,
+            "networks": networks,
+            "covering": next((n for n, c in networks if c), None),
+            "error": error,
+            "can_change": selectors.can_change(request.user),
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required
