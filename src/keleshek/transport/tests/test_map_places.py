@@ -135,3 +135,31 @@ def test_a_stop_moved_on_the_map_reseats_the_riders(client: Any) -> None:
     assert resp.status_code == 403
     far.refresh_from_db()
     assert far.lat == pytest.approx(50.2005)
+
+
+def test_the_new_pages_read_in_kazakh(client: Any) -> None:
+    """The roads page, the walks map with its move form, and coverage's days without delivery
+    carry no English of ours in Kazakh (issue 15 point 3)."""
+    import datetime as dt
+
+    from tests.language import foreign_words
+
+    from keleshek.support.demo import ensure_programmes
+    from keleshek.support.tests import factories as sf
+    from keleshek.transport.services import days
+
+    w = tf.world()
+    _plan(w)
+    ensure_programmes()
+    days.cancel_day(w.district, date=dt.date.today(), reason="fog", today=dt.date.today())
+    client.force_login(w.coordinator)
+    for url in (
+        f"/kk/transport/{w.district.kato}/roads/",
+        f"/kk/transport/{w.district.kato}/stops/map/?school={w.north_school.pk}",
+    ):
+        body = client.get(url).content.decode()
+        assert set(foreign_words(body)) <= {"OpenStreetMap"}, url  # a proper name
+    client.force_login(sf.user(Role.SUPPORT_OFFICER, territory_=w.district))
+    body = client.get("/kk/support/coverage/?programme=rural-transport").content.decode()
+    assert "Қызмет көрсетілмеген күндер: 1" in body
+    assert foreign_words(body) == []
