@@ -153,15 +153,22 @@ def walks_svg(
     return "".join(parts)
 
 
-def route_png(routes: Sequence[Route], width: int = 960, height: int = 640) -> bytes:
+def route_png(
+    routes: Sequence[Route], width: int = 960, height: int = 640, *, precise: bool = True
+) -> bytes:
     """The routes as ``plan_svg`` draws them (same projection and colours), as a PNG for
     documents that cannot place SVG (the scheme's DOCX, ADR 0176): each trip's line, its stops
     numbered in their order (as in the trip's table), the schools as black squares. Pillow only,
-    no fonts beyond Pillow's own (the numbers are digits)."""
+    no fonts beyond Pillow's own (the numbers are digits). ``precise=False``: on the grid of
+    ``coarse``, as ``plan_svg``."""
     from PIL import Image, ImageDraw, ImageFont
 
+    def at(v: Mapping[str, Any]) -> tuple[float, float]:
+        x, y = float(v["x"]), float(v["y"])
+        return (x, y) if precise else (coarse(x), coarse(y))
+
     points = [
-        (float(v["x"]), float(v["y"]))
+        at(v)
         for r in routes
         for t in r.trips
         for v in [*t["visits"], *t.get("drops", []), {"x": t["x"], "y": t["y"]}]
@@ -177,9 +184,10 @@ def route_png(routes: Sequence[Route], width: int = 960, height: int = 640) -> b
     pad = 30
 
     def px(v: Mapping[str, Any]) -> tuple[float, float]:
+        x, y = at(v)
         return (
-            pad + (float(v["x"]) - x0) / span * (width - 2 * pad),
-            height - pad - (float(v["y"]) - y0) / span * (height - 2 * pad),
+            pad + (x - x0) / span * (width - 2 * pad),
+            height - pad - (y - y0) / span * (height - 2 * pad),
         )
 
     font = ImageFont.load_default(size=max(12, height // 45))

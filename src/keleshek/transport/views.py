@@ -743,12 +743,14 @@ def scheme_file(request: HttpRequest, kato: str) -> HttpResponse:
     kind = request.GET.get("format", "pdf")
     asked = request.GET.get("year", "")
     year = int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else current_school_year()
+    # stops may stand at homes: full precision for the roles that read them (ADR 0173)
+    precise = privacy.clear(request.user, privacy.Field.HOME)
     if kind == "docx":
-        body = scheme_doc.scheme_docx(d, year, lang)
+        body = scheme_doc.scheme_docx(d, year, lang, precise=precise)
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     else:
         kind = "pdf"
-        body = scheme_doc.scheme_pdf(d, year, lang)
+        body = scheme_doc.scheme_pdf(d, year, lang, precise=precise)
         content_type = "application/pdf"
     audit.record(
         "download",

@@ -5,6 +5,7 @@ and submits the move form; the form works alone) and the riders are re-seated. A
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -163,3 +164,22 @@ def test_the_new_pages_read_in_kazakh(client: Any) -> None:
     body = client.get("/kk/support/coverage/?programme=rural-transport").content.decode()
     assert "Қызмет көрсетілмеген күндер: 1" in body
     assert foreign_words(body) == []
+
+
+def test_the_scheme_gives_homes_only_to_the_roles_that_read_them(client: Any) -> None:
+    w = tf.world()
+    _plan(w)
+    url = f"/ru/transport/{w.district.kato}/scheme/file/?lang=ru&format=docx"
+
+    def cells() -> str:
+        from docx import Document
+
+        doc = Document(io.BytesIO(client.get(url).content))
+        return "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+
+    client.force_login(w.coordinator)
+    assert "(50.15370, 82.56430)" in cells()
+    client.force_login(_officer(w))
+    text = cells()
+    assert "50.15370" not in text
+    assert "(50.15, 82.56)" in text
