@@ -200,6 +200,7 @@ EMITTING: Mapping[str, tuple[Field, ...]] = {
     "transport:escort_edit": (),
     "transport:scheme": (),
     "transport:scheme_file": (),
+    "transport:roads": (),  # road networks: no child's record
     "api-v1:district_plans": (),
     "api-v1:plan_routes": (),
     # the school census: figures of schools; the NOBD/Kündelik page reconciles a pupil list

@@ -39,9 +39,10 @@ Chained = tuple[Score, list[Bus], list[Route]]
 def chain(
     problem: Problem, routes: Sequence[Route], order_key: str, best_fit: bool
 ) -> tuple[list[Bus], list[Route]]:
-    """Greedy chaining: the routes in one order (``latest`` window, ``earliest_start`` or
-    ``earliest``), each onto the bus that idles least before it (``best_fit``) or the one free
-    earliest, else onto a bus not used yet (the smallest that seats its pupils)."""
+    """Greedy chaining: the routes in one order (``latest`` window, ``earliest_start``,
+    ``earliest`` or most ``pupils`` first), each onto the bus that idles least before it
+    (``best_fit``) or the one free earliest, else onto a bus not used yet (the smallest that
+    seats its pupils)."""
     dur, dist = problem.matrix.duration_s, problem.matrix.distance_m
     n_dep, n_sch = len(problem.depots), len(problem.schools)
     info = []
@@ -56,7 +57,10 @@ def chain(
                 sum(v.pupils for v in r.visits),
             )
         )
-    if order_key == "latest":
+    if order_key == "pupils":
+        # the fullest trips take the buses first: when they run out, the fewest pupils wait
+        info.sort(key=lambda t: (-t[4], t[1][1], -t[2]))
+    elif order_key == "latest":
         info.sort(key=lambda t: (t[1][1], -t[2]))
     elif order_key == "earliest_start":
         info.sort(key=lambda t: (t[1][1] - t[2], t[1][1]))
@@ -305,6 +309,10 @@ def chain_best(problem: Problem, routes: Sequence[Route], thorough: bool = True)
                     break
             if not thorough:
                 break
+    if all(failed for _buses, failed in candidates):
+        # The fleet ran out in every order: chain the fullest trips first, so that the trips
+        # left without a bus carry the fewest pupils (ADR 0178).
+        candidates.append(chain(problem, routes, "pupils", True))
     best: Chained | None = None
     for buses, failed in candidates:
         score = (

@@ -14,6 +14,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
+from keleshek.core import hooks
 from keleshek.core.scoping import scope_queryset
 from keleshek.institutions.models import Institution
 from keleshek.territory.models import Territory
@@ -283,6 +284,33 @@ class Coverage:
 def _district_of(path: str) -> str:
     parts = [p for p in path.split("/") if p]
     return parts[1] if len(parts) > 1 else (parts[0] if parts else "")
+
+
+@dataclass
+class DayLost:
+    """A day a programme's delivery did not happen (a cancelled school-bus day), as the reader
+    may see it: the pupils affected within the reader's scope."""
+
+    date: dt.date
+    reason: str
+    place: str
+    pupils: list[Pupil]
+
+
+def days_lost(user: Any, programme: Programme, year: int) -> list[DayLost]:
+    """What the higher layers report through ``core.hooks.DAYS_LOST`` for ``programme`` and
+    ``year`` (transport's cancelled days, ADR 0175), each day with the pupils affected that
+    ``user`` may see; days with none of them are left out."""
+    reported = hooks.gather(hooks.DAYS_LOST, programme=programme.code, year=year)
+    ids = {int(pid) for row in reported for pid in row["pupil_ids"]}
+    visible = pupils_for(user).select_related("school").in_bulk(ids) if ids else {}
+    out = []
+    for row in reported:
+        pupils = [visible[int(p)] for p in row["pupil_ids"] if int(p) in visible]
+        if pupils:
+            pupils.sort(key=lambda p: (p.last_name, p.first_name))
+            out.append(DayLost(row["date"], row["reason"], row["place"], pupils))
+    return out
 
 
 def coverage(

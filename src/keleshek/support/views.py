@@ -265,6 +265,14 @@ def coverage(request: HttpRequest) -> HttpResponse:
         )
     if request.GET.get("format") == "csv" and report:
         return _coverage_csv(report, names, personal)
+    # days the programme did not deliver, reported by higher layers (transport, ADR 0175)
+    lost = selectors.days_lost(request.user, programme, year) if programme else []
+    if lost and personal:
+        audit.record(
+            "read_personal",
+            object_type="support.pupil",
+            summary=f"coverage days lost {code} {year}: {len(lost)} day(s)",
+        )
     return render(
         request,
         "support/coverage.html",
@@ -285,6 +293,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "personal": personal,
             "rule_text": rules.describe(programme.rule) if programme else "",
             **_fund_help_context(request.user, programme, year=year, by=by),
+            "lost": lost,
+            "lost_pupil_days": sum(len(d.pupils) for d in lost),
         },
     )
 

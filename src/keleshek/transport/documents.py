@@ -76,15 +76,19 @@ def _scheme_source(params: dict[str, Any]) -> str:
     district = Territory.objects.filter(kato=params["district"]).first()
     if district is None:
         raise documents.Gone
-    return scheme_html(district, int(params["year"]), params["lang"])
+    return scheme_html(
+        district, int(params["year"]), params["lang"], precise=bool(params.get("precise", True))
+    )
 
 
 def route_sheets_params(plan: Plan, lang: str) -> dict[str, Any]:
     return {"plan": plan.pk, "lang": lang}
 
 
-def scheme_params(district: Territory, year: int, lang: str) -> dict[str, Any]:
-    return {"district": district.kato, "year": year, "lang": lang}
+def scheme_params(
+    district: Territory, year: int, lang: str, *, precise: bool = True
+) -> dict[str, Any]:
+    return {"district": district.kato, "year": year, "lang": lang, "precise": precise}
 
 
 def for_plan(plan_id: int) -> list[tuple[str, dict[str, Any]]]:

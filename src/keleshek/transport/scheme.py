@@ -19,19 +19,22 @@ from keleshek.core import audit
 from keleshek.territory.models import Territory
 
 from . import wording
-from .charts import plan_svg
+from .charts import plan_svg, route_png
 from .models import Plan, SchemeApproval
 from .services.days import current_plan
 
 
-def scheme_data(district: Territory, year: int, plan: Plan | None = None) -> dict[str, Any]:
-    """What the document says, in the active language."""
+def scheme_data(
+    district: Territory, year: int, plan: Plan | None = None, *, precise: bool = True
+) -> dict[str, Any]:
+    """What the document says, in the active language. ``precise=False`` (a reader who may not
+    read home coordinates, ADR 0173): stops to 2 decimals, maps on the 1 km grid."""
     plan = plan or current_plan(district)
     approval = SchemeApproval.objects.filter(territory=district, year=year).first()
     routes = list(plan.routes.select_related("vehicle__driver", "vehicle__escort")) if plan else []
     names = wording.route_names(routes)
     keys = {str(v["stop"]) for r in routes for t in (*r.trips, *r.afternoon) for v in t["visits"]}
-    labels = wording.stop_labels(keys)
+    labels = wording.stop_labels(keys, 5 if precise else 2)
     sheets = []
     for r in routes:
         trips = wording.relabel(r.trips, labels)
@@ -41,7 +44,7 @@ def scheme_data(district: Territory, year: int, plan: Plan | None = None) -> dic
                 "name": names[r.number],
                 "trips": trips,
                 "afternoon": wording.relabel(r.afternoon, labels),
-                "svg": plan_svg([r], width=480, height=320),
+                "svg": plan_svg([r], width=480, height=320, precise=precise),
                 "pupils": sum(t["load"] for t in r.trips),
             }
         )
@@ -61,27 +64,29 @@ def scheme_data(district: Territory, year: int, plan: Plan | None = None) -> dic
     return data
 
 
-def scheme_html(district: Territory, year: int, lang: str) -> str:
-    """The PDF's source (the stored document's fingerprint, ``transport.documents``)."""
+def scheme_html(district: Territory, year: int, lang: str, *, precise: bool = True) -> str:
+    """The PDF's source (the stored document's fingerprint, ``transport.documents``); stops at
+    full precision only for the roles that read homes (ADR 0173)."""
     with translation.override(lang):
-        data = scheme_data(district, year)
+        data = scheme_data(district, year, precise=precise)
         return render_to_string("transport/scheme_doc.html", {**data, "lang": lang})
 
 
-def scheme_pdf(district: Territory, year: int, lang: str) -> bytes:
+def scheme_pdf(district: Territory, year: int, lang: str, *, precise: bool = True) -> bytes:
     from weasyprint import HTML
 
-    return bytes(HTML(string=scheme_html(district, year, lang)).write_pdf())
+    return bytes(HTML(string=scheme_html(district, year, lang, precise=precise)).write_pdf())
 
 
-def scheme_docx(district: Territory, year: int, lang: str) -> bytes:
-    """The same document as DOCX, for the akimat's office to edit and sign. The maps are in
-    the PDF; here each route has its stops, times and crew."""
+def scheme_docx(district: Territory, year: int, lang: str, *, precise: bool = True) -> bytes:
+    """The same document as DOCX, for the akimat's office to edit and sign: each route with
+    its map (a PNG drawn with Pillow, as python-docx cannot place SVG; ADR 0176), stops, times
+    and crew."""
     from docx import Document
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     with translation.override(lang):
-        data = scheme_data(district, year)
+        data = scheme_data(district, year, precise=precise)
         doc = Document()
         style = doc.styles["Normal"]
         style.font.name = "DejaVu Sans"
@@ -90,6 +95,12 @@ def scheme_docx(district: Territory, year: int, lang: str) -> bytes:
         doc.add_paragraph(_approval_line(data))
         for sheet in data["sheets"]:
             doc.add_heading(sheet["name"], level=1)
+            if sheet["route"].trips:
+                png = route_png([sheet["route"]], precise=precise)
+                doc.add_picture(io.BytesIO(png), width=Cm(16))
+                doc.add_paragraph(
+                    _("Scheme of the route: stops numbered in their order, the school in black.")
+                )
             for line in _route_lines(sheet):
                 doc.add_paragraph(line)
             for trip in sheet["trips"]:

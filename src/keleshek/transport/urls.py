@@ -25,6 +25,7 @@ urlpatterns = [
     path("<str:kato>/cancelled-days/", views.cancelled_days, name="days"),
     path("<str:kato>/scheme/", views.scheme, name="scheme"),
     path("<str:kato>/scheme/file/", views.scheme_file, name="scheme_file"),
+    path("<str:kato>/roads/", views.roads, name="roads"),
     path("<str:kato>/bells/", views.bells, name="bells"),
     path("<str:kato>/bells/<int:pk>/", views.bell_edit, name="bell_edit"),
     path("<str:kato>/optimise/", views.optimise, name="optimise"),

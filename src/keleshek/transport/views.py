@@ -34,6 +34,7 @@ from .models import (
     Escort,
     Plan,
     Rider,
+    RoadNetwork,
     SchemeApproval,
     SchoolSchedule,
     Stop,
@@ -388,10 +389,14 @@ def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
     route = next((r for r in routes if str(r.number) == chosen), None)
     if chosen and route is None:
         raise Http404
+    # A stop made for one child stands at its home: the roles that may not read home
+    # coordinates see places on a 1 km grid on the maps and to 2 decimals in the tables
+    # (ADR 0132, 0173).
+    precise = privacy.clear(request.user, privacy.Field.HOME)
     detail = None
     if route is not None:
         keys = {str(v["stop"]) for t in (*route.trips, *route.afternoon) for v in t["visits"]}
-        labels = wording.stop_labels(keys)
+        labels = wording.stop_labels(keys, 5 if precise else 2)
         detail = {
             "route": route,
             "name": names[route.number],
@@ -416,10 +421,12 @@ def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
             "unserved": unserved,
             "unserved_rows": wording.unserved_rows(list(unserved.object_list)),
             "afternoon_rows": wording.unserved_rows(p.afternoon_unserved[:100]),
-            "svg": plan_svg(routes) if routes and detail is None else "",
-            "route_svg": plan_svg([route]) if route is not None else "",
+            "svg": plan_svg(routes, precise=precise) if routes and detail is None else "",
+            "route_svg": plan_svg([route], precise=precise) if route is not None else "",
             "base": p.base,
-            "base_svg": plan_svg(base_routes) if base_routes and detail is None else "",
+            "base_svg": (
+                plan_svg(base_routes, precise=precise) if base_routes and detail is None else ""
+            ),
             "doc_expired": [
                 crew.issue_sentence(i) for i in p.document_issues if i["kind"] == "expired"
             ],
@@ -718,8 +725,10 @@ def scheme_file(request: HttpRequest, kato: str) -> HttpResponse:
     kind = request.GET.get("format", "pdf")
     asked = request.GET.get("year", "")
     year = int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else current_school_year()
+    # stops may stand at homes: full precision for the roles that read them (ADR 0173)
+    precise = privacy.clear(request.user, privacy.Field.HOME)
     if kind == "docx":
-        body = scheme_doc.scheme_docx(d, year, lang)
+        body = scheme_doc.scheme_docx(d, year, lang, precise=precise)
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     else:
         from keleshek.jobs.documents import get
@@ -727,7 +736,8 @@ def scheme_file(request: HttpRequest, kato: str) -> HttpResponse:
         from .documents import SCHEME, scheme_params
 
         kind = "pdf"
-        body = get(SCHEME, scheme_params(d, year, lang)).content  # rendered ahead
+        # rendered ahead (the precise one when a plan completes), else now and kept
+        body = get(SCHEME, scheme_params(d, year, lang, precise=precise)).content
         content_type = "application/pdf"
     audit.record(
         "download",
@@ -742,9 +752,53 @@ def scheme_file(request: HttpRequest, kato: str) -> HttpResponse:
 
 
 @login_required
+def roads(request: HttpRequest, kato: str) -> HttpResponse:
+    """The road networks imported from OpenStreetMap, whether one covers the district, and an
+    upload of an extract (the same import as ``keleshek roads import``; ADR 0177)."""
+    from .services import roads as road_service
+
+    d = _district(request, kato)
+    error = ""
+    if request.method == "POST":
+        _require_change(request)
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("choose an OpenStreetMap extract: .osm.pbf or .osm")
+        else:
+            try:
+                network = road_service.import_upload(upload)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s imported: %(nodes)s nodes, %(edges)s road segments")
+                    % {"name": network.name, "nodes": network.nodes, "edges": network.edges},
+                )
+                return redirect("transport:roads", kato=kato)
+    points = road_service.district_points(d)
+    networks = [
+        (n, road_service.covers(n, points))
+        for n in RoadNetwork.objects.defer("graph").order_by("-created_at")[:20]
+    ]
+    return render(
+        request,
+        "transport/roads.html",
+        {
+            "district": d,
+            "networks": networks,
+            "covering": next((n for n, c in networks if c), None),
+            "error": error,
+            "can_change": selectors.can_change(request.user),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
 def stops_map(request: HttpRequest, kato: str) -> HttpResponse:
     """One school's stops on a plain SVG map with who walks where; close or merge stops."""
-    from .charts import walks_svg
+    from .charts import coarse, walks_svg
 
     d = _district(request, kato)
     schools = list(selectors.bell_schools(d).filter(kind=Institution.Kind.SCHOOL))
@@ -763,13 +817,31 @@ def stops_map(request: HttpRequest, kato: str) -> HttpResponse:
                     _("the stop is closed; %(n)s pupils of the school have no stop in reach")
                     % {"n": left},
                 )
+            elif action == "move":
+                # dragged on the map (stops_map.js) or typed: saved as the stop form saves
+                stop = get_object_or_404(inside, pk=int(request.POST.get("stop", "0")))
+                lat, lon = float(request.POST["lat"]), float(request.POST["lon"])
+                services.stop_save(
+                    stop=stop,
+                    school=stop.school,
+                    settlement=stop.settlement,
+                    name=stop.name,
+                    lat=lat,
+                    lon=lon,
+                )
+                messages.success(request, _("stop saved; riders re-seated on their nearest stop"))
             elif action == "merge":
                 keep = get_object_or_404(inside, pk=int(request.POST.get("keep", "0")))
                 other = get_object_or_404(inside, pk=int(request.POST.get("other", "0")))
                 services.stop_merge(keep, other)
                 messages.success(request, _("the stops are merged"))
-        except (ValidationError, ValueError) as exc:
-            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        except (ValidationError, ValueError, KeyError) as exc:
+            if isinstance(exc, ValidationError):
+                text = " ".join(exc.messages)
+            elif action == "move":
+                text = _("choose a school and give latitude and longitude as numbers")
+            else:
+                text = str(exc)
             messages.error(request, text)
         target = reverse("transport:stops_map", kwargs={"kato": kato})
         return redirect(f"{target}?school={request.POST.get('school', asked)}")
@@ -787,8 +859,14 @@ def stops_map(request: HttpRequest, kato: str) -> HttpResponse:
     # Homes only for the roles the privacy policy lets read them (ADR 0132); names as on the
     # riders page, last name and initial.
     homes = privacy.clear(request.user, privacy.Field.HOME)
+    # and the stops, which may stand at a home, on the 1 km grid for the others (ADR 0173)
     svg = walks_svg(
-        [(s.pk, s.label, s.lon, s.lat) for s in stops],
+        [
+            (s.pk, s.label, s.lon, s.lat)
+            if homes
+            else (s.pk, s.label, coarse(s.lon), coarse(s.lat))
+            for s in stops
+        ],
         [
             (
                 float(r.pupil.home_lon or 0),
@@ -801,6 +879,7 @@ def stops_map(request: HttpRequest, kato: str) -> HttpResponse:
         ]
         if homes
         else [],
+        draggable=homes and selectors.can_change(request.user),
     )
     counts = {s.pk: 0 for s in stops}
     for r in riders:

@@ -48,17 +48,20 @@ def route_names(routes: list[Route]) -> dict[int, str]:
     return names
 
 
-def stop_label(stop: Stop) -> str:
-    """The stop in the page's language: its name (settlement and landmark) and coordinates."""
-    return f"{stop.label} ({stop.lat:.5f}, {stop.lon:.5f})"
+def stop_label(stop: Stop, places: int = 5) -> str:
+    """The stop in the page's language: its name (settlement and landmark) and coordinates
+    (to ``places`` decimals: 2, about a kilometre, for roles that may not read homes)."""
+    return f"{stop.label} ({stop.lat:.{places}f}, {stop.lon:.{places}f})"
 
 
-def stop_labels(keys: set[str]) -> dict[str, str]:
+def stop_labels(keys: set[str], places: int = 5) -> dict[str, str]:
     """Routing stop keys (``12`` or ``12/2``) to labels."""
     pks = {pk for k in keys if (pk := _school_pk(k)) is not None}
     stops = Stop.objects.in_bulk(pks)
     return {
-        k: stop_label(stops[pk]) for k in keys if (pk := _school_pk(k)) is not None and pk in stops
+        k: stop_label(stops[pk], places)
+        for k in keys
+        if (pk := _school_pk(k)) is not None and pk in stops
     }
 
 

@@ -93,3 +93,27 @@ def test_the_checker_rejects_a_bus_at_a_school_it_is_not_bound_to() -> None:
     errors = check_plan(bound, plan)
     assert any("serves a school its bus is not bound to" in e for e in errors)
     assert check_plan(pooled, plan) == []
+
+
+def test_when_the_buses_run_out_the_smallest_trips_are_left() -> None:
+    """A school's two buses, three trips in one short window (a village stop of 73 pupils in
+    two pieces, and one pupil far away who cannot share their trip within the ride limit):
+    the buses take the 73, the one pupil is told there was no bus — not the other way round
+    (the demo's Tarbagatai: 33 pupils were left for one; ADR 0178)."""
+    school = School("A", 10_000, 0, 7 * H + 2400, 7 * H + 2700)
+    stops = [
+        Stop("near", 11_000, 1_000, "A", 73, tuple(f"n{i}" for i in range(73))),
+        Stop("far", 10_000, 15_000, "A", 1, ("f0",)),
+    ]
+    p = build_problem(
+        [AT_A],
+        [VehicleType("own-A", 40, 2, "at-A", schools=frozenset({"A"}))],
+        [school],
+        stops,
+        RULES,
+        PROVIDER,
+    )
+    plan = plan_of(p)
+    assert check_plan(p, plan) == []
+    assert plan.pupils_served == 73
+    assert {pid for pid, code, _ in per_pupil(list(plan.unserved))} == {"f0"}

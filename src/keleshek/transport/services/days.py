@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from keleshek.core import audit
+from keleshek.core import audit, schoolyear
 from keleshek.institutions.models import Institution
 from keleshek.territory.models import Territory
 
@@ -152,3 +152,36 @@ def month_report(district: Territory, year: int, month: int) -> dict[str, Any]:
         "pupils": len({p for d in days for p in d.pupil_ids}),
         "per_reason": [(CancelledDay.Reason(r).label, n) for r, n in sorted(per_reason.items())],
     }
+
+
+def days_lost(*, programme: str, year: int) -> list[dict[str, Any]]:
+    """The cancelled days of school year ``year`` as days the rural-transport programme did not
+    deliver (for support's coverage through ``core.hooks.DAYS_LOST``, ADR 0175): plain data,
+    words in the active language; the reader's scope is applied by the page that shows them."""
+    from .riders import TRANSPORT_PROGRAMME
+
+    if programme != TRANSPORT_PROGRAMME:
+        return []
+    first, last = schoolyear.span(year)
+    rows = []
+    for d in (
+        CancelledDay.objects.filter(date__gte=first, date__lte=last)
+        .select_related("territory", "school", "vehicle")
+        .order_by("date", "pk")
+    ):
+        if d.vehicle is not None:
+            place = _("bus %(code)s") % {"code": d.vehicle.code}
+        elif d.school is not None:
+            place = d.school.name
+        else:
+            place = d.territory.name
+        rows.append(
+            {
+                "date": d.date,
+                "reason": d.get_reason_display(),
+                "place": place,
+                "territory": d.territory.path,
+                "pupil_ids": list(d.pupil_ids),
+            }
+        )
+    return rows

@@ -106,6 +106,67 @@ def import_roads(path: Path) -> RoadNetwork:
     return network
 
 
+MAX_UPLOAD_MB = 512
+
+
+def import_upload(upload: Any) -> RoadNetwork:
+    """An extract uploaded on the roads page (ADR 0177): the same import as the command, from a
+    temporary file that keeps the upload's name (pyosmium reads the format from the suffix)."""
+    import tempfile
+
+    name = Path(str(getattr(upload, "name", "") or "")).name
+    if not name.endswith((".osm.pbf", ".pbf", ".osm")):
+        raise ValidationError(_("choose an OpenStreetMap extract: .osm.pbf or .osm"))
+    if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+        raise ValidationError(
+            _("the file is larger than %(mb)s MB: import it with the command")
+            % {"mb": MAX_UPLOAD_MB}
+        )
+    with tempfile.TemporaryDirectory(prefix="keleshek-roads-") as tmp:
+        path = Path(tmp) / name
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        return import_roads(path)
+
+
+def district_points(district: Any) -> list[tuple[float, float]]:
+    """The places a plan of the district routes between: its schools, stops and depots."""
+    from keleshek.institutions.models import Institution
+
+    from ..models import Stop, Vehicle
+
+    points = [
+        (float(lon), float(lat))
+        for lon, lat in Institution.objects.filter(
+            settlement__path__startswith=district.path, kind=Institution.Kind.SCHOOL
+        ).values_list("lon", "lat")
+        if lon is not None and lat is not None
+    ]
+    points += [
+        (float(lon), float(lat))
+        for lon, lat in Stop.objects.filter(
+            school__settlement__path__startswith=district.path
+        ).values_list("lon", "lat")
+    ]
+    points += [
+        (float(lon), float(lat))
+        for lon, lat in Vehicle.objects.filter(territory__path__startswith=district.path)
+        .exclude(depot_lat__isnull=True)
+        .values_list("depot_lon", "depot_lat")
+        if lon is not None
+    ]
+    return points
+
+
+def covers(network: RoadNetwork, points: list[tuple[float, float]]) -> bool:
+    """Whether the network's box holds every point (then the district's plans use it)."""
+    return bool(points) and all(
+        network.min_lon <= x <= network.max_lon and network.min_lat <= y <= network.max_lat
+        for x, y in points
+    )
+
+
 def provider_for(points: list[tuple[float, float]]) -> tuple[Any, str]:
     """The distance provider for a problem's points and how the plan describes it: the newest
     road network whose box holds every point, else straight lines × circuity."""

@@ -106,3 +106,41 @@ def test_a_bad_file_is_refused_and_nothing_is_stored(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="нет дорог"):
         call_command("roads", "import", str(empty))
     assert RoadNetwork.objects.count() == 0
+
+
+def test_the_coordinator_imports_an_extract_on_the_roads_page(tmp_path: Path, client: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from keleshek.accounts.models import Role, User
+
+    w = tf.world()
+    tf.bus(w, "n-1", home=w.north_school)
+    url = f"/ru/transport/{w.district.kato}/roads/"
+    client.force_login(w.coordinator)
+    page = client.get(url).content.decode()
+    assert "Ни одна дорожная сеть не покрывает" in page
+
+    bad = SimpleUploadedFile("bad.osm.pbf", b"not a pbf")
+    resp = client.post(url, {"file": bad})
+    assert resp.status_code == 400
+    assert "не является выгрузкой OpenStreetMap" in resp.content.decode()
+    resp = client.post(url, {"file": SimpleUploadedFile("roads.txt", b"x")})
+    assert resp.status_code == 400
+    assert RoadNetwork.objects.count() == 0
+
+    extract = write_osm(tmp_path / "region.osm.pbf").read_bytes()
+    resp = client.post(url, {"file": SimpleUploadedFile("region.osm.pbf", extract)})
+    assert resp.status_code == 302
+    network = RoadNetwork.objects.get()
+    assert (network.name, network.nodes, network.edges) == ("region.osm.pbf", 6, 11)
+    page = client.get(url).content.decode()
+    assert "Планы района используют дороги region.osm.pbf" in page
+
+    officer = User.objects.create_user(
+        "officer", password="pw-not-used-123", role=Role.DISTRICT_OFFICER, territory=w.district
+    )
+    client.force_login(officer)
+    assert client.get(url).status_code == 200
+    resp = client.post(url, {"file": SimpleUploadedFile("region.osm.pbf", extract)})
+    assert resp.status_code == 403
+    assert RoadNetwork.objects.count() == 1

@@ -114,3 +114,30 @@ def test_weasyprint_renders_the_scheme(w: tf.World) -> None:
     pdf = scheme.scheme_pdf(w.district, current_school_year(), "kk")
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 5_000
+
+
+def test_the_docx_has_a_map_per_route_as_png(w: tf.World) -> None:
+    from PIL import Image
+
+    from keleshek.transport.charts import COLOURS
+
+    plan = Plan.objects.get(is_current=True)
+    routes = list(plan.routes.all())
+    assert routes
+    doc = Document(io.BytesIO(scheme.scheme_docx(w.district, current_school_year(), "kk")))
+    assert len(doc.inline_shapes) == len(routes)
+    blobs = [
+        part.blob
+        for rel in doc.part.rels.values()
+        if "image" in rel.reltype
+        for part in [rel.target_part]
+    ]
+    assert len(blobs) == len(routes)
+    img = Image.open(io.BytesIO(blobs[0])).convert("RGB")
+    assert img.size == (960, 640)
+    colours = {c for _n, c in img.getcolors(maxcolors=100_000) or []}
+    route_colour = tuple(int(COLOURS[0][i : i + 2], 16) for i in (1, 3, 5))
+    assert route_colour in colours  # the route's line and stops
+    assert (0, 0, 0) in colours  # the school
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Бағыт схемасы" in text
