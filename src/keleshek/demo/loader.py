@@ -571,6 +571,8 @@ def school_specs(table: dict) -> list[SchoolSpec]:
         else:
             n = 1 if total < 700 else 2 if total < 1400 else 3
             grade_to = 11 if total >= BASIC_BELOW else 9 if total >= PRIMARY_BELOW else 4
+            if s.index == 0:  # a district's centre has a secondary school, whatever its size
+                grade_to = 11
         south = s.unit.kato in KK_SOUTH
         for i in range(n):
             serial += 10  # room for _bin to skip an unissuable serial
