@@ -479,15 +479,7 @@ def _grade_weights(table: dict, kato: str, year: int, grade_to: int) -> list[flo
     def pop(age: int) -> int:
         return table[(kato, year, age, "M")] + table[(kato, year, age, "F")]
 
-    weights = []
-    for g in range(grade_to + 1):
-        if g == 0:
-            weights.append(0.7 * pop(5))
-        elif g <= 9:
-            weights.append(0.97 * pop(g + 5))
-        else:
-            weights.append(0.66 * pop(g + 5))
-    return weights
+    return [catchment.ENROLMENT_RATE[g] * pop(g + 5) for g in range(grade_to + 1)]
 
 
 def _split(total: int, weights: Sequence[float]) -> list[int]:
@@ -506,7 +498,7 @@ def _split(total: int, weights: Sequence[float]) -> list[int]:
 # A village's school by the number of its school-age children (synthetic thresholds, ADR 0164):
 # under NO_SCHOOL_BELOW none, under PRIMARY_BELOW a primary school (grades 0-4), under
 # BASIC_BELOW a basic school (0-9), otherwise a secondary one (0-11).
-NO_SCHOOL_BELOW = 25
+NO_SCHOOL_BELOW = 24
 PRIMARY_BELOW = 43
 BASIC_BELOW = 120
 BOARDING_RU = "При школе пришкольный интернат для детей из сёл без школы их ступени."
@@ -546,12 +538,13 @@ def _school_names(
     )
 
 
-def school_specs(table: dict) -> list[SchoolSpec]:
+def school_specs(table: dict, new_schools: Sequence[SchoolSpec] = ()) -> list[SchoolSpec]:
     """The schools of every settlement and the children each teaches (ADR 0164).
 
     A settlement's children of a grade learn at its own school when one teaches that grade;
     otherwise at the school ``catchment`` names (the nearest of the district teaching the grade
-    within a bus's reach, or the district centre's school with a boarding house)."""
+    within a bus's reach, or the district centre's school with a boarding house). The schools
+    opened this year (``new_schools``) serve villages too: those children are added to them."""
     rng = _rng("schools")
     places = settlement_specs()
     children = {
@@ -604,13 +597,17 @@ def school_specs(table: dict) -> list[SchoolSpec]:
             specs.append(x)
             local[s.kato].append((x, rng.uniform(0.6, 1.4)))
     unit_of = {s.kato: s.unit.kato for s in places}
-    catch = catchment.Catchment(
-        catchment.School(
-            x.bin, x.settlement, unit_of[x.settlement], x.lat, x.lon, 0, x.grade_to, x.boarding
+
+    def sites(schools: Sequence[SchoolSpec]) -> catchment.Catchment:
+        return catchment.Catchment(
+            catchment.School(
+                x.bin, x.settlement, unit_of[x.settlement], x.lat, x.lon, 0, x.grade_to, x.boarding
+            )
+            for x in schools
         )
-        for x in specs
-    )
-    by_bin = {x.bin: x for x in specs}
+
+    catch = {DEMO_YEAR: sites([*specs, *new_schools]), DEMO_YEAR - 1: sites(specs)}
+    by_bin = {x.bin: x for x in [*specs, *new_schools]}
     for s in places:
         for year in SCHOOL_YEARS:
             for grade, count in enumerate(children[(s.kato, year)]):
@@ -619,9 +616,11 @@ def school_specs(table: dict) -> list[SchoolSpec]:
                     for (x, _w), part in zip(own, _split(count, [w for _x, w in own]), strict=True):
                         x.grades[year][grade] += part
                     continue
-                school = catch.serving(s.kato, s.unit.kato, s.lat, s.lon, grade)
+                school = catch[year].serving(s.kato, s.unit.kato, s.lat, s.lon, grade)
                 if school is not None:
                     by_bin[str(school.key)].grades[year][grade] += count
+    for x in new_schools:  # open since this year only
+        x.pupils = {DEMO_YEAR: sum(x.grades[DEMO_YEAR])}
     for x in specs:
         x.pupils = {y: sum(g) for y, g in x.grades.items()}
         pupils = x.pupils[DEMO_YEAR]
@@ -1337,11 +1336,11 @@ def load_core(summary: DemoSummary) -> None:
         by_kato = _load_territory(summary)
         table = population_table()
         _load_population(by_kato, table, summary)
-        specs = school_specs(table)
         by_project = {p.code: p for p in facts.PROJECTS}
         project_schools = project_school_specs(table, by_project)
         for x in project_schools:
             x.synthetic = True
+        specs = school_specs(table, project_schools)
         schools = _load_schools([*specs, *project_schools], by_kato, table, summary)
         orgs = _load_organisations(by_kato, summary)
         _load_partnerships(orgs, summary)

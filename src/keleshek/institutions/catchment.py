@@ -14,6 +14,9 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 REACH_KM = 25.0  # a school bus's daily reach (straight line); beyond it a child boards
+# The share of a settlement's children of a grade's age (grade g: age g + 5) enrolled in it:
+# the pre-school class, grades 1-9, grades 10-11 (the others go to colleges or leave). Synthetic.
+ENROLMENT_RATE = (0.7, *(0.97,) * 9, 0.66, 0.66)
 # The mark of a school with a boarding house in its description (all three languages carry it).
 BOARDING_MARK = "интернат"
 

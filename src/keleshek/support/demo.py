@@ -304,11 +304,10 @@ def _split(total: int, weights: Sequence[float]) -> list[int]:
 def _origins(
     schools: dict[int, Institution],
 ) -> dict[tuple[int, int], list[tuple[int, float | None, float | None, float]]]:
-    """(school, grade) -> the settlements its pupils of that grade live in, each with its
-    centre and a weight (its children of the grade's age): the school's own settlement, shared
-    with the other schools there teaching the grade, and every settlement whose children of
-    that grade it serves by the catchment rule (ADR 0164). Without population records the
-    pupils live in the school's settlement."""
+    """(school, grade) -> the other settlements whose children of that grade it serves by the
+    catchment rule (ADR 0164), each with its centre and its expected pupils (the cohort times
+    the enrolment rate). Without population records the pupils live in the school's
+    settlement."""
     year_rows = PopulationRecord.objects.order_by("-year").values_list("year", flat=True)[:1]
     latest = next(iter(year_rows), None)
     if latest is None:
@@ -339,21 +338,15 @@ def _origins(
         if s.status == Institution.Status.OPERATING
     ]
     catch = catchment.Catchment(sites)
-    local: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for site in sites:
-        for g in range(site.grade_from, site.grade_to + 1):
-            local[(int(str(site.settlement)), g)].append(int(str(site.key)))
     out: dict[tuple[int, int], list[tuple[int, float | None, float | None, float]]] = defaultdict(
         list
     )
-    for (sid, g), keys in local.items():
-        for key in keys:
-            out[(key, g)].append((sid, None, None, kids.get((sid, g), 0) / len(keys)))
     for sid, path, lat, lon in places:
         for g in range(12):
             school = catch.serving(sid, path[:21], lat, lon, g)
             if school is not None and kids.get((sid, g)):
-                out[(int(str(school.key)), g)].append((sid, lat, lon, kids[(sid, g)]))
+                pupils = catchment.ENROLMENT_RATE[g] * kids[(sid, g)]
+                out[(int(str(school.key)), g)].append((sid, lat, lon, pupils))
     return out
 
 
@@ -489,6 +482,9 @@ def _load(year: int) -> None:
     if not enrolments:
         return
     origins = _origins(schools)
+    totals: dict[tuple[int, int], int] = defaultdict(int)
+    for school_id, grade, _sex, count in enrolments:
+        totals[(school_id, grade)] += count
     serial: dict[tuple[dt.date, str], int] = defaultdict(int)
     pupils: list[Any] = []
     for school_id, grade, sex, count in enrolments:
@@ -501,7 +497,10 @@ def _load(year: int) -> None:
         # Where the school's children of this grade live (ADR 0164): most in its own
         # settlement, the others in the villages it serves for this grade (by bus, or from
         # its boarding house); nobody lives "in" a village kilometres from it.
-        homes = origins.get((school_id, grade), [(settlement.pk, None, None, 1.0)])
+        villages = origins.get((school_id, grade), [])
+        # the villages' share as their cohorts give it, the rest from the school's settlement
+        rest = max(0.0, totals[(school_id, grade)] - sum(w for *_x, w in villages))
+        homes = [(settlement.pk, None, None, rest), *villages]
         counts = _split(count, [w for *_x, w in homes])
         for (home_id, hlat, hlon, _w), n in zip(homes, counts, strict=True):
             for _ in range(n):
