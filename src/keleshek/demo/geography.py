@@ -404,3 +404,110 @@ ABAI_NEW: tuple[tuple[str, str, str, str, str], ...] = (
     ("103400000", "district", "Аксуатский район", "Ақсуат ауданы", "Aksuat district"),
     ("104500000", "district", "Маканчинский район", "Мақаншы ауданы", "Makanchi district"),
 )
+
+# --- Villages below the named places (synthetic, ADR 0164) -------------------------------------
+# East Kazakhstan's districts hold many more villages than the places named above: most of them
+# a few hundred people with a small school (малокомплектная) of a few dozen pupils, or none.
+# The demo adds this many synthetic villages to each district, grouped into rural okrugs of one
+# to four, named from the common village names of the region below.
+EXTRA_VILLAGES: dict[str, int] = {
+    "634000000": 40,  # Glubokoe
+    "634800000": 34,  # Altai
+    "634600000": 26,  # Zaysan
+    "635400000": 22,  # Katon-Karagay
+    "636300000": 14,  # Ulken Naryn
+    "635200000": 24,  # Kurchum
+    "635500000": 14,  # Markakol
+    "635600000": 19,  # Samar
+    "635800000": 30,  # Tarbagatai
+    "636200000": 28,  # Ulan
+    "636800000": 30,  # Shemonaikha
+}
+# Districts whose villages carry Russian names as often as Kazakh ones (the north and west).
+RUSSIAN_NAMED: dict[str, float] = {
+    "634000000": 0.7,
+    "636800000": 0.7,
+    "634800000": 0.6,
+    "636200000": 0.5,
+    "635600000": 0.4,
+}
+KAZAKH_VILLAGES: tuple[tuple[str, str, str], ...] = (
+    ("Акбулак", "Ақбұлақ", "Akbulak"),
+    ("Карасу", "Қарасу", "Karasu"),
+    ("Коктерек", "Көктерек", "Kokterek"),
+    ("Жанатилек", "Жаңатілек", "Zhanatilek"),
+    ("Бирлик", "Бірлік", "Birlik"),
+    ("Жанаталап", "Жаңаталап", "Zhanatalap"),
+    ("Талдыбулак", "Талдыбұлақ", "Taldybulak"),
+    ("Караой", "Қараой", "Karaoi"),
+    ("Сарыбулак", "Сарыбұлақ", "Sarybulak"),
+    ("Акжайлау", "Ақжайлау", "Akzhailau"),
+    ("Кокжыра", "Көкжыра", "Kokzhyra"),
+    ("Жалгызагаш", "Жалғызағаш", "Zhalgyzagash"),
+    ("Кызылту", "Қызылту", "Kyzyltu"),
+    ("Токтамыс", "Тоқтамыс", "Toktamys"),
+    ("Аккайнар", "Аққайнар", "Akkainar"),
+    ("Калжыр", "Қалжыр", "Kalzhyr"),
+    ("Сартерек", "Сартерек", "Sarterek"),
+    ("Ойшилик", "Ойшілік", "Oishilik"),
+    ("Енбекши", "Еңбекші", "Enbekshi"),
+    ("Тугыл", "Тұғыл", "Tugyl"),
+    ("Актобе", "Ақтөбе", "Aktobe"),
+    ("Алгабас", "Алғабас", "Algabas"),
+    ("Жетиарал", "Жетіарал", "Zhetiaral"),
+    ("Кайнарлы", "Қайнарлы", "Kainarly"),
+    ("Караколь", "Қаракөл", "Karakol"),
+    ("Тасбулак", "Тасбұлақ", "Tasbulak"),
+    ("Узынбулак", "Ұзынбұлақ", "Uzynbulak"),
+    ("Сулусай", "Сұлусай", "Sulusai"),
+    ("Акжал", "Ақжал", "Akzhal"),
+    ("Шубар", "Шұбар", "Shubar"),
+    ("Коктал", "Көктал", "Koktal"),
+    ("Айшуак", "Айшуақ", "Aishuak"),
+    ("Косагаш", "Қосағаш", "Kosagash"),
+    ("Бестерек", "Бестерек", "Besterek"),
+    ("Ортатобе", "Ортатөбе", "Ortatobe"),
+    ("Жайма", "Жайма", "Zhaima"),
+    ("Ескене", "Ескене", "Eskene"),
+    ("Сулыкайын", "Сұлуқайың", "Sulukaiyn"),
+    ("Кумколь", "Құмкөл", "Kumkol"),
+    ("Каратал", "Қаратал", "Karatal"),
+)
+RUSSIAN_VILLAGES: tuple[tuple[str, str, str], ...] = (
+    ("Александровка", "Александровка", "Aleksandrovka"),
+    ("Берёзовка", "Березовка", "Beryozovka"),
+    ("Николаевка", "Николаевка", "Nikolayevka"),
+    ("Михайловка", "Михайловка", "Mikhailovka"),
+    ("Ивановка", "Ивановка", "Ivanovka"),
+    ("Петропавловка", "Петропавловка", "Petropavlovka"),
+    ("Сосновка", "Сосновка", "Sosnovka"),
+    ("Васильевка", "Васильевка", "Vasilyevka"),
+    ("Каменка", "Каменка", "Kamenka"),
+    ("Быструха", "Быструха", "Bystrukha"),
+    ("Малоубинка", "Малоубинка", "Maloubinka"),
+    ("Новотроицкое", "Новотроицкое", "Novotroitskoye"),
+    ("Красноярка", "Красноярка", "Krasnoyarka"),
+    ("Предгорное", "Предгорное", "Predgornoye"),
+    ("Опытное Поле", "Опытное Поле", "Opytnoye Pole"),
+    ("Вавилонское", "Вавилонское", "Vavilonskoye"),
+    ("Зубовка", "Зубовка", "Zubovka"),
+    ("Пихтовка", "Пихтовка", "Pikhtovka"),
+    ("Лесная Пристань", "Лесная Пристань", "Lesnaya Pristan"),
+    ("Бородино", "Бородино", "Borodino"),
+    ("Заречное", "Заречное", "Zarechnoye"),
+    ("Октябрьское", "Октябрьское", "Oktyabrskoye"),
+    ("Покровка", "Покровка", "Pokrovka"),
+    ("Степное", "Степное", "Stepnoye"),
+    ("Луговое", "Луговое", "Lugovoye"),
+    ("Никитинка", "Никитинка", "Nikitinka"),
+    ("Солнечное", "Солнечное", "Solnechnoye"),
+    ("Самсоновка", "Самсоновка", "Samsonovka"),
+    ("Кутиха", "Кутиха", "Kutikha"),
+    ("Мариновка", "Мариновка", "Marinovka"),
+    ("Белокаменка", "Белокаменка", "Belokamenka"),
+    ("Орловка", "Орловка", "Orlovka"),
+    ("Сенное", "Сенное", "Sennoye"),
+    ("Ульба", "Үлбі", "Ulba"),
+    ("Кордон", "Кордон", "Kordon"),
+    ("Снегирёво", "Снегирево", "Snegiryovo"),
+)

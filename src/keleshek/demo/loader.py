@@ -9,6 +9,7 @@ marked ``is_synthetic=True``. See docs/adr/0020-demo-data.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import random
 import time
@@ -25,6 +26,7 @@ from keleshek.census import demo as census_demo
 from keleshek.construction.models import Project, ProjectFunding
 from keleshek.core.ids import make_bin
 from keleshek.indicators import demo as indicators_demo
+from keleshek.institutions import catchment
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear, Laboratory
 from keleshek.news.models import Article
 from keleshek.partnerships.models import Agreement, InternationalStudents, Partner
@@ -114,13 +116,27 @@ class SettlementSpec:
     lat: float
     lon: float
     population: int
-    has_school: bool
+    has_school: bool  # may have a school: a named place by its rank, a village by its size
+    okrug: int = -1  # the rural okrug's number in its unit (-1: the city itself)
+    pos: int = 0  # the place's position in its okrug (0: the okrug's centre)
 
 
-def settlement_specs() -> list[SettlementSpec]:
+VILLAGE_MEDIAN = 330  # people in a typical small village (synthetic)
+
+
+@functools.cache
+def settlement_specs() -> tuple[SettlementSpec, ...]:
+    """Every settlement of the demo region (computed once: it is read by several sections)."""
+    return tuple(_settlement_specs())
+
+
+def _settlement_specs() -> list[SettlementSpec]:
     rng = _rng("settlements")
     specs: list[SettlementSpec] = []
+    extras = _villages()
     for unit in UNITS:
+        added = extras.get(unit.kato, [])
+        named_population = unit.population - sum(v[1] for v in added)
         total_w = sum(p.weight for p in unit.places)
         for j, place in enumerate(unit.places):
             kato = _settlement_kato(unit, j)
@@ -129,8 +145,8 @@ def settlement_specs() -> list[SettlementSpec]:
             else:
                 lat = round(unit.lat + rng.uniform(-0.35, 0.35), 4)
                 lon = round(unit.lon + rng.uniform(-0.5, 0.5), 4)
-            is_okrug_centre = _okrug_index(unit, j)[1] == 0
-            has_school = place.urban or is_okrug_centre or place.weight > 1.5
+            k, pos = _okrug_index(unit, j)
+            has_school = place.urban or pos == 0 or place.weight > 1.5
             specs.append(
                 SettlementSpec(
                     kato,
@@ -139,16 +155,66 @@ def settlement_specs() -> list[SettlementSpec]:
                     j,
                     lat,
                     lon,
-                    round(unit.population * place.weight / total_w),
+                    round(named_population * place.weight / total_w),
                     has_school,
+                    k,
+                    pos,
+                )
+            )
+        for n, (place, people, k, pos, lat, lon) in enumerate(added):
+            kato = f"{_okrug_kato(unit, k)[:6]}{(pos + 1) * 100:03d}"
+            specs.append(
+                SettlementSpec(
+                    kato, unit, place, len(unit.places) + n, lat, lon, people, True, k, pos
                 )
             )
     return specs
 
 
+def _villages() -> dict[str, list[tuple[geography.Place, int, int, int, float, float]]]:
+    """The synthetic villages of each district: (place, people, okrug, position, lat, lon),
+    in okrugs of one to four villages around their centre, numbered after the named okrugs."""
+    rng = _rng("villages")
+    out: dict[str, list[tuple[geography.Place, int, int, int, float, float]]] = {}
+    for unit in UNITS:
+        count = geography.EXTRA_VILLAGES.get(unit.kato, 0)
+        if not count:
+            continue
+        taken = {p.ru for p in unit.places}
+        russian = geography.RUSSIAN_NAMED.get(unit.kato, 0.0)
+        kazakh_pool = [v for v in geography.KAZAKH_VILLAGES if v[0] not in taken]
+        russian_pool = [v for v in geography.RUSSIAN_VILLAGES if v[0] not in taken]
+        rng.shuffle(kazakh_pool)
+        rng.shuffle(russian_pool)
+        k = _okrug_index(unit, len(unit.places) - 1)[0] + 1
+        rows: list[tuple[geography.Place, int, int, int, float, float]] = []
+        while len(rows) < count:
+            size = min(count - len(rows), rng.choice((1, 2, 2, 3, 3, 4)))
+            c_lat = round(unit.lat + rng.uniform(-0.42, 0.42), 4)
+            c_lon = round(unit.lon + rng.uniform(-0.6, 0.6), 4)
+            for pos in range(size):
+                pool = russian_pool if rng.random() < russian and russian_pool else kazakh_pool
+                ru, kk, en = pool.pop()
+                people = round(
+                    min(1600, max(60, rng.lognormvariate(math.log(VILLAGE_MEDIAN), 0.7)))
+                )
+                if pos == 0:
+                    people = max(people, 250)  # an okrug's centre is rarely its smallest village
+                    lat, lon = c_lat, c_lon
+                else:
+                    bearing = rng.uniform(0, 2 * math.pi)
+                    dist = rng.uniform(3.0, 11.0) / 111.3
+                    lat = round(c_lat + dist * math.cos(bearing), 4)
+                    lon = round(c_lon + dist * math.sin(bearing) / 0.644, 4)
+                rows.append((geography.Place(ru, kk, en, False, 0.0), people, k, pos, lat, lon))
+            k += 1
+        out[unit.kato] = rows
+    return out
+
+
 def _okrug_index(unit: geography.Unit, j: int) -> tuple[int, int]:
-    """(okrug number, position inside the okrug) of a unit's j-th place, three per okrug.
-    In a city administration the city itself (j = 0) stands alone."""
+    """(okrug number, position inside the okrug) of a unit's j-th named place, three per
+    okrug. In a city administration the city itself (j = 0) stands alone."""
     if unit.level == "city":
         return (-1, 0) if j == 0 else ((j - 1) // 3, (j - 1) % 3)
     return j // 3, j % 3
@@ -252,10 +318,9 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
     specs = settlement_specs()
     okrugs: dict[str, Territory] = {}
     for s in specs:
-        k, pos = _okrug_index(s.unit, s.index)
-        if k < 0 or pos != 0:
+        if s.okrug < 0 or s.pos != 0:
             continue
-        code = _okrug_kato(s.unit, k)
+        code = _okrug_kato(s.unit, s.okrug)
         kind_ru = "поселковая администрация" if s.place.urban else "сельский округ"
         kind_kk = "кенттік әкімшілігі" if s.place.urban else "ауылдық округі"
         kind_en = "settlement administration" if s.place.urban else "rural okrug"
@@ -277,7 +342,7 @@ def _load_territory(summary: DemoSummary) -> dict[str, Territory]:
 
     settlements = []
     for s in specs:
-        k, _pos = _okrug_index(s.unit, s.index)
+        k = s.okrug
         parent = by_kato[s.unit.kato] if k < 0 else by_kato[_okrug_kato(s.unit, k)]
         settlements.append(
             Territory(
@@ -403,6 +468,8 @@ class SchoolSpec:
     lon: float = 0.0
     synthetic: bool = True
     project: str = ""
+    grades: dict[int, list[int]] = field(default_factory=dict)  # year -> pupils by grade 0-11
+    boarding: bool = False  # a boarding house for children from villages beyond a bus's reach
 
 
 KK_SOUTH = {"634600000", "635800000", "635200000", "635500000", "636300000", "635400000"}
@@ -412,15 +479,7 @@ def _grade_weights(table: dict, kato: str, year: int, grade_to: int) -> list[flo
     def pop(age: int) -> int:
         return table[(kato, year, age, "M")] + table[(kato, year, age, "F")]
 
-    weights = []
-    for g in range(grade_to + 1):
-        if g == 0:
-            weights.append(0.7 * pop(5))
-        elif g <= 9:
-            weights.append(0.97 * pop(g + 5))
-        else:
-            weights.append(0.66 * pop(g + 5))
-    return weights
+    return [catchment.ENROLMENT_RATE[g] * pop(g + 5) for g in range(grade_to + 1)]
 
 
 def _split(total: int, weights: Sequence[float]) -> list[int]:
@@ -436,101 +495,147 @@ def _split(total: int, weights: Sequence[float]) -> list[int]:
     return out
 
 
-def school_specs(table: dict) -> list[SchoolSpec]:
-    rng = _rng("schools")
-    specs: list[SchoolSpec] = []
-    serial = 10000
-    pupils_of = defaultdict(int)
-    for s in settlement_specs():
-        for year in SCHOOL_YEARS:
-            pupils_of[(s.kato, year)] = round(sum(_grade_weights(table, s.kato, year, 11)))
-    # pupils of villages without a school attend the okrug centre's school
-    centre_of: dict[str, str] = {}
-    specs_by_unit: dict[str, list[SettlementSpec]] = defaultdict(list)
-    for s in settlement_specs():
-        specs_by_unit[s.unit.kato].append(s)
-    for group in specs_by_unit.values():
-        for s in group:
-            if not s.has_school:
-                k, _ = _okrug_index(s.unit, s.index)
-                host = next(c for c in group if _okrug_index(c.unit, c.index) == (k, 0))
-                centre_of[s.kato] = host.kato
-    for kato, host_kato in centre_of.items():
-        for year in SCHOOL_YEARS:
-            pupils_of[(host_kato, year)] += pupils_of.pop((kato, year))
+# A village's school by the number of its school-age children (synthetic thresholds, ADR 0164):
+# under NO_SCHOOL_BELOW none, under PRIMARY_BELOW a primary school (grades 0-4), under
+# BASIC_BELOW a basic school (0-9), otherwise a secondary one (0-11).
+NO_SCHOOL_BELOW = 24
+PRIMARY_BELOW = 43
+BASIC_BELOW = 120
+BOARDING_RU = "При школе пришкольный интернат для детей из сёл без школы их ступени."
+BOARDING_KK = (
+    "Мектеп жанында өз сатысындағы мектебі жоқ ауылдардың балаларына арналған интернат бар."
+)
+BOARDING_EN = (
+    "The school has a boarding house (интернат) for children from villages without a school "
+    "of their level."
+)
 
-    for s in settlement_specs():
-        if not s.has_school:
-            continue
-        total = pupils_of[(s.kato, DEMO_YEAR)]
-        prev_total = pupils_of[(s.kato, DEMO_YEAR - 1)]
+
+def children_by_grade(table: dict, kato: str, year: int) -> list[int]:
+    """A settlement's pupils of grades 0-11 as the population's cohorts give them."""
+    weights = _grade_weights(table, kato, year, 11)
+    return _split(round(sum(weights)), weights)
+
+
+def _school_names(
+    place: geography.Place, number: int, several: bool, grade_to: int
+) -> tuple[str, str, str]:
+    level_ru, level_kk, level_en = {
+        11: ("Средняя", "жалпы орта білім беретін", "Secondary"),
+        9: ("Основная", "негізгі орта білім беретін", "Basic"),
+        4: ("Начальная", "бастауыш", "Primary"),
+    }[grade_to]
+    if several or place.urban:
+        return (
+            f"{level_ru} школа № {number}, {place.ru}",
+            f"№ {number} {level_kk} мектеп, {place.kk}",
+            f"{level_en} school No. {number}, {place.en}",
+        )
+    return (
+        f"{level_ru} школа села {place.ru}",
+        f"{place.kk} ауылының {level_kk} мектебі",
+        f"{place.en} village {level_en.lower()} school",
+    )
+
+
+def school_specs(table: dict, new_schools: Sequence[SchoolSpec] = ()) -> list[SchoolSpec]:
+    """The schools of every settlement and the children each teaches (ADR 0164).
+
+    A settlement's children of a grade learn at its own school when one teaches that grade;
+    otherwise at the school ``catchment`` names (the nearest of the district teaching the grade
+    within a bus's reach, or the district centre's school with a boarding house). The schools
+    opened this year (``new_schools``) serve villages too: those children are added to them."""
+    rng = _rng("schools")
+    places = settlement_specs()
+    children = {
+        (s.kato, y): children_by_grade(table, s.kato, y) for s in places for y in SCHOOL_YEARS
+    }
+    specs: list[SchoolSpec] = []
+    local: dict[str, list[tuple[SchoolSpec, float]]] = defaultdict(list)
+    serial = 10000
+    for s in places:
+        total = sum(children[(s.kato, DEMO_YEAR)])
         if s.kato == UST_KAMENOGORSK:
-            n = round(total / 1000)
+            n, grade_to = round(total / 1000), 11
         elif s.place.urban:
-            n = max(1, math.ceil(total / 950))
+            n, grade_to = max(1, math.ceil(total / 950)), 11
+        elif not s.has_school or total < NO_SCHOOL_BELOW:
+            continue
         else:
-            n = 1 if total < 700 else 2
-        shares = [rng.uniform(0.6, 1.4) for _ in range(n)]
-        now = _split(total, shares)
-        before = _split(prev_total, shares)
+            n = 1 if total < 700 else 2 if total < 1400 else 3
+            grade_to = 11 if total >= BASIC_BELOW else 9 if total >= PRIMARY_BELOW else 4
+            if s.index == 0:  # a district's centre has a secondary school, whatever its size
+                grade_to = 11
         south = s.unit.kato in KK_SOUTH
         for i in range(n):
             serial += 10  # room for _bin to skip an unissuable serial
-            number = i + 1
-            if n > 1 or s.place.urban:
-                ru = f"Средняя школа № {number}, {s.place.ru}"
-                kk = f"№ {number} жалпы орта білім беретін мектеп, {s.place.kk}"
-                en = f"Secondary school No. {number}, {s.place.en}"
-            else:
-                ru = f"Средняя школа села {s.place.ru}"
-                kk = f"{s.place.kk} ауылының жалпы орта білім беретін мектебі"
-                en = f"{s.place.en} village secondary school"
-            pupils = now[i]
-            grade_to = 11 if pupils >= 90 else 9 if pupils >= 40 else 4
-            if grade_to == 9:
-                ru, kk, en = (
-                    ru.replace("Средняя", "Основная"),
-                    kk,
-                    en.replace("Secondary", "Basic"),
-                )
-            elif grade_to == 4:
-                ru, en = ru.replace("Средняя", "Начальная"), en.replace("Secondary", "Primary")
+            ru, kk, en = _school_names(s.place, i + 1, n > 1, grade_to)
             if south or rng.random() < 0.3:
                 languages = ["kk"]
             elif rng.random() < 0.5:
                 languages = ["kk", "ru"]
             else:
                 languages = ["ru"]
-            if s.kato == UST_KAMENOGORSK or (s.place.urban and rng.random() < 0.4):
-                u = rng.choice(
-                    [
-                        rng.uniform(1.1, 1.45),
-                        rng.uniform(0.85, 1.1),
-                        rng.uniform(0.85, 1.1),
-                        rng.uniform(0.6, 0.85),
-                    ]
-                )
-            else:
-                u = rng.uniform(0.35, 0.9)
-            capacity = max(40, round(pupils / u, -1))
-            specs.append(
-                SchoolSpec(
-                    bin=_bin("0104", serial),
-                    settlement=s.kato,
-                    number=number,
-                    name_ru=ru,
-                    name_kk=kk,
-                    name_en=en,
-                    pupils={DEMO_YEAR: pupils, DEMO_YEAR - 1: before[i]},
-                    capacity=int(capacity),
-                    grade_to=grade_to,
-                    urban=s.place.urban,
-                    languages=languages,
-                    opened_year=rng.randint(1935, 2012),
-                    lat=round(s.lat + rng.uniform(-0.03, 0.03), 5),
-                    lon=round(s.lon + rng.uniform(-0.04, 0.04), 5),
-                )
+            x = SchoolSpec(
+                bin=_bin("0104", serial),
+                settlement=s.kato,
+                number=i + 1,
+                name_ru=ru,
+                name_kk=kk,
+                name_en=en,
+                pupils={},
+                capacity=0,
+                grade_to=grade_to,
+                urban=s.place.urban,
+                languages=languages,
+                opened_year=rng.randint(1935, 2012),
+                lat=round(s.lat + rng.uniform(-0.02, 0.02), 5),
+                lon=round(s.lon + rng.uniform(-0.03, 0.03), 5),
+                grades={y: [0] * 12 for y in SCHOOL_YEARS},
+                boarding=s.unit.level == "district" and s.index == 0 and i == 0,
             )
+            specs.append(x)
+            local[s.kato].append((x, rng.uniform(0.6, 1.4)))
+    unit_of = {s.kato: s.unit.kato for s in places}
+
+    def sites(schools: Sequence[SchoolSpec]) -> catchment.Catchment:
+        return catchment.Catchment(
+            catchment.School(
+                x.bin, x.settlement, unit_of[x.settlement], x.lat, x.lon, 0, x.grade_to, x.boarding
+            )
+            for x in schools
+        )
+
+    catch = {DEMO_YEAR: sites([*specs, *new_schools]), DEMO_YEAR - 1: sites(specs)}
+    by_bin = {x.bin: x for x in [*specs, *new_schools]}
+    for s in places:
+        for year in SCHOOL_YEARS:
+            for grade, count in enumerate(children[(s.kato, year)]):
+                own = [(x, w) for x, w in local[s.kato] if x.grade_to >= grade]
+                if own:
+                    for (x, _w), part in zip(own, _split(count, [w for _x, w in own]), strict=True):
+                        x.grades[year][grade] += part
+                    continue
+                school = catch[year].serving(s.kato, s.unit.kato, s.lat, s.lon, grade)
+                if school is not None:
+                    by_bin[str(school.key)].grades[year][grade] += count
+    for x in new_schools:  # open since this year only
+        x.pupils = {DEMO_YEAR: sum(x.grades[DEMO_YEAR])}
+    for x in specs:
+        x.pupils = {y: sum(g) for y, g in x.grades.items()}
+        pupils = x.pupils[DEMO_YEAR]
+        if x.settlement == UST_KAMENOGORSK or (x.urban and rng.random() < 0.4):
+            u = rng.choice(
+                [
+                    rng.uniform(1.1, 1.45),
+                    rng.uniform(0.85, 1.1),
+                    rng.uniform(0.85, 1.1),
+                    rng.uniform(0.6, 0.85),
+                ]
+            )
+        else:
+            u = rng.uniform(0.35, 0.9)
+        x.capacity = int(max(40, round(pupils / u, -1)))
     # three-shift schools: the four most crowded of Ust-Kamenogorsk, made more so
     city = sorted(
         (x for x in specs if x.settlement == UST_KAMENOGORSK),
@@ -558,6 +663,7 @@ def project_school_specs(table: dict, by_project: dict[str, facts.ProjectFact]) 
             continue
         place = next(s for s in settlement_specs() if s.kato == p.settlement)
         pupils = round(p.places * rng.uniform(0.78, 0.95))
+        grades = _split(pupils, _grade_weights(table, p.settlement, DEMO_YEAR, 11))
         out.append(
             SchoolSpec(
                 bin=_bin("2508", 30000 + i * 7),
@@ -577,6 +683,7 @@ def project_school_specs(table: dict, by_project: dict[str, facts.ProjectFact]) 
                 lat=round(place.lat + rng.uniform(-0.02, 0.02), 5),
                 lon=round(place.lon + rng.uniform(-0.03, 0.03), 5),
                 project=p.code,
+                grades={DEMO_YEAR: grades},
             )
         )
     return out
@@ -590,6 +697,29 @@ def _shifts(pupils: int, capacity: int, three_shift: bool) -> tuple[int, int, in
         s1 = round(pupils * 0.6)
         return 2, s1, pupils - s1, 0
     return 1, pupils, 0, 0
+
+
+CLASS_SIZE = 25  # pupils a class holds (the sanitary rules' limit)
+
+
+def teachers_needed(grades: Sequence[int]) -> int:
+    """Teachers a school of these pupils by grade needs (ADR 0164): its classes (a small
+    school joins two primary grades in one class-set, as small rural schools do) times the
+    teachers a class takes — about one in grades 0-4, two in grades 5-11 where each subject has
+    its own teacher."""
+    primary = [n for n in grades[:5] if n]
+    upper = [n for n in grades[5:] if n]
+    if not primary and not upper:
+        return 0
+    if sum(primary) < 4 * 8:  # fewer than eight a grade: combined classes
+        primary_classes = math.ceil(len(primary) / 2)
+    else:
+        primary_classes = sum(math.ceil(n / CLASS_SIZE) for n in primary)
+    upper_classes = sum(math.ceil(n / CLASS_SIZE) for n in upper)
+    head = primary_classes * 1.15 + upper_classes * 1.8
+    if upper:
+        head = max(head, 9.0)  # the subjects of grades 5-11 need at least this many
+    return max(1, round(head))
 
 
 def _load_schools(
@@ -622,6 +752,9 @@ def _load_schools(
                 grade_from=0,
                 grade_to=x.grade_to,
                 maintenance_budget=Decimal(budget),
+                description_ru=BOARDING_RU if x.boarding else "",
+                description_kk=BOARDING_KK if x.boarding else "",
+                description_en=BOARDING_EN if x.boarding else "",
                 is_synthetic=x.synthetic,
             )
         )
@@ -635,8 +768,7 @@ def _load_schools(
         for year, pupils in sorted(x.pupils.items()):
             capacity = x.capacity  # a building's state and a third shift last for years
             shifts, s1, s2, s3 = _shifts(pupils, capacity, x.three_shift)
-            ratio = 12.5 if x.urban else 8.0
-            head = max(6, round(pupils / ratio))
+            head = teachers_needed(x.grades[year])
             years.append(
                 InstitutionYear(
                     institution=inst,
@@ -653,11 +785,7 @@ def _load_schools(
                     is_synthetic=True,
                 )
             )
-            weights = [
-                w * rng.uniform(0.9, 1.1)
-                for w in _grade_weights(table, x.settlement, year, x.grade_to)
-            ]
-            for grade, count in enumerate(_split(pupils, weights)):
+            for grade, count in enumerate(x.grades[year][: x.grade_to + 1]):
                 boys = round(count * rng.uniform(0.49, 0.53))
                 enrol.append(
                     Enrolment(
@@ -1208,11 +1336,11 @@ def load_core(summary: DemoSummary) -> None:
         by_kato = _load_territory(summary)
         table = population_table()
         _load_population(by_kato, table, summary)
-        specs = school_specs(table)
         by_project = {p.code: p for p in facts.PROJECTS}
         project_schools = project_school_specs(table, by_project)
         for x in project_schools:
             x.synthetic = True
+        specs = school_specs(table, project_schools)
         schools = _load_schools([*specs, *project_schools], by_kato, table, summary)
         orgs = _load_organisations(by_kato, summary)
         _load_partnerships(orgs, summary)

@@ -16,6 +16,7 @@ import datetime as dt
 import math
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -29,8 +30,9 @@ from django.utils import timezone
 from keleshek.core import audit
 from keleshek.core.bulk import insert_rows as _insert
 from keleshek.core.ids import make_iban, make_iin
+from keleshek.institutions import catchment
 from keleshek.institutions.models import Enrolment, Institution
-from keleshek.territory.models import Territory
+from keleshek.territory.models import PopulationRecord, Territory
 
 from . import rules, selectors
 from .fund import checklist as fund_checklist
@@ -58,9 +60,7 @@ from .services import duplicates_detect, pupils_register
 SEED = 2025
 UNIFORM_RECIPIENTS = 19_000  # B5
 UNIFORM_NOT_YET = 140  # eligible children still waiting: the coverage page lists them
-TRANSPORT_PUPILS = 5_000  # B7
 PLANTED_DUPLICATES = 40
-REACH_KM = 14.0  # a pupil bussed from another village lives at most this far from the school
 
 LAST_M = [
     "Ахметов",
@@ -223,13 +223,66 @@ def russian_patronymic(father: str, sex: str) -> str:
     return father + ("ович" if male else "овна")
 
 
-def _km(place: tuple[int, float | None, float | None], school: Any) -> float:
-    """Straight-line km from a settlement (id, lat, lon) to a school (or its settlement)."""
-    lat = school.lat if school.lat is not None else school.settlement.lat
-    lon = school.lon if school.lon is not None else school.settlement.lon
-    if place[1] is None or place[2] is None or lat is None or lon is None:
-        return math.inf
-    return math.dist((place[1], place[2] * 0.644), (lat, lon * 0.644)) * 111.2
+def _split(total: int, weights: Sequence[float]) -> list[int]:
+    """Integers proportional to weights that add up to total exactly (largest remainder)."""
+    s = sum(weights)
+    if total <= 0 or s <= 0:
+        return [total if i == 0 else 0 for i in range(len(weights))]
+    raw = [total * w / s for w in weights]
+    out = [math.floor(r) for r in raw]
+    order = sorted(range(len(raw)), key=lambda i: (out[i] - raw[i], i))
+    for i in order[: total - sum(out)]:
+        out[i] += 1
+    return out
+
+
+def _origins(
+    schools: dict[int, Institution],
+) -> dict[tuple[int, int], list[tuple[int, float | None, float | None, float]]]:
+    """(school, grade) -> the other settlements whose children of that grade it serves by the
+    catchment rule (ADR 0164), each with its centre and its expected pupils (the cohort times
+    the enrolment rate). Without population records the pupils live in the school's
+    settlement."""
+    year_rows = PopulationRecord.objects.order_by("-year").values_list("year", flat=True)[:1]
+    latest = next(iter(year_rows), None)
+    if latest is None:
+        return {}
+    kids: dict[tuple[int, int], int] = defaultdict(int)
+    for sid, age, n in PopulationRecord.objects.filter(
+        year=latest, age__gte=5, age__lte=16
+    ).values_list("territory_id", "age", "count"):
+        kids[(sid, age - 5)] += n
+    places = list(
+        Territory.objects.filter(level=Territory.Level.SETTLEMENT).values_list(
+            "id", "path", "lat", "lon"
+        )
+    )
+    path_of = {sid: path for sid, path, _la, _lo in places}
+    sites = [
+        catchment.School(
+            s.pk,
+            s.settlement_id,
+            path_of.get(s.settlement_id, "")[:21],
+            s.lat if s.lat is not None else s.settlement.lat,
+            s.lon if s.lon is not None else s.settlement.lon,
+            s.grade_from or 0,
+            11 if s.grade_to is None else s.grade_to,
+            catchment.has_boarding(s.description_ru),
+        )
+        for s in schools.values()
+        if s.status == Institution.Status.OPERATING
+    ]
+    catch = catchment.Catchment(sites)
+    out: dict[tuple[int, int], list[tuple[int, float | None, float | None, float]]] = defaultdict(
+        list
+    )
+    for sid, path, lat, lon in places:
+        for g in range(12):
+            school = catch.serving(sid, path[:21], lat, lon, g)
+            if school is not None and kids.get((sid, g)):
+                pupils = catchment.ENROLMENT_RATE[g] * kids[(sid, g)]
+                out[(int(str(school.key)), g)].append((sid, lat, lon, pupils))
+    return out
 
 
 def _offset(lat: float, lon: float, km: float, rng: random.Random) -> tuple[float, float]:
@@ -363,20 +416,12 @@ def _load(year: int) -> None:
     )
     if not enrolments:
         return
-    grade_keys = selectors.school_grade_keys()
-    settlements = list(
-        Territory.objects.filter(level=Territory.Level.SETTLEMENT).values_list(
-            "id", "parent_id", "lat", "lon", "is_urban"
-        )
-    )
-    by_okrug: dict[int | None, list[tuple[int, float | None, float | None]]] = defaultdict(list)
-    for sid, parent, lat, lon, urban in settlements:
-        if not urban:
-            by_okrug[parent].append((sid, lat, lon))
-
+    origins = _origins(schools)
+    totals: dict[tuple[int, int], int] = defaultdict(int)
+    for school_id, grade, _sex, count in enrolments:
+        totals[(school_id, grade)] += count
     serial: dict[tuple[dt.date, str], int] = defaultdict(int)
     pupils: list[Any] = []
-    rural_idx: list[int] = []
     for school_id, grade, sex, count in enrolments:
         school = schools[school_id]
         if grade > 11:
@@ -384,77 +429,42 @@ def _load(year: int) -> None:
         settlement = school.settlement
         lat = school.lat if school.lat is not None else settlement.lat
         lon = school.lon if school.lon is not None else settlement.lon
-        for _ in range(count):
-            born = dt.date(year - 6 - grade, 1, 1) + dt.timedelta(days=rng.randrange(365))
-            iin = None
-            if rng.random() > 0.004:  # a few children have no IIN yet: the uid identifies them
-                while iin is None:
-                    serial[(born, sex)] += 1
-                    iin = make_iin(born, sex, serial[(born, sex)])
-            last = rng.choice(LAST_M)
-            first = rng.choice(FIRST_M if sex == "M" else FIRST_F)
-            p = Pupil(
-                iin=iin,
-                last_name=last if sex == "M" else _female(last),
-                first_name=first,
-                middle_name=_patronymic(rng.choice(FIRST_M), sex, rng),
-                birth_date=born,
-                sex=sex,
-                school_id=school_id,
-                grade=grade,
-                home_settlement_id=settlement.pk,
-                is_synthetic=True,
-            )
-            if lat is not None and lon is not None:
-                p.home_lat, p.home_lon = _offset(lat, lon, rng.uniform(0.1, 2.2), rng)
-            if not settlement.is_urban:
-                rural_idx.append(len(pupils))
-            pupils.append(p)
-
-    # B7: about 5,000 rural pupils live where their school's settlement cannot serve them on
-    # foot: in another village of the okrug (or, failing that, of the district) that has no
-    # school of their grade. A pupil's home is always in its home settlement: nobody lives
-    # "in" a village 10 km away from it.
-    by_district: dict[str, list[tuple[int, float | None, float | None]]] = defaultdict(list)
-    path_of = dict(Territory.objects.values_list("id", "path"))
-    for sid, _parent, lat, lon, urban in settlements:
-        if not urban:
-            by_district[path_of[sid][:21]].append((sid, lat, lon))
-    moved = 0
-    for i in rng.sample(rural_idx, len(rural_idx)):
-        if moved >= TRANSPORT_PUPILS:
-            break
-        p = pupils[i]
-        school = schools[p.school_id]
-
-        unserved = [
-            [
-                s
-                for s in group
-                if s[0] != school.settlement_id
-                and s[0] * 16 + p.grade not in grade_keys
-                and _km(s, school) <= REACH_KM
-            ]
-            for group in (
-                by_okrug.get(school.settlement.parent_id, []),
-                by_district.get(school.settlement.path[:21], []),
-            )
-        ]
-        # otherwise a neighbouring village within reach of a school bus (its own school
-        # teaches in another language, or the family chose this one)
-        near = [
-            s
-            for s in by_district.get(school.settlement.path[:21], [])
-            if s[0] != school.settlement_id and 3.5 < _km(s, school) <= REACH_KM
-        ]
-        options = unserved[0] or unserved[1] or near
-        if not options:
-            continue
-        sid, slat, slon = rng.choice(options)
-        p.home_settlement_id = sid
-        if slat is not None and slon is not None:
-            p.home_lat, p.home_lon = _offset(slat, slon, rng.uniform(0.0, 0.4), rng)
-        moved += 1
+        # Where the school's children of this grade live (ADR 0164): most in its own
+        # settlement, the others in the villages it serves for this grade (by bus, or from
+        # its boarding house); nobody lives "in" a village kilometres from it.
+        villages = origins.get((school_id, grade), [])
+        # the villages' share as their cohorts give it, the rest from the school's settlement
+        rest = max(0.0, totals[(school_id, grade)] - sum(w for *_x, w in villages))
+        homes = [(settlement.pk, None, None, rest), *villages]
+        counts = _split(count, [w for *_x, w in homes])
+        for (home_id, hlat, hlon, _w), n in zip(homes, counts, strict=True):
+            for _ in range(n):
+                born = dt.date(year - 6 - grade, 1, 1) + dt.timedelta(days=rng.randrange(365))
+                iin = None
+                if rng.random() > 0.004:  # a few children have no IIN yet: the uid identifies them
+                    while iin is None:
+                        serial[(born, sex)] += 1
+                        iin = make_iin(born, sex, serial[(born, sex)])
+                last = rng.choice(LAST_M)
+                first = rng.choice(FIRST_M if sex == "M" else FIRST_F)
+                p = Pupil(
+                    iin=iin,
+                    last_name=last if sex == "M" else _female(last),
+                    first_name=first,
+                    middle_name=_patronymic(rng.choice(FIRST_M), sex, rng),
+                    birth_date=born,
+                    sex=sex,
+                    school_id=school_id,
+                    grade=grade,
+                    home_settlement_id=home_id,
+                    is_synthetic=True,
+                )
+                if home_id != settlement.pk:
+                    if hlat is not None and hlon is not None:
+                        p.home_lat, p.home_lon = _offset(hlat, hlon, rng.uniform(0.0, 0.4), rng)
+                elif lat is not None and lon is not None:
+                    p.home_lat, p.home_lon = _offset(lat, lon, rng.uniform(0.1, 2.2), rng)
+                pupils.append(p)
 
     # Planted duplicates for the review queue: the same child registered again without an
     # IIN at another school of the same district, with a typo in the name. Each takes the

@@ -345,3 +345,16 @@ def test_the_extensions_run_in_order_for_the_demo_year(monkeypatch):
     loader._run_extensions(summary, None)
     assert calls == [("first", DEMO_YEAR), ("second", DEMO_YEAR)]
     assert summary.extensions == [__name__, __name__]
+
+
+def test_teachers_follow_the_classes_a_school_runs():
+    from keleshek.demo.loader import teachers_needed
+
+    # a small primary school of 14: five grades in three class-sets, three teachers
+    assert teachers_needed([2, 3, 2, 4, 3, 0, 0, 0, 0, 0, 0, 0]) == 3
+    # a small basic school: grades 5-9 need their subject teachers
+    assert teachers_needed([3, 4, 3, 5, 4, 4, 5, 3, 4, 3, 0, 0]) == 12
+    # a city school of 1,300 pupils: about 16 pupils a teacher
+    big = [100, 110, 110, 115, 110, 110, 110, 105, 110, 100, 60, 60]
+    assert 14 <= sum(big) / teachers_needed(big) <= 18
+    assert teachers_needed([0] * 12) == 0

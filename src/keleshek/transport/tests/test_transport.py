@@ -17,12 +17,17 @@ from keleshek.transport.models import Plan, Rider, Stop, Vehicle
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]  # reads the demo region
 
 
-def _district_with_riders(max_riders: int = 200) -> Territory:
+def _district_with_riders(max_riders: int = 400) -> Territory:
+    """The district with the fewest riders (each rural district has some 300-800 since the
+    demo has the region's villages, ADR 0164)."""
+    sizes = []
     for d in Territory.objects.filter(level="district", kato__startswith="63", valid_to=None):
         n = Rider.objects.filter(school__settlement__path__startswith=d.path).count()
         if 0 < n <= max_riders:
-            return d
-    raise AssertionError("the demo has no small district with riders")
+            sizes.append((n, d.kato, d))
+    if not sizes:
+        raise AssertionError("the demo has no small district with riders")
+    return min(sizes, key=lambda t: t[:2])[2]
 
 
 def test_the_demo_transports_about_five_thousand_pupils_by_optimised_routes() -> None:
