@@ -606,7 +606,8 @@ DEFAULTS: list[D] = [
             "Қолдау бағдарламаларымен қамту",
             "Coverage of support programmes",
         ),
-        "Pupils who received support / pupils eligible (enrolled or paused) × 100, by programme.",
+        "Pupils served (an enrolled child with a delivery) / pupils eligible by the programme's "
+        "rule × 100, by programme.",
         disagg=("programme",),
         decimals=1,
         higher=True,
@@ -619,7 +620,8 @@ DEFAULTS: list[D] = [
         1,
         "count",
         ("Получатели поддержки", "Қолдау алушылар", "Support recipients"),
-        "Pupils who received at least one delivery, by programme.",
+        "Eligible pupils enrolled in the programme who received at least one delivery, by "
+        "programme.",
         disagg=("programme",),
         headline=True,
     ),
@@ -816,14 +818,16 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
         "Келісімнің бағамы бойынша теңгеге аударылған жабдық қайырымдылығы.",
     ),
     "support_coverage": (
-        "Учащиеся, получившие поддержку / имеющие право (зачислены или приостановлены) × 100, "
-        "по программам.",
-        "Қолдау алған оқушылар / құқығы барлар (қабылданған немесе тоқтатылған) × 100, "
-        "бағдарламалар бойынша.",
+        "Учащиеся, получившие поддержку (зачислены и получили выдачу) / имеющие право по "
+        "условию программы × 100, по программам.",
+        "Қолдау алған оқушылар (қабылданып, беріліс алғандар) / бағдарлама шарты бойынша "
+        "құқығы барлар × 100, бағдарламалар бойынша.",
     ),
     "support_recipients": (
-        "Учащиеся, получившие хотя бы одну выдачу, по программам.",
-        "Кемінде бір рет беріліс алған оқушылар, бағдарламалар бойынша.",
+        "Имеющие право учащиеся, зачисленные в программу и получившие хотя бы одну выдачу, "
+        "по программам.",
+        "Бағдарламаға қабылданып, кемінде бір рет беріліс алған құқығы бар оқушылар, "
+        "бағдарламалар бойынша.",
     ),
     "fund_children_helped": (
         "Дети, которым по заявлению выплачена помощь на одежду, обувь и школьные "
