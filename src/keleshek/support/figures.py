@@ -84,7 +84,8 @@ def facts(pupils: QuerySet[Pupil], *, year: int, programmes: Iterable[Programme]
     programmes)."""
     from .selectors import as_of_for, facts_for
 
-    return facts_for(pupils, as_of=as_of_for(year), programmes=list(programmes))
+    with_rule = [p for p in programmes if p.rule]
+    return facts_for(pupils, as_of=as_of_for(year), programmes=with_rule)
 
 
 def flags(
@@ -96,27 +97,47 @@ def flags(
 ) -> Flags:
     """Eligible, enrolled and served for each pupil of ``facts``. ``memberships`` is the
     scoped membership queryset of the reader (all memberships when None)."""
+    return flags_of([programme], year=year, facts=facts, memberships=memberships)[programme.pk]
+
+
+def flags_of(
+    programmes: Iterable[Programme],
+    *,
+    year: int,
+    facts: rules.Facts,
+    memberships: QuerySet[Membership] | None = None,
+) -> dict[int, Flags]:
+    """``flags`` for several programmes with one query of the memberships. A programme
+    without a rule makes nobody eligible."""
+    programmes = list(programmes)
     qs = Membership.objects.all() if memberships is None else memberships
     rows = (
-        qs.filter(programme=programme, year=year)
+        qs.filter(programme__in=[p.pk for p in programmes], year=year)
         .annotate(n_deliveries=Count("deliveries"))
-        .values_list("pupil_id", "state", "n_deliveries")
+        .values_list("programme_id", "pupil_id", "state", "n_deliveries")
     )
-    state_of: dict[int, str] = {}
-    served_ids: set[int] = set()
-    for pid, state, n_del in rows:
+    state_of: dict[int, dict[int, str]] = {p.pk: {} for p in programmes}
+    served_ids: dict[int, set[int]] = {p.pk: set() for p in programmes}
+    for prog, pid, state, n_del in rows:
         # A child with memberships at two schools counts once; "enrolled" wins.
-        if state_of.get(pid) != MembershipState.ENROLLED:
-            state_of[pid] = state
+        states = state_of[prog]
+        if states.get(pid) != MembershipState.ENROLLED:
+            states[pid] = state
         if n_del and state == MembershipState.ENROLLED:
-            served_ids.add(pid)
+            served_ids[prog].add(pid)
     ids = facts.pupil_ids
-    eligible = rules.evaluate(programme.rule, facts)
-    member = np.fromiter(
-        (state_of.get(int(p)) == MembershipState.ENROLLED for p in ids), dtype=bool, count=len(ids)
-    )
-    got = np.fromiter((int(p) in served_ids for p in ids), dtype=bool, count=len(ids))
-    return Flags(facts, eligible, eligible & member, eligible & got, member, state_of)
+    out = {}
+    for p in programmes:
+        states, got_ids = state_of[p.pk], served_ids[p.pk]
+        eligible = rules.evaluate(p.rule, facts) if p.rule else np.zeros(len(ids), dtype=bool)
+        member = np.fromiter(
+            (states.get(int(i)) == MembershipState.ENROLLED for i in ids),
+            dtype=bool,
+            count=len(ids),
+        )
+        got = np.fromiter((int(i) in got_ids for i in ids), dtype=bool, count=len(ids))
+        out[p.pk] = Flags(facts, eligible, eligible & member, eligible & got, member, states)
+    return out
 
 
 def programmes_of(year: int) -> list[Programme]:
@@ -144,8 +165,9 @@ def by_school(year: int) -> dict[tuple[int, int, str], Counts]:
     index = {w: k for k, w in enumerate(schools)}
     at = np.fromiter((index[w] for w in where), dtype=np.int64, count=len(where))
     out: dict[tuple[int, int, str], Counts] = {}
+    every = flags_of(programmes, year=year, facts=f)
     for p in programmes:
-        fl = flags(p, year=year, facts=f)
+        fl = every[p.pk]
         e, en, s = (np.bincount(at[m], minlength=len(schools)) for m in fl.columns())
         for k in np.nonzero(e)[0]:
             school, settlement = schools[int(k)]
