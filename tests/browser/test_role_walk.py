@@ -15,9 +15,9 @@ Screenshots of every page at both widths go to ``.cache/screens/<role>-<lang>-<n
 (``KELESHEK_SCREENSHOTS`` to change), with ``walk.json`` there listing every page, what was
 found on it, and the figures (pages per role, overflows, raw ids, foreign strings).
 
-Findings on pages that other work owns (layout and translation sweeps, issue 15 points 3 and 5)
-are listed in ``KNOWN`` by page and kind: they are reported, not failed, until that work lands
-(``KELESHEK_WALK_STRICT=1`` fails on them too). Anything not listed fails the walk.
+Every finding fails the walk. ``KNOWN`` (page prefix, kind) may list, for a short while, findings
+that other work owns: they are then reported, not failed (``KELESHEK_WALK_STRICT=1`` fails on
+them too). It is empty: the walk is strict.
 """
 
 from __future__ import annotations
@@ -74,29 +74,9 @@ ALLOWED_WORDS = (
 ALLOWED = frozenset(ALLOWED_WORDS.split(" "))
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
 
-# Findings on pages whose fix is other work (see the docstring): (path prefix, kind). Measured
-# by this walk on 2026-12-02 (walk.json); each line names what is there.
-KNOWN: set[tuple[str, str]] = {
-    # tables wider than a phone (layout, point 5)
-    ("/staff/", "overflow"),
-    ("/support/", "overflow"),
-    ("/transport/", "overflow"),
-    ("/reports/", "overflow"),
-    ("/jobs/", "overflow"),
-    # indicator codes listed on the definitions page; bus codes "bus-634000000-04" and
-    # "stop:ID" on the fleet and plan pages (point 10); the pupil page's uid and "meal_days"
-    ("/staff/indicators/", "raw_ids"),
-    ("/transport/", "raw_ids"),
-    ("/support/pupil/", "raw_ids"),
-    # English of ours (language, point 3): indicator definitions, "urban / rural",
-    # "Planned commissioning", the jobs page, transport reasons and "km", membership states,
-    # the admin's "Jobs" app label
-    ("/staff/", "foreign"),
-    ("/jobs/", "foreign"),
-    ("/transport/", "foreign"),
-    ("/support/pupil/", "foreign"),
-    ("/admin/", "foreign"),
-}
+# Findings on pages whose fix is other work (see the docstring): (path prefix, kind). Empty
+# since 2026-12-02 (issue 15, point 4 closed the last ones): the walk asserts strictly.
+KNOWN: set[tuple[str, str]] = set()
 
 
 @dataclass

@@ -91,13 +91,14 @@ DEFAULTS: list[D] = [
         1,
         "places",
         ("Дефицит ученических мест", "Оқушы орындарының тапшылығы", "Deficit of pupil places"),
-        "Sum over schools of max(0, pupils − places in two-shift education), the places in "
-        "two-shift education being twice the design capacity (ADR 0162).",
+        "Sum over schools of the pupils above the places in two-shift education (a school "
+        "without such pupils adds nothing), the places in two-shift education being twice the "
+        "design capacity (ADR 0162).",
         disagg=AREA,
         higher=False,
         headline=True,
-        desc_ru="Сумма по школам max(0, учащиеся − места при двухсменном обучении); мест при "
-        "двухсменном обучении вдвое больше проектной мощности.",
+        desc_ru="Сумма по школам учащихся сверх мест при двухсменном обучении (школа без "
+        "превышения даёт ноль); мест при двухсменном обучении вдвое больше проектной мощности.",
     ),
     _i(
         "utilisation",
@@ -606,7 +607,8 @@ DEFAULTS: list[D] = [
             "Қолдау бағдарламаларымен қамту",
             "Coverage of support programmes",
         ),
-        "Pupils who received support / pupils eligible (enrolled or paused) × 100, by programme.",
+        "Pupils served (an enrolled child with a delivery) / pupils eligible by the programme's "
+        "rule × 100, by programme.",
         disagg=("programme",),
         decimals=1,
         higher=True,
@@ -619,7 +621,8 @@ DEFAULTS: list[D] = [
         1,
         "count",
         ("Получатели поддержки", "Қолдау алушылар", "Support recipients"),
-        "Pupils who received at least one delivery, by programme.",
+        "Eligible pupils enrolled in the programme who received at least one delivery, by "
+        "programme.",
         disagg=("programme",),
         headline=True,
     ),
@@ -669,8 +672,10 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "pupils": ("Учащиеся всех смен в школах.", "Мектептердегі барлық ауысымның оқушылары."),
     "capacity": ("Проектная мощность школ, мест.", "Мектептердің жобалық қуаты, орын."),
     "places_deficit": (
-        "Сумма по школам max(0, учащиеся − проектная мощность).",
-        "Мектептер бойынша max(0, оқушылар − жобалық қуат) қосындысы.",
+        "Сумма по школам учащихся сверх мест при двухсменном обучении (школа без превышения "
+        "даёт ноль); мест при двухсменном обучении вдвое больше проектной мощности.",
+        "Мектептер бойынша екі ауысымды оқытудағы орындардан артық оқушылардың қосындысы "
+        "(артығы жоқ мектеп нөл береді); екі ауысымды оқытудағы орын жобалық қуаттан екі есе көп.",
     ),
     "utilisation": (
         "Учащиеся / проектная мощность × 100.",
@@ -816,14 +821,16 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
         "Келісімнің бағамы бойынша теңгеге аударылған жабдық қайырымдылығы.",
     ),
     "support_coverage": (
-        "Учащиеся, получившие поддержку / имеющие право (зачислены или приостановлены) × 100, "
-        "по программам.",
-        "Қолдау алған оқушылар / құқығы барлар (қабылданған немесе тоқтатылған) × 100, "
-        "бағдарламалар бойынша.",
+        "Учащиеся, получившие поддержку (зачислены и получили выдачу) / имеющие право по "
+        "условию программы × 100, по программам.",
+        "Қолдау алған оқушылар (қабылданып, беріліс алғандар) / бағдарлама шарты бойынша "
+        "құқығы барлар × 100, бағдарламалар бойынша.",
     ),
     "support_recipients": (
-        "Учащиеся, получившие хотя бы одну выдачу, по программам.",
-        "Кемінде бір рет беріліс алған оқушылар, бағдарламалар бойынша.",
+        "Имеющие право учащиеся, зачисленные в программу и получившие хотя бы одну выдачу, "
+        "по программам.",
+        "Бағдарламаға қабылданып, кемінде бір рет беріліс алған құқығы бар оқушылар, "
+        "бағдарламалар бойынша.",
     ),
     "fund_children_helped": (
         "Дети, которым по заявлению выплачена помощь на одежду, обувь и школьные "

@@ -26,10 +26,8 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Q,
     Sum,
     Value,
@@ -451,30 +449,24 @@ def _donations(ctx: Context) -> Iterator[Fact]:
 
 @source("support", institution_level=True)
 def _support(ctx: Context) -> Iterator[Fact]:
-    from keleshek.support.models import Delivery, Membership
+    """Eligible, enrolled and served per school and programme, as ``support.figures`` defines
+    them (ADR 0146): the dashboards and the home page count what the coverage pages count."""
+    from keleshek.support import figures
+    from keleshek.support.models import Membership
 
-    eligible_states = ("enrolled", "paused")
-    qs = Membership.objects.annotate(
-        delivered=Exists(Delivery.objects.filter(membership=OuterRef("pk")))
-    )
-    if ctx.years is not None:
-        qs = qs.filter(year__in=ctx.years)
-    rows = (
-        qs.values_list("school_id", "school__settlement_id", "year", "programme__code")
-        .annotate(
-            eligible=Count("id", filter=Q(state__in=eligible_states)),
-            recipients=Count("id", filter=Q(state__in=eligible_states, delivered=True)),
-        )
-        .order_by()
-    )
-    for inst, settlement, year, programme, eligible, recipients in rows.iterator(chunk_size=5000):
-        yield (
-            inst,
-            settlement,
-            year,
-            {"programme": programme},
-            {"support_eligible": float(eligible), "support_recipients": float(recipients)},
-        )
+    years = set(Membership.objects.values_list("year", flat=True).distinct())
+    for year in sorted(y for y in years if ctx.wants(y)):
+        for (inst, settlement, programme), n in figures.by_school(year).items():
+            yield (
+                inst,
+                settlement,
+                year,
+                {"programme": programme},
+                {
+                    "support_eligible": float(n.eligible),
+                    "support_recipients": float(n.served),
+                },
+            )
 
 
 @source("fund", institution_level=True)

@@ -244,8 +244,19 @@ def definitions_page(request: HttpRequest) -> HttpResponse:
     _scope(request)
     from .elements import REGISTRY
 
+    def element_name(code: str) -> str:
+        element = REGISTRY.get(code)
+        return str(element.name) if element else ""
+
+    # The formula in the data elements' names: their codes are the API's (issue 15: no raw
+    # codes on a page; each row keeps its code as the anchor it can be linked by)
     definitions = [
-        (d, [str(DIMENSION_LABELS.get(dim, dim)) for dim in d.disaggregations])
+        (
+            d,
+            [str(DIMENSION_LABELS.get(dim, dim)) for dim in d.disaggregations],
+            element_name(d.numerator),
+            element_name(d.denominator) if d.denominator else "",
+        )
         for d in selectors.definitions()
     ]
     return render(

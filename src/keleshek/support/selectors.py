@@ -327,29 +327,12 @@ def coverage(
         raise ValueError(f"unknown dimension {by!r}")
     from django.utils.translation import gettext as _
 
-    pupils = pupils_for(user)
-    facts = facts_for(pupils, as_of=as_of_for(year), programmes=[programme])
-    eligible = rules.evaluate(programme.rule, facts)
-    member_rows = (
-        memberships_for(user)
-        .filter(programme=programme, year=year)
-        .annotate(n_deliveries=Count("deliveries"))
-        .values_list("pupil_id", "state", "n_deliveries")
-    )
-    state_of: dict[int, str] = {}
-    delivered_ids: set[int] = set()
-    for pid, state, n_del in member_rows:
-        # A child enrolled at two schools counts once; "enrolled" wins over other states.
-        if state_of.get(pid) != MembershipState.ENROLLED:
-            state_of[pid] = state
-        if n_del and state == MembershipState.ENROLLED:
-            delivered_ids.add(pid)
+    from . import figures
 
-    ids = facts.pupil_ids
-    enrolled = np.fromiter(
-        (state_of.get(int(p)) == MembershipState.ENROLLED for p in ids), dtype=bool, count=len(ids)
-    )
-    delivered = np.fromiter((int(p) in delivered_ids for p in ids), dtype=bool, count=len(ids))
+    pupils = pupils_for(user)
+    facts = figures.facts(pupils, year=year, programmes=[programme])
+    fl = figures.flags(programme, year=year, facts=facts, memberships=memberships_for(user))
+    eligible, state_of, ids = fl.eligible, fl.state_of, facts.pupil_ids
 
     # Dimension keys per pupil.
     extra = pupils.order_by("id").values_list("id", "school_id", "sex", "school__settlement__path")
@@ -374,25 +357,26 @@ def coverage(
         have = [c for c, b in rules.CATEGORY_BITS.items() if bits & b]
         return have or ["none"]
 
+    # The three numbers as figures defines them (ADR 0146): enrolled and served are eligible.
     total = CoverageRow("all", _("total"))
     table: dict[str, CoverageRow] = {}
-    for i in np.nonzero(eligible | enrolled)[0]:
+    for i in np.nonzero(eligible)[0]:
         pid = int(ids[i])
-        e, en, d = bool(eligible[i]), bool(enrolled[i]), bool(delivered[i])
+        en, d = bool(fl.enrolled[i]), bool(fl.served[i])
         for k in keys_for(pid, int(i)):
             row = table.setdefault(k, CoverageRow(k, k))
-            row.eligible += e
-            row.enrolled += en and e
-            row.delivered += d and e
-        total.eligible += e
-        total.enrolled += en and e
-        total.delivered += d and e
+            row.eligible += 1
+            row.enrolled += en
+            row.delivered += d
+        total.eligible += 1
+        total.enrolled += en
+        total.delivered += d
     _label_rows(by, table)
     rows = sorted(table.values(), key=lambda r: (r.label, r.key))
 
     not_covered: list[NotCovered] = []
     count = 0
-    for i in np.nonzero(eligible & ~delivered)[0]:
+    for i in np.nonzero(eligible & ~fl.served)[0]:
         count += 1
         if len(not_covered) >= list_limit:
             continue

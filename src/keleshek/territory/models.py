@@ -17,6 +17,17 @@ def validate_kato(value: str) -> None:
         raise ValidationError(_("KATO code must be exactly 9 digits"), code="kato") from exc
 
 
+# Words a territory's name may already carry for its level, in any of the three languages
+# (the names are the classifier's: "... район", "... ауданы", "... district", "г.а. ...").
+LEVEL_WORDS: dict[str, tuple[str, ...]] = {
+    "oblast": ("область", "облыс", "oblast", "region"),
+    "district": ("район", "аудан", "district"),
+    "city": ("г.а.", "қ.ә.", "city", "город", "қаласы"),
+    "rural_okrug": ("округ", "okrug", "rural district"),
+    "settlement": (),
+}
+
+
 class Territory(Multilingual, Synthetic, TimeStamped):
     class Level(models.TextChoices):
         OBLAST = "oblast", _("oblast")
@@ -70,6 +81,16 @@ class Territory(Multilingual, Synthetic, TimeStamped):
     @property
     def is_current(self) -> bool:
         return self.valid_to is None
+
+    @property
+    def level_note(self) -> str:
+        """The level's label to print beside the name, or "" when the name already says it:
+        "Глубоковский район", "Шығыс Қазақстан облысы" and "Glubokoe district" are not followed
+        by "район", "облыс" or "district" again."""
+        name = str(self.name).lower()
+        label = str(self.get_level_display())
+        words = (label.lower(), *LEVEL_WORDS.get(self.level, ()))
+        return "" if any(w in name for w in words) else label
 
 
 class PopulationRecord(models.Model):

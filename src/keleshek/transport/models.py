@@ -124,6 +124,12 @@ class Vehicle(Synthetic, TimeStamped):
     def __str__(self) -> str:
         return f"{self.code} ({self.capacity})"
 
+    @property
+    def label(self) -> str:
+        """How a page names the bus: its number plate, which people read on it; the code (an
+        id for imports and the API) only when there is no plate."""
+        return self.plate or self.code
+
 
 def parse_grades(text: str) -> frozenset[int]:
     """``"2-4, 6"`` as {2, 3, 4, 6}. Raises ValueError with the part it cannot read."""

@@ -190,6 +190,6 @@ def distances_sentence(source: str) -> str:
         circuity, _sep2, speed = rest.partition(":")
         return _(
             "Distances estimated: straight line × %(factor)s at %(speed)s km/h — no road "
-            "network covers the district (keleshek roads import)."
+            "network covers the district yet (an administrator imports one)."
         ) % {"factor": circuity.replace(".", ","), "speed": speed.removesuffix(".0")}
     return ""

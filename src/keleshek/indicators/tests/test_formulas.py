@@ -205,7 +205,9 @@ def test_support_coverage_and_net_enrolment_from_the_pupil_registry(settings) ->
     settings.KELESHEK = {**settings.KELESHEK, "CURRENT_YEAR": Y}
     r = region(Y)
     population(r.town, Y, 6, 5, 5)  # 10 children aged 6, official primary age
-    meals = Programme.objects.create(code="meals-t", kind="meals", name_ru="Meals")
+    meals = Programme.objects.create(
+        code="meals-t", kind="meals", name_ru="Meals", rule={"grade_between": [1, 4]}
+    )
     pupils = []
     for k, (born, grade) in enumerate(
         [
@@ -232,8 +234,9 @@ def test_support_coverage_and_net_enrolment_from_the_pupil_registry(settings) ->
         if p is pupils[0]:
             Delivery.objects.create(membership=m, delivered_on=dt.date(2025, 9, 2))
     refresh_indicators()
-    # eligible: enrolled or paused = 3; received a delivery: 1
-    assert _v("support_coverage", "640000000", programme="meals-t") == pytest.approx(100 / 3)
+    # eligible by the rule (ADR 0146): all 4 in grades 1-4, whatever their membership (paused
+    # and exited are not enrolled); served: the one enrolled child with a delivery
+    assert _v("support_coverage", "640000000", programme="meals-t") == pytest.approx(100 / 4)
     assert _v("support_recipients", "640000000") == 1
     # NER primary: 2 pupils of official age in grades 1-4 / 10 children aged 6-9
     assert _v("ner_primary", "641010000") == pytest.approx(20.0)

@@ -244,5 +244,11 @@ def test_labour_and_definitions_pages(reg: Region, settings) -> None:  # type: i
     assert "Test oblast" in c.get("/en/staff/").content.decode()
     resp = c.get("/en/staff/indicators/")
     assert resp.status_code == 200
-    assert "places_deficit" in resp.content.decode()
+    assert 'id="places_deficit"' in resp.content.decode()  # the code is the row's anchor
+    # ...not its text: the formula names the data elements (issue 15: no raw codes on a page)
+    assert "<code>" not in resp.content.decode()
+    # the column is a name, not a person's name (the support catalogue's "ФИО" took "Name")
+    ru = c.get("/ru/staff/indicators/").content.decode()
+    assert "Название" in ru
+    assert "ФИО" not in ru
     assert reverse("staff:home") == "/ru/staff/" or reverse("staff:home").endswith("/staff/")

@@ -4,17 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    Exists,
-    OuterRef,
-    Q,
-    Value,
-    When,
-)
-
 from .common import district_kato, named, territory_names
 from .facts import (
     LOW_INCOME_CATEGORIES,
@@ -27,80 +16,72 @@ from .facts import (
 
 
 def support_facts(year: int) -> Support:
-    """Support figures in grouped queries: memberships of the year by district, programme
-    kind, state, primary grade and low income; the two denominators (primary pupils,
-    low-income pupils); the transit programmes; the fund's children helped and amount paid
-    (its help records: cash against applications and the earlier in-kind help)."""
-    from keleshek.support.models import Membership, Programme, Pupil, PupilCategory
-    from keleshek.support.selectors import as_of_for, fund_helped, fund_helped_total
+    """Support figures as ``support.figures`` defines eligible, enrolled and served (ADR 0146),
+    so the briefing says what the home page, the coverage pages and the dashboards say:
+    recipients are the children served, coverage is served / eligible by the programme's rule.
+    One load of the registry's facts for every programme of the year. The fund's children helped
+    and amount paid come from its help records (cash against applications and the earlier
+    in-kind help: ``support.selectors.fund_helped``)."""
+    import numpy as np
 
-    memberships = Membership.objects.filter(year=year).exclude(state="duplicated")
-    if not memberships.exists():
+    from keleshek.support import figures, rules
+    from keleshek.support.models import Membership, Programme, Pupil
+    from keleshek.support.selectors import fund_helped, fund_helped_total
+
+    if not Membership.objects.filter(year=year).exclude(state="duplicated").exists():
         return Support(available=False)
+    programmes = figures.programmes_of(year)
+    pupils = Pupil.objects.all()
+    facts = figures.facts(pupils, year=year, programmes=programmes)
     lo, hi = PRIMARY_GRADES
-    as_of = as_of_for(year)  # eligibility is judged on the support module's date
-    low_income_ids = PupilCategory.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=as_of),
-        category__in=LOW_INCOME_CATEGORIES,
-        valid_from__lte=as_of,
-    ).values("pupil_id")
-    rows = (
-        memberships.annotate(
-            primary=Case(
-                When(pupil__grade__gte=lo, pupil__grade__lte=hi, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-            low_income=Exists(low_income_ids.filter(pupil_id=OuterRef("pupil_id"))),
-        )
-        .values_list(
-            "school__settlement__path",
-            "programme__kind",
-            "programme_id",
-            "state",
-            "primary",
-            "low_income",
-        )
-        .annotate(n=Count("id"))
-        .order_by()
+    primary = (facts.grade >= lo) & (facts.grade <= hi)
+    low_bits = sum(rules.CATEGORY_BITS[c] for c in LOW_INCOME_CATEGORIES)
+    low_income = (
+        ((facts.category_bits & low_bits) != 0)
+        & (facts.grade >= MEAL_GRADES[0])
+        & (facts.grade <= MEAL_GRADES[1])
     )
-    primary_covered = low_income_covered = transported = 0
-    per_programme: dict[int, int] = defaultdict(int)
-    cov: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for path, kind, prog, state, primary, low, n in rows:
-        enrolled = state == "enrolled"
-        d = cov[district_kato(path)][kind]
-        if state != "not_eligible":
-            d[1] += n
-        if enrolled:
-            d[0] += n
-            per_programme[prog] += n
-        if kind == Programme.Kind.MEALS and enrolled:
-            primary_covered += n if primary else 0
-            low_income_covered += n if low else 0
-        if kind == Programme.Kind.TRANSPORT and enrolled:
-            transported += n
-    primary_eligible = Pupil.objects.filter(grade__gte=lo, grade__lte=hi).count()
-    low_income_eligible = Pupil.objects.filter(
-        id__in=low_income_ids, grade__gte=MEAL_GRADES[0], grade__lte=MEAL_GRADES[1]
-    ).count()
+    paths = list(pupils.order_by("id").values_list("school__settlement__path", flat=True))
+    districts = sorted({district_kato(p or "") for p in paths})
+    index = {d: k for k, d in enumerate(districts)}
+    at = np.fromiter(
+        (index[district_kato(p or "")] for p in paths), dtype=np.int64, count=len(paths)
+    )
 
+    primary_eligible = primary_covered = low_income_eligible = 0
+    low_income_covered = transported = 0
+    cov: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     transit = []
-    for prog in Programme.objects.filter(active=True, kind=Programme.Kind.TRANSIT).select_related(
-        "territory"
-    ):
-        eligible = Pupil.objects.all()
-        terr = prog.territory
-        if terr is not None:
-            eligible = eligible.filter(school__settlement__path__startswith=terr.path)
-        transit.append(
-            {
-                "territory": named(terr) if terr else None,
-                "eligible": eligible.count(),
-                "covered": per_programme.get(prog.id, 0),
-                "trace": Trace.of("support", programme=prog.code, year=year),
-            }
-        )
+    every = figures.flags_of(programmes, year=year, facts=facts)
+    for prog in programmes:
+        fl = every[prog.pk]
+        kind = prog.kind
+        served = np.bincount(at[fl.served], minlength=len(districts))
+        eligible = np.bincount(at[fl.eligible], minlength=len(districts))
+        for k in np.nonzero(eligible)[0]:
+            d = cov[districts[int(k)]][kind]
+            d[0] += int(served[k])
+            d[1] += int(eligible[k])
+        n = fl.counts()
+        if kind == Programme.Kind.MEALS:
+            primary_eligible += int((fl.eligible & primary).sum())
+            primary_covered += int((fl.served & primary).sum())
+            low_income_eligible += int((fl.eligible & low_income).sum())
+            low_income_covered += int((fl.served & low_income).sum())
+        elif kind == Programme.Kind.TRANSPORT:
+            # "transport is organised for N pupils": the children the scheme takes (enrolled);
+            # the table beside it compares those served with those eligible
+            transported += n.enrolled
+        elif kind == Programme.Kind.TRANSIT and prog.active:
+            terr = prog.territory
+            transit.append(
+                {
+                    "territory": named(terr) if terr else None,
+                    "eligible": n.eligible,
+                    "covered": n.served,
+                    "trace": Trace.of("support", programme=prog.code, year=year),
+                }
+            )
     fund_rows = fund_helped(None, year=year, by="district")
     names = territory_names(set(cov) | {r.key for r in fund_rows})
     by_district = [

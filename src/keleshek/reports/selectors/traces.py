@@ -120,7 +120,8 @@ def trace_queryset(kind: str, params: dict[str, str], user: Any) -> QuerySet[Any
     if kind == "support":
         from keleshek.support.models import Membership
 
-        qs = Membership.objects.filter(state="enrolled")
+        # the briefing's figures are the children served (ADR 0146): enrolled, with a delivery
+        qs = Membership.objects.filter(state="enrolled", deliveries__isnull=False)
         if year is not None:
             qs = qs.filter(year=year)
         if "kind" in p:

@@ -40,7 +40,7 @@ def _dated(issues: list[Issue], code: str, until: dt.date | None, on: dt.date, b
 
 def vehicle_issues(vehicle: Vehicle, on: dt.date) -> list[Issue]:
     """Everything wrong or soon wrong with a vehicle, its driver and its escort on ``on``."""
-    base: Issue = {"vehicle": vehicle.code, "who": ""}
+    base: Issue = {"vehicle": vehicle.label, "who": ""}
     issues: list[Issue] = []
     _dated(issues, "inspection", vehicle.inspection_valid_until, on, base)
     _dated(issues, "insurance", vehicle.insurance_valid_until, on, base)

@@ -74,7 +74,7 @@ def test_a_vehicle_added_by_the_coordinator_is_in_the_optimisers_fleet(client: A
     assert fleet.status_code == 200
     existing = Vehicle.objects.filter(territory=district).first()
     assert existing is not None
-    assert existing.code in fleet.content.decode()
+    assert existing.label in fleet.content.decode()  # named by its plate (ADR 0147)
     assert client.get(f"/ru/transport/{kato}/fleet/new/").status_code == 200
 
     resp = client.post(f"/en/transport/{kato}/fleet/new/", _vehicle_data())
@@ -202,7 +202,7 @@ def test_other_districts_and_read_only_roles_cannot_write(client: Any) -> None:
     fleet = client.get(f"/en/transport/{own.kato}/fleet/")
     assert fleet.status_code == 200
     body = fleet.content.decode()
-    assert mine.code in body
+    assert mine.label in body
     assert "fleet/new/" not in body
     assert "/available/" not in body
     bells = client.get(f"/en/transport/{own.kato}/bells/")
