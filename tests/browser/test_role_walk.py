@@ -69,7 +69,8 @@ RAW_IDS = [
 # Latin words that belong on a Russian or Kazakh page.
 ALLOWED_WORDS = (
     "keleshek pdf csv xlsx html api json it sha ip id kz m f km min ok vko kato bin iin isced "
-    "uav gps allur astana motors kazzinc english www https http url kzt cny usd eur rub"
+    "uav gps allur astana motors kazzinc english www https http url kzt cny usd eur rub "
+    "openstreetmap osm"
 )
 ALLOWED = frozenset(ALLOWED_WORDS.split(" "))
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")

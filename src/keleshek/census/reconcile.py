@@ -283,6 +283,11 @@ def pupils_apply(
     if refused:
         raise ApplyRefused(refused)
     out = Applied(held=list(report.conflicting))
+    # The audit log names the list by its layout's name, not its code ("NOBD: pupil register").
+    from .exports import load as load_layouts
+
+    layout = load_layouts().get(via)
+    via = layout.name("en") if layout is not None else via
     try:
         with transaction.atomic():
             out.created = pupil_services.pupils_register(

@@ -19,6 +19,7 @@ KIND_LABELS: dict[str, Any] = {
     "intake.preview": gettext_lazy("import check"),
     "intake.apply": gettext_lazy("import"),
     "noop": gettext_lazy("test job"),
+    "documents.render": gettext_lazy("documents prepared ahead"),
 }
 
 # Fixed phrases the handlers report (the routing core, the transport service, the reaper).

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from keleshek.accounts.models import Role, User
 from keleshek.transport import services
@@ -52,7 +53,9 @@ def test_the_plan_maps_give_homes_only_to_the_roles_that_read_them(client: Any) 
     w = tf.world()
     p = _plan(w)
     routes = list(p.routes.all())
-    precise, rough = plan_svg(routes), plan_svg(routes, precise=False)
+    with translation.override("ru"):  # the map names schools in the page's language
+        precise, rough = plan_svg(routes), plan_svg(routes, precise=False)
+        rough_route = plan_svg([routes[0]], precise=False)
     assert precise != rough  # the home stop lies off the grid: the drawings differ
     base = f"/ru/transport/{w.district.kato}/plans/{p.pk}/"
 
@@ -70,7 +73,7 @@ def test_the_plan_maps_give_homes_only_to_the_roles_that_read_them(client: Any) 
     assert "50.15370" not in detail
     assert "82.56430" not in detail
     assert "50.15, 82.56" in detail
-    assert plan_svg([routes[0]], precise=False) in detail
+    assert rough_route in detail
 
 
 def test_the_walks_map_gives_the_others_the_grid_and_no_handles(client: Any) -> None:
