@@ -17,7 +17,6 @@ next ``window`` records in name order) so that no block can make the work quadra
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +24,7 @@ from datetime import date
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
+from rapidfuzz.process import cpdist
 
 from .derived import key_part
 
@@ -91,6 +91,69 @@ def score(x: Record, y: Record, nx: str, ny: str) -> float:
         # Different IINs: the same child only if one digit was mistyped.
         s -= 0.05 if Levenshtein.distance(x.iin, y.iin) <= 1 else 0.5
     return max(0.0, min(1.0, s))
+
+
+CHUNK = 500_000  # pairs scored at once
+
+
+def _scores(
+    records: Sequence[Record],
+    lo: np.ndarray,
+    hi: np.ndarray,
+    names: list[str],
+    birth: np.ndarray,
+) -> np.ndarray:
+    """``score`` of many pairs at once, the same arithmetic in the same order (a test holds
+    them equal): names compared in C++ (rapidfuzz), the rest with numpy."""
+    if len(lo) == 0:
+        return np.zeros(0)
+
+    lo_list, hi_list = lo.tolist(), hi.tolist()
+    name_sim = cpdist(
+        [names[i] for i in lo_list],
+        [names[i] for i in hi_list],
+        scorer=ratio,
+        dtype=np.float64,
+        workers=-1,  # C++ threads over every core
+    )
+    s = 0.6 * (name_sim / 100.0)
+    b_lo, b_hi = birth[lo], birth[hi]
+    typo = np.abs(b_lo - b_hi) <= 31
+    unsure = np.flatnonzero(~typo)
+    if len(unsure):
+        ymd = np.array(
+            [
+                int(date.fromordinal(int(v)).strftime("%Y%m%d"))
+                for v in np.unique(np.concatenate((b_lo[unsure], b_hi[unsure])))
+            ],
+            dtype=np.int64,
+        )
+        ords = np.unique(np.concatenate((b_lo[unsure], b_hi[unsure])))
+        x, y = ymd[np.searchsorted(ords, b_lo[unsure])], ymd[np.searchsorted(ords, b_hi[unsure])]
+        swapped = (
+            (x // 10000 == y // 10000)
+            & ((x // 100) % 100 == y % 100)
+            & (x % 100 == (y // 100) % 100)
+        )
+        digits = sum(((x // 10**k) % 10 != (y // 10**k) % 10).astype(np.int64) for k in range(8))
+        typo[unsure] = swapped | (digits == 1)
+    s = s + 0.28 * np.where(b_lo == b_hi, 1.0, np.where(typo, 0.6, 0.0))
+    school = np.fromiter((records[i].school for i in lo_list), dtype=np.int64, count=len(lo))
+    other = np.fromiter((records[i].school for i in hi_list), dtype=np.int64, count=len(hi))
+    place = np.fromiter((records[i].settlement for i in lo_list), dtype=np.int64, count=len(lo))
+    there = np.fromiter((records[i].settlement for i in hi_list), dtype=np.int64, count=len(hi))
+    s = s + 0.12 * np.where(school == other, 1.0, np.where(place == there, 0.7, 0.3))
+    sexes = [records[i].sex for i in lo_list], [records[i].sex for i in hi_list]
+    s = s - 0.3 * (np.array(sexes[0]) != np.array(sexes[1]))
+    iin_lo = [records[i].iin for i in lo_list]
+    iin_hi = [records[i].iin for i in hi_list]
+    both = [k for k, (p, q) in enumerate(zip(iin_lo, iin_hi, strict=True)) if p and q and p != q]
+    if both:
+        dist = cpdist(
+            [iin_lo[k] for k in both], [iin_hi[k] for k in both], scorer=Levenshtein.distance
+        )
+        s[both] = s[both] - np.where(dist <= 1, 0.05, 0.5)
+    return np.clip(s, 0.0, 1.0)
 
 
 def _groups(order: np.ndarray, keys: Sequence[np.ndarray]) -> Iterator[np.ndarray]:
@@ -166,38 +229,49 @@ def find_duplicates(
                 out.append(Match(records[lo].id, records[hi].id, "iin", 1.0))
     del iins, has_iin, with_iin
 
-    # 2-4. fuzzy with blocking: the candidate pairs of every pass, as lo * n + hi
+    # 2-4. fuzzy with blocking. Within each key, records are ordered by name (stable), so a
+    # block of up to ``window + 1`` gives all its pairs and a larger one its sorted
+    # neighbourhood (each record with the next ``window`` in name order); the pairs are
+    # read off the sorted order by offset, for all blocks at once.
     last_code, first_code, middle_code = _codes(lasts), _codes(firsts), _codes(middles)
     last2, first2 = _codes([v[:2] for v in lasts]), _codes([v[:2] for v in firsts])
+    name_keys = [last_code, first_code, middle_code]
     passes = [
         [birth, sex, last2],
         [birth, sex, first2],
         [last_code, first_code, middle_code, sex],  # the whole name (typo in the birth date)
     ]
-    candidates = array("q")
+    found: list[np.ndarray] = []
     for keys in passes:
-        order = np.lexsort(keys[::-1])  # the first key most significant; stable
-        for members in _groups(order, keys):
-            ids = members.tolist()
-            if len(ids) > window + 1:
-                # Sorted neighbourhood: a large block compares each record with the next
-                # ``window`` in name order.
-                ids.sort(key=lambda i: (lasts[i], firsts[i], middles[i]))
-            for p in range(len(ids)):
-                i = ids[p]
-                for j in ids[p + 1 : p + 1 + window]:
-                    candidates.append(i * n + j if i < j else j * n + i)
-        del order
-    del birth, sex, last_code, first_code, middle_code, last2, first2
-    pairs = np.unique(np.frombuffer(candidates, dtype=np.int64))
-    del candidates
-    for pair in pairs.tolist():
-        if pair in same_iin:
-            continue
-        lo, hi = divmod(pair, n)
-        stats.pairs_compared += 1
-        s = score(records[lo], records[hi], name(lo), name(hi))
-        if s >= threshold:
-            out.append(Match(records[lo].id, records[hi].id, "fuzzy", round(s, 3)))
+        order = np.lexsort([*keys, *name_keys][::-1])  # block keys first, then the name
+        block = np.zeros(n, dtype=np.int64)
+        if n > 1:
+            change = np.zeros(n - 1, dtype=bool)
+            for key in keys:
+                k = key[order]
+                change |= k[1:] != k[:-1]
+            block[1:] = np.cumsum(change)
+        for d in range(1, window + 1):
+            if d >= n:
+                break
+            same = block[d:] == block[:-d]
+            a, b = order[:-d][same], order[d:][same]
+            found.append(np.minimum(a, b) * n + np.maximum(a, b))
+        del order, block
+    del last_code, first_code, middle_code, last2, first2, name_keys
+    pairs = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    del found
+    if same_iin:
+        pairs = pairs[~np.isin(pairs, np.fromiter(same_iin, dtype=np.int64))]
+    stats.pairs_compared += len(pairs)
+    lo, hi = np.divmod(pairs, n)
+    del pairs
+    names = [lasts[i] + " " + firsts[i] + " " + middles[i] for i in range(n)]
+    for at in range(0, len(lo), CHUNK):  # bounded memory: the pairs' strings a chunk at a time
+        part_lo, part_hi = lo[at : at + CHUNK], hi[at : at + CHUNK]
+        scores = _scores(records, part_lo, part_hi, names, birth)
+        for hit in np.flatnonzero(scores >= threshold).tolist():
+            a, b = int(part_lo[hit]), int(part_hi[hit])
+            out.append(Match(records[a].id, records[b].id, "fuzzy", round(float(scores[hit]), 3)))
     stats.matches = len(out)
     return out
