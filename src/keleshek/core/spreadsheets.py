@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -136,22 +137,43 @@ class Sheet:
         self._ws.append([_cell(self._ws, v, bold=bold) for v in row])
 
 
-def _cell(ws: Any, value: Any, *, bold: bool = False) -> Any:
+@functools.cache
+def _openpyxl() -> Any:
+    """openpyxl's cell and comment classes, imported once (not once a cell: a report of ten
+    thousand refused rows spent a quarter of its time in the imports)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
 
+    return WriteOnlyCell, Comment
+
+
+@functools.cache
+def _font_bold() -> Any:
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
+
+
+@functools.cache
+def _fill(color: str) -> Any:
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", fgColor=color)
+
+
+def _cell(ws: Any, value: Any, *, bold: bool = False) -> Any:
+    write_only_cell, comment = _openpyxl()
     look = value if isinstance(value, Cell) else Cell(value, bold=bold)
     v = cell_value(look.value)
-    c = WriteOnlyCell(ws, value=v)
+    c = write_only_cell(ws, value=v)
     if isinstance(v, str):
         c.data_type = "s"  # never "f", whatever the text
     if look.bold or bold:
-        c.font = Font(bold=True)
+        c.font = _font_bold()
     if look.fill:
-        c.fill = PatternFill("solid", fgColor=look.fill)
+        c.fill = _fill(look.fill)
     if look.comment:
-        c.comment = Comment(neutralise(look.comment), "Keleshek")
+        c.comment = comment(neutralise(look.comment), "Keleshek")
     if look.number_format and not isinstance(v, str):
         c.number_format = look.number_format
     return c

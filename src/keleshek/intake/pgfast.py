@@ -355,30 +355,104 @@ def _validate(
     width: int,
     out: Outcome,
 ) -> None:
+    """One pass over the raw rows (ADR 0201): cells, cross-field checks, keys found or made and
+    the staged columns in a single ``CREATE TABLE … AS``, then duplicates, which need them all."""
     reg = imp.registry
     child = imp.child.column if imp.child else None
-    cur.execute(f"CREATE TEMP TABLE {chk} AS {validation_query(raw, mapped, width, child)}")
-    cols = SqlColumns({c.key: f"t_{c.key}" for _i, c in mapped})
-    # cross-field checks, on rows whose cells are all valid: an SQL text[] of key:code[:param]
-    problems = reg.extra.get("sql_problems")
-    if problems is not None:
-        cur.execute(
-            f"UPDATE {chk} SET errs = errs || ({problems(cols)}) WHERE cardinality(errs) = 0"
-        )
-    if reg.alt_key:
-        _find_keys(imp, cur, chk, mapped)
+    cur.execute(f"CREATE TEMP TABLE {chk} AS {checked_query(imp, raw, mapped, width, child)}")
     # duplicates inside the file (the first valid occurrence wins): only keys seen twice are
     # sorted, found by a hash aggregate first
-    _duplicates(cur, chk, list(reg.natural_key))
+    _duplicates(imp, cur, chk, list(reg.natural_key))
     if reg.alt_key:
-        _duplicates(cur, chk, [reg.alt_key], where=f"t_{reg.alt_key} IS NOT NULL")
+        alt = staged_column(imp, reg.alt_key)
+        _duplicates(imp, cur, chk, [reg.alt_key], where=f"{alt} IS NOT NULL")
     cur.execute(f"SELECT count(*), count(*) FILTER (WHERE cardinality(errs) > 0) FROM {chk}")
     total, invalid = cur.fetchone()
     out.total, out.invalid = int(total), int(invalid)
 
 
-def _duplicates(cur: Any, chk: str, keys: list[str], where: str = "TRUE") -> None:
-    nk = ", ".join(f"t_{k}" for k in keys)
+def checked_query(
+    imp: Importer, raw: str, mapped: list[tuple[int, Column]], width: int, child: str | None
+) -> str:
+    """``validation_query`` wrapped in the checks that used to be separate ``UPDATE`` passes,
+    each rewriting every row: the registry's cross-field checks (``sql_problems``) on rows whose
+    cells are all valid, the streaming path's ``_find_key`` (a blank natural key is the stored
+    row's with the same alternative key, else a new one; a given key may not take another
+    row's), and the staged columns (the file's values with their defaults, the derived fields
+    from the registry's one SQL definition, cast to the target's column types)."""
+    reg = imp.registry
+    keys = [c.key for _i, c in mapped]
+    t_cols = [f"t_{k}" for k in keys]
+    sql = validation_query(raw, mapped, width, child)
+    cols = SqlColumns({k: f"t_{k}" for k in keys})
+    problems = reg.extra.get("sql_problems")
+    if problems is not None:
+        sql = (
+            f"SELECT _row, {', '.join(t_cols)}, CASE WHEN cardinality(errs) = 0 "
+            f"THEN errs || ({problems(cols)}) ELSE errs END AS errs FROM ({sql}) p OFFSET 0"
+        )
+    if reg.alt_key:
+        sql = _keys_query(imp, sql, keys)
+        keys = keys if reg.natural_key[0] in keys else [*keys, reg.natural_key[0]]
+        cols = SqlColumns({k: f"t_{k}" for k in keys})
+    q = connection.ops.quote_name
+    staged: list[str] = []
+    derive = reg.extra.get("sql_derive", {})
+    model = imp.model
+    from .pipeline import _model_field
+
+    types = [_model_field(model, a).db_type(connection) for a in imp.attrs]
+    exprs: list[str] = []
+    for col in imp.scalar_cols:
+        default = "NULL" if col.default is None else _lit(col.default)
+        exprs.append(f"coalesce(t_{col.key}, {default})" if col.key in imp.present else default)
+    for attr in reg.derived_attrs:
+        exprs.append(derive[attr](cols))
+    for expr, name, kind in zip(exprs, imp.db_cols, types, strict=True):
+        staged.append(f"CAST({expr} AS {kind}) AS {q(name)}")
+    if imp.child:
+        staged.append("'1'::text AS _set")
+    # the child set's cells stay for _stage; every other value is in its staged column
+    own = [f"t_{k}" for k in keys if k in {c.key for c in imp.scalar_cols} | set(reg.natural_key)]
+    kept = [c for c in (f"t_{k}" for k in keys) if c not in own]
+    return f"SELECT {', '.join(['_row', 'errs', *kept, *staged])} FROM ({sql}) s OFFSET 0"
+
+
+def staged_column(imp: Importer, key: str) -> str:
+    """The staged (target's) column name holding the value of the file's column ``key``."""
+    from .pipeline import _model_field
+
+    field = _model_field(imp.model, imp.registry.column(key).db_attr)
+    return connection.ops.quote_name(str(field.column))
+
+
+def _keys_query(imp: Importer, sql: str, keys: list[str]) -> str:
+    reg = imp.registry
+    assert reg.alt_key
+    q = connection.ops.quote_name
+    model = imp.model
+    from .pipeline import _model_field
+
+    nk_key = reg.natural_key[0]
+    nk_field = _model_field(model, reg.column(nk_key).db_attr)
+    alt_field = _model_field(model, reg.column(reg.alt_key).db_attr)
+    nk_col, alt_col = q(str(nk_field.column)), q(str(alt_field.column))
+    given = f"k0.t_{nk_key}" if nk_key in keys else f"NULL::{nk_field.db_type(connection)}"
+    others = [f"k0.t_{k}" for k in keys if k != nk_key]
+    ok = "cardinality(k0.errs) = 0"
+    return (
+        f"SELECT k0._row, {', '.join(others)}, "
+        f"CASE WHEN {ok} THEN coalesce({given}, k1.{nk_col}, gen_random_uuid()) "
+        f"ELSE {given} END AS t_{nk_key}, "
+        f"CASE WHEN {ok} AND k1.{nk_col} <> {given} "
+        f"THEN k0.errs || '{reg.alt_key}:key_conflict'::text ELSE k0.errs END AS errs "
+        f"FROM ({sql}) k0 LEFT JOIN {q(model._meta.db_table)} k1 "
+        f"ON k1.{alt_col} = k0.t_{reg.alt_key} AND {ok} OFFSET 0"
+    )
+
+
+def _duplicates(imp: Importer, cur: Any, chk: str, keys: list[str], where: str = "TRUE") -> None:
+    nk = ", ".join(staged_column(imp, k) for k in keys)
     valid = f"cardinality(errs) = 0 AND {where}"
     cur.execute(
         f"UPDATE {chk} c SET errs = errs || ('{keys[0]}:duplicate:' || d.first)::text "
@@ -389,38 +463,6 @@ def _duplicates(cur: Any, chk: str, keys: list[str], where: str = "TRUE") -> Non
     )
 
 
-def _find_keys(imp: Importer, cur: Any, chk: str, mapped: list[tuple[int, Column]]) -> None:
-    """The streaming path's ``_find_key`` as three statements: a blank key is the stored row's
-    with the same alternative key, else a new one; a given key may not take another row's."""
-    reg = imp.registry
-    assert reg.alt_key
-    q = connection.ops.quote_name
-    model = imp.model
-    from .pipeline import _model_field
-
-    nk_field = _model_field(model, reg.column(reg.natural_key[0]).db_attr)
-    alt_field = _model_field(model, reg.column(reg.alt_key).db_attr)
-    nk, alt = f"t_{reg.natural_key[0]}", f"t_{reg.alt_key}"
-    target, nk_col, alt_col = (
-        q(model._meta.db_table),
-        q(str(nk_field.column)),
-        q(str(alt_field.column)),
-    )
-    if reg.natural_key[0] not in {c.key for _i, c in mapped}:
-        cur.execute(f"ALTER TABLE {chk} ADD COLUMN {nk} {nk_field.db_type(connection)}")
-    cur.execute(
-        f"UPDATE {chk} c SET {nk} = t.{nk_col} FROM {target} t "
-        f"WHERE c.{nk} IS NULL AND cardinality(c.errs) = 0 AND t.{alt_col} = c.{alt}"
-    )
-    cur.execute(
-        f"UPDATE {chk} c SET errs = errs || '{reg.alt_key}:key_conflict'::text FROM {target} t "
-        f"WHERE cardinality(c.errs) = 0 AND t.{alt_col} = c.{alt} AND t.{nk_col} <> c.{nk}"
-    )
-    cur.execute(
-        f"UPDATE {chk} SET {nk} = gen_random_uuid() WHERE {nk} IS NULL AND cardinality(errs) = 0"
-    )
-
-
 def validation_query(
     raw: str, mapped: list[tuple[int, Column]], width: int, child: str | None = None
 ) -> str:
@@ -428,7 +470,8 @@ def validation_query(
     and ``errs`` (``key:code`` of each failing cell) for every non-blank row of ``raw``, whose
     text columns are ``c0 … c<width-1>``; ``child`` is the key of a child-set column."""
     joins: list[str] = []
-    stage1 = ["r._row"]
+    stage0 = ["r._row"]  # each cell trimmed once, then used by the blank test, joins and checks
+    stage1 = ["z.*"]
     stage2: list[str] = []
     stage3: list[str] = []
     stage4: list[str] = []
@@ -436,7 +479,7 @@ def validation_query(
     errors: list[str] = []
     for i, col in mapped:
         v, e = f"v{i}", f"e{i}"
-        stage1.append(f"{_trim(f'r.c{i}')} AS {v}")
+        stage0.append(f"{_trim(f'r.c{i}')} AS {v}")
         if col.key == child:
             choices = ", ".join(_lit(c) for c in (*getattr(col.type, "choices", ()), ""))
             items = f"string_to_array(regexp_replace({v}, '\\s*[;,]\\s*', ';', 'g'), ';')"
@@ -455,7 +498,7 @@ def validation_query(
             alias = f"ref{i}"
             joins.append(
                 f"LEFT JOIN {connection.ops.quote_name(model._meta.db_table)} {alias} "
-                f"ON {alias}.{key_col} = {_trim(f'r.c{i}')}"
+                f"ON {alias}.{key_col} = z.{v}"
             )
             stage1.append(f"{alias}.{connection.ops.quote_name(model._meta.pk.column)} AS r{i}")
             cell = (
@@ -472,9 +515,16 @@ def validation_query(
             cell = f"CASE WHEN {v} IS NULL THEN '{col.key}:required' ELSE {cell} END"
         stage4.append(f"{cell} AS {e}")
         errors.append(e)
-    blank = " AND ".join(f"{_trim(f'r.c{i}')} IS NULL" for i in range(width))
+    in_file = {i for i, _c in mapped}
+    blank = " AND ".join(
+        f"v{i} IS NULL" if i in in_file else f"{_trim(f'c{i}')} IS NULL" for i in range(width)
+    )
     final.append(f"array_remove(ARRAY[{', '.join(errors)}]::text[], NULL) AS errs")
-    sql = f"SELECT {', '.join(stage1)} FROM {raw} r {' '.join(joins)} WHERE NOT ({blank}) OFFSET 0"
+    cells = ", ".join([*stage0, *(f"r.c{i}" for i in range(width) if i not in in_file)])
+    sql = (
+        f"SELECT {', '.join(stage1)} FROM (SELECT * FROM (SELECT {cells} FROM {raw} r OFFSET 0) z0 "
+        f"WHERE NOT ({blank}) OFFSET 0) z {' '.join(joins)} OFFSET 0"
+    )
     for n, stage in enumerate((stage2, stage3, stage4)):
         if stage:
             sql = f"SELECT *, {', '.join(stage)} FROM ({sql}) s{n} OFFSET 0"
@@ -552,28 +602,23 @@ def _params(col: Column | None, code: str, value: str, rest: list[str], reg: Any
 
 
 def _stage(imp: Importer, cur: Any, chk: str, mapped: list[tuple[int, Column]]) -> None:
+    """The checked table becomes the staging table (ADR 0201): its staged columns carry the
+    target's names and types, so dropping the refused rows is all that is left to do, instead
+    of copying every valid row once more."""
     reg = imp.registry
-    present = imp.present  # the file's columns, and a key found or made per row
-    exprs: list[str] = []
-    derive = reg.extra.get("sql_derive", {})
-    cols = SqlColumns({c.key: f"t_{c.key}" for _i, c in mapped})
-    for col in imp.scalar_cols:
-        default = "NULL" if col.default is None else _lit(col.default)
-        exprs.append(f"coalesce(t_{col.key}, {default})" if col.key in present else default)
-    for attr in reg.derived_attrs:
-        exprs.append(derive[attr](cols))
-    extra: list[str] = []
+    keys = {c.key for _i, c in mapped}
     if imp.child:
-        extra.append("'1'")
-    names = ", ".join(connection.ops.quote_name(c) for c in imp.db_cols + imp.extra_cols)
-    cur.execute(
-        f"INSERT INTO {imp.stg} ({names}) SELECT {', '.join(exprs + extra)} FROM {chk} "
-        f"WHERE cardinality(errs) = 0"
-    )
-    if imp.child:
-        key = f"t_{reg.natural_key[0]}"
+        key = staged_column(imp, reg.natural_key[0])
+        period = [
+            f"t_{c}" if c and c in keys else "NULL::date"
+            for c in (imp.child.start_column, imp.child.end_column)
+        ]
         cur.execute(
-            f"INSERT INTO {imp.stg_set} (k, v) SELECT DISTINCT {key}, btrim(x) FROM {chk}, "
+            f"INSERT INTO {imp.stg_set} (k, v, s, e) SELECT DISTINCT {key}, btrim(x), "
+            f"{', '.join(period)} FROM {chk}, "
             f"regexp_split_to_table(t_{imp.child.column}, '[;,]') x "
             f"WHERE cardinality(errs) = 0 AND btrim(x) <> ''"
         )
+    cur.execute(f"DELETE FROM {chk} WHERE cardinality(errs) > 0")
+    cur.execute(f"DROP TABLE {imp.stg}")
+    cur.execute(f"ALTER TABLE {chk} RENAME TO {imp.stg}")

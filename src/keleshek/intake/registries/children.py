@@ -49,9 +49,14 @@ def _derive_pupil(values: dict[str, Any]) -> None:
 
 
 def _pupil_problems_sql(cols: Mapping[str, str]) -> str:
-    return derived.pupil_problems_sql(
+    """Both row checks of the registry, in their order: the pupil's, then the categories'
+    period (``check_valid_dates``)."""
+    pupil = derived.pupil_problems_sql(
         iin=cols["iin"], birth_date=cols["birth_date"], sex=cols["sex"], today=today_iso()
     )
+    start, end = cols["categories_valid_from"], cols["categories_valid_to"]
+    period = f"CASE WHEN {end} < {start} THEN 'categories_valid_to:ends_before_start' END"
+    return f"({pupil} || array_remove(ARRAY[{period}]::text[], NULL))"
 
 
 def _pupil_name_key_sql(cols: Mapping[str, str]) -> str:

@@ -31,6 +31,12 @@ HEADER = [
 
 
 def _rows(world) -> list[list[object]]:  # type: ignore[no-untyped-def]
+    """The cases, with a blank middle name: every input of the derived fields is in the file,
+    else the file would go down the streaming path (which reads the stored values)."""
+    return [[*r, "middle_name" if i == 0 else ""] for i, r in enumerate(_cases(world))]
+
+
+def _cases(world) -> list[list[object]]:  # type: ignore[no-untyped-def]
     a = world.school_a.bin
     good = [make_iin(dt.date(2003, 1, d), "M", 7700 + d) for d in range(1, 9)]
     return [
@@ -247,3 +253,84 @@ def test_bulk_merge_writes_the_same_and_restores_every_index(
     changed = import_file(registry="pupils", path=path, user=None, partial=True, language="en")
     assert (changed.new, changed.changed) == (0, 1)
     assert Pupil.objects.filter(first_name="Алихан-Новый").count() == 1
+
+
+def _period_rows(world) -> list[list[object]]:  # type: ignore[no-untyped-def]
+    """With every input of the derived fields (a missing one sends the file down the
+    streaming path, which reads the stored values)."""
+    a = world.school_a.bin
+    iins = [make_iin(dt.date(2004, 3, d), "F", 7800 + d) for d in range(1, 4)]
+    tail = ["651010000", "", "asp", "", "2026-10-01"]  # no middle name
+    return [
+        [*HEADER, "middle_name", "categories_valid_from", "categories_valid_to"],
+        [iins[0], "А", "Б", "2004-03-01", "F", a, "5", *tail, ""],
+        # a period ending before it starts: refused, as on the streaming path
+        [iins[1], "А", "Б", "2004-03-02", "F", a, "5", *tail, "2026-09-30"],
+        # and together with a birth date the IIN contradicts: both problems, in the same order
+        [iins[2], "А", "Б", "2004-03-05", "F", a, "5", *tail, "2026-09-30"],
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_fast_path_checks_and_writes_the_categories_period(settings, tmp_path, world, monkeypatch):
+    from keleshek.intake import pgfast
+
+    # Given a file whose categories carry their period, one of them reversed
+    path = write(tmp_path / "d.csv", csv_bytes(_period_rows(world), delimiter=";"))
+    taken: list[bool] = []
+    real = pgfast.run
+    monkeypatch.setattr(pgfast, "run", lambda *a: taken.append(True) or real(*a))
+
+    def run(fast: bool, dry_run: bool) -> ImportRun:
+        settings.KELESHEK = {
+            **settings.KELESHEK,
+            "INTAKE_FAST_PATH_MIN_BYTES": 0 if fast else 1 << 40,
+        }
+        return import_file(
+            registry="pupils", path=path, user=None, partial=True, dry_run=dry_run, language="en"
+        )
+
+    # When the streaming path previews it and the fast path writes it
+    slow = run(fast=False, dry_run=True)
+    fast = run(fast=True, dry_run=False)
+    assert taken == [True]  # really the fast path
+    # Then both refuse the reversed periods with the same verdicts, in the same order
+    assert (
+        _verdicts(fast)
+        == _verdicts(slow)
+        == [
+            (3, "categories_valid_to", "ends_before_start"),
+            (4, "birth_date", "iin_birth_date"),
+            (4, "categories_valid_to", "ends_before_start"),
+        ]
+    )
+    # and the category written starts on the day the file gives, not the school year's start
+    cat = PupilCategory.objects.get(pupil__birth_date=dt.date(2004, 3, 1))
+    assert (cat.valid_from, cat.valid_to, cat.source) == (dt.date(2026, 10, 1), None, "import")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_fast_path_refuses_a_file_with_a_bad_row_and_writes_nothing(
+    settings, tmp_path, world, monkeypatch
+):
+    from keleshek.core.models import AuditEntry
+
+    # Given a file with valid rows and bad ones, on the fast path, not partial
+    from keleshek.intake import pgfast
+
+    settings.KELESHEK = {**settings.KELESHEK, "INTAKE_FAST_PATH_MIN_BYTES": 0}
+    pupils, cats = Pupil.objects.count(), PupilCategory.objects.count()
+    path = write(tmp_path / "p.csv", csv_bytes(_rows(world), delimiter=";"))
+    taken: list[bool] = []
+    real = pgfast.run
+    monkeypatch.setattr(pgfast, "run", lambda *a: taken.append(True) or real(*a))
+    # When it is imported
+    run = import_file(registry="pupils", path=path, user=None, language="en")
+    assert taken == [True]
+    # Then it is refused, nothing is written, not even the staged rows' categories
+    assert run.status == "refused"
+    assert run.invalid > 0
+    assert run.new > 0
+    assert (Pupil.objects.count(), PupilCategory.objects.count()) == (pupils, cats)
+    # and the refusal is recorded and audited
+    assert AuditEntry.objects.filter(action="import", object_id=str(run.pk)).exists()
