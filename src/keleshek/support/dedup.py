@@ -96,39 +96,41 @@ def score(x: Record, y: Record, nx: str, ny: str) -> float:
 CHUNK = 500_000  # pairs scored at once
 
 
-def _scores(
-    records: Sequence[Record],
-    lo: np.ndarray,
-    hi: np.ndarray,
-    names: list[str],
-    birth: np.ndarray,
-) -> np.ndarray:
+@dataclass(frozen=True)
+class _Columns:
+    """The records as arrays, one entry per record, for scoring pairs in bulk."""
+
+    names: np.ndarray  # "last first middle", normalised (objects)
+    birth: np.ndarray
+    school: np.ndarray
+    settlement: np.ndarray
+    sex: np.ndarray  # codes
+    iin: np.ndarray  # codes; the empty IIN has one too
+    has_iin: np.ndarray
+    iins: np.ndarray  # the IINs themselves (objects)
+
+
+def _scores(cols: _Columns, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """``score`` of many pairs at once, the same arithmetic in the same order (a test holds
     them equal): names compared in C++ (rapidfuzz), the rest with numpy."""
     if len(lo) == 0:
         return np.zeros(0)
-
-    lo_list, hi_list = lo.tolist(), hi.tolist()
     name_sim = cpdist(
-        [names[i] for i in lo_list],
-        [names[i] for i in hi_list],
+        cols.names[lo],
+        cols.names[hi],
         scorer=ratio,
         dtype=np.float64,
         workers=-1,  # C++ threads over every core
     )
     s = 0.6 * (name_sim / 100.0)
-    b_lo, b_hi = birth[lo], birth[hi]
+    b_lo, b_hi = cols.birth[lo], cols.birth[hi]
     typo = np.abs(b_lo - b_hi) <= 31
     unsure = np.flatnonzero(~typo)
     if len(unsure):
-        ymd = np.array(
-            [
-                int(date.fromordinal(int(v)).strftime("%Y%m%d"))
-                for v in np.unique(np.concatenate((b_lo[unsure], b_hi[unsure])))
-            ],
-            dtype=np.int64,
-        )
         ords = np.unique(np.concatenate((b_lo[unsure], b_hi[unsure])))
+        ymd = np.array(
+            [int(date.fromordinal(int(v)).strftime("%Y%m%d")) for v in ords], dtype=np.int64
+        )
         x, y = ymd[np.searchsorted(ords, b_lo[unsure])], ymd[np.searchsorted(ords, b_hi[unsure])]
         swapped = (
             (x // 10000 == y // 10000)
@@ -138,20 +140,13 @@ def _scores(
         digits = sum(((x // 10**k) % 10 != (y // 10**k) % 10).astype(np.int64) for k in range(8))
         typo[unsure] = swapped | (digits == 1)
     s = s + 0.28 * np.where(b_lo == b_hi, 1.0, np.where(typo, 0.6, 0.0))
-    school = np.fromiter((records[i].school for i in lo_list), dtype=np.int64, count=len(lo))
-    other = np.fromiter((records[i].school for i in hi_list), dtype=np.int64, count=len(hi))
-    place = np.fromiter((records[i].settlement for i in lo_list), dtype=np.int64, count=len(lo))
-    there = np.fromiter((records[i].settlement for i in hi_list), dtype=np.int64, count=len(hi))
-    s = s + 0.12 * np.where(school == other, 1.0, np.where(place == there, 0.7, 0.3))
-    sexes = [records[i].sex for i in lo_list], [records[i].sex for i in hi_list]
-    s = s - 0.3 * (np.array(sexes[0]) != np.array(sexes[1]))
-    iin_lo = [records[i].iin for i in lo_list]
-    iin_hi = [records[i].iin for i in hi_list]
-    both = [k for k, (p, q) in enumerate(zip(iin_lo, iin_hi, strict=True)) if p and q and p != q]
-    if both:
-        dist = cpdist(
-            [iin_lo[k] for k in both], [iin_hi[k] for k in both], scorer=Levenshtein.distance
-        )
+    same_school = cols.school[lo] == cols.school[hi]
+    same_place = cols.settlement[lo] == cols.settlement[hi]
+    s = s + 0.12 * np.where(same_school, 1.0, np.where(same_place, 0.7, 0.3))
+    s = s - 0.3 * (cols.sex[lo] != cols.sex[hi])
+    both = np.flatnonzero(cols.has_iin[lo] & cols.has_iin[hi] & (cols.iin[lo] != cols.iin[hi]))
+    if len(both):
+        dist = cpdist(cols.iins[lo[both]], cols.iins[hi[both]], scorer=Levenshtein.distance)
         s[both] = s[both] - np.where(dist <= 1, 0.05, 0.5)
     return np.clip(s, 0.0, 1.0)
 
@@ -215,8 +210,9 @@ def find_duplicates(
     sex = _codes([r.sex for r in records])
 
     # 1. exact IIN
-    iins = _codes([r.iin for r in records])
-    has_iin = np.fromiter((bool(r.iin) for r in records), dtype=bool, count=n)
+    iin_text = [r.iin for r in records]
+    iins = _codes(iin_text)
+    has_iin = np.fromiter((bool(v) for v in iin_text), dtype=bool, count=n)
     with_iin = np.flatnonzero(has_iin)
     same_iin: set[int] = set()
     for members in _groups(with_iin[np.argsort(iins[with_iin], kind="stable")], [iins]):
@@ -227,7 +223,7 @@ def find_duplicates(
                 stats.pairs_compared += 1
                 same_iin.add(lo * n + hi)
                 out.append(Match(records[lo].id, records[hi].id, "iin", 1.0))
-    del iins, has_iin, with_iin
+    del with_iin
 
     # 2-4. fuzzy with blocking. Within each key, records are ordered by name (stable), so a
     # block of up to ``window + 1`` gives all its pairs and a larger one its sorted
@@ -259,17 +255,34 @@ def find_duplicates(
             found.append(np.minimum(a, b) * n + np.maximum(a, b))
         del order, block
     del last_code, first_code, middle_code, last2, first2, name_keys
-    pairs = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    pairs = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    pairs.sort()  # then drop repeats: cheaper than numpy.unique's hashing on ten million
+    if len(pairs):
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
     del found
     if same_iin:
         pairs = pairs[~np.isin(pairs, np.fromiter(same_iin, dtype=np.int64))]
     stats.pairs_compared += len(pairs)
     lo, hi = np.divmod(pairs, n)
     del pairs
-    names = [lasts[i] + " " + firsts[i] + " " + middles[i] for i in range(n)]
+    names = np.empty(n, dtype=object)
+    names[:] = [lasts[i] + " " + firsts[i] + " " + middles[i] for i in range(n)]
+    iin_objects = np.empty(n, dtype=object)
+    iin_objects[:] = iin_text
+    cols = _Columns(
+        names=names,
+        birth=birth,
+        school=np.fromiter((r.school for r in records), dtype=np.int64, count=n),
+        settlement=np.fromiter((r.settlement for r in records), dtype=np.int64, count=n),
+        sex=sex,
+        iin=iins,
+        has_iin=has_iin,
+        iins=iin_objects,
+    )
+    del iin_text
     for at in range(0, len(lo), CHUNK):  # bounded memory: the pairs' strings a chunk at a time
         part_lo, part_hi = lo[at : at + CHUNK], hi[at : at + CHUNK]
-        scores = _scores(records, part_lo, part_hi, names, birth)
+        scores = _scores(cols, part_lo, part_hi)
         for hit in np.flatnonzero(scores >= threshold).tolist():
             a, b = int(part_lo[hit]), int(part_hi[hit])
             out.append(Match(records[a].id, records[b].id, "fuzzy", round(float(scores[hit]), 3)))
