@@ -79,6 +79,17 @@ class Flags:
         return Counts(int(e.sum()), int(en.sum()), int(s.sum()))
 
 
+def on_roll(pupils: QuerySet[Pupil], *, year: int) -> QuerySet[Pupil]:
+    """The pupils a school year counts: those who had not left by the day its eligibility is
+    judged on. A pupil a NOBD list marked as left (ADR 0185) keeps the record and the history
+    but is no longer counted as eligible, enrolled or served."""
+    from django.db.models import Q
+
+    from .selectors import as_of_for
+
+    return pupils.filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of_for(year)))
+
+
 def facts(pupils: QuerySet[Pupil], *, year: int, programmes: Iterable[Programme]) -> rules.Facts:
     """The rule engine's facts for these pupils on the year's date (one load for several
     programmes)."""
@@ -158,7 +169,7 @@ def by_school(year: int) -> dict[tuple[int, int, str], Counts]:
     programmes = programmes_of(year)
     if not programmes:
         return {}
-    pupils = Pupil.objects.all()
+    pupils = on_roll(Pupil.objects.all(), year=year)
     f = facts(pupils, year=year, programmes=programmes)
     where = list(pupils.order_by("id").values_list("school_id", "school__settlement_id"))
     schools = sorted(set(where))

@@ -329,7 +329,7 @@ def coverage(
 
     from . import figures
 
-    pupils = pupils_for(user)
+    pupils = figures.on_roll(pupils_for(user), year=year)
     facts = figures.facts(pupils, year=year, programmes=[programme])
     fl = figures.flags(programme, year=year, facts=facts, memberships=memberships_for(user))
     eligible, state_of, ids = fl.eligible, fl.state_of, facts.pupil_ids

@@ -31,7 +31,7 @@ def support_facts(year: int) -> Support:
     if not Membership.objects.filter(year=year).exclude(state="duplicated").exists():
         return Support(available=False)
     programmes = figures.programmes_of(year)
-    pupils = Pupil.objects.all()
+    pupils = figures.on_roll(Pupil.objects.all(), year=year)
     facts = figures.facts(pupils, year=year, programmes=programmes)
     lo, hi = PRIMARY_GRADES
     primary = (facts.grade >= lo) & (facts.grade <= hi)

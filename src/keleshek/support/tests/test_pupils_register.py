@@ -94,3 +94,30 @@ def test_a_pupil_who_left_is_kept_with_the_date_and_audited() -> None:
     services.pupil_leave(pupil=pupil, on=dt.date(2026, 11, 1))
     pupil.refresh_from_db()
     assert pupil.left_on == dt.date(2026, 10, 1)
+
+
+def test_a_pupil_who_left_before_the_judging_day_is_no_longer_counted(
+    settings: object,
+) -> None:
+    from keleshek.support import figures
+    from keleshek.transport.models import Rider
+    from keleshek.transport.services import riders
+
+    settings.KELESHEK = {**settings.KELESHEK, "OBLAST_KATO": "990000000"}  # type: ignore[attr-defined]
+    r = f.region()
+    f.programmes(r)
+    year = 2025
+    stays = f.pupil(r.village_school, 2, home=r.hamlet)
+    left_early = f.pupil(r.village_school, 2, home=r.hamlet)
+    left_late = f.pupil(r.village_school, 3, home=r.hamlet)
+    services.pupil_leave(pupil=left_early, on=dt.date(2025, 9, 20))  # before 1 October
+    services.pupil_leave(pupil=left_late, on=dt.date(2025, 11, 3))  # after: counted that year
+    counts = figures.by_school(year)
+    meals = counts[(r.village_school.pk, r.village.pk, "meals")]
+    assert meals.eligible == 2  # the one who stays and the one who left in November
+    # A pupil who has left rides no more, whatever the year being assessed.
+    riders.assess_riders(territory=r.district, year=year)
+    riding = set(Rider.objects.values_list("pupil_id", flat=True))
+    assert left_early.pk not in riding
+    assert left_late.pk not in riding
+    assert stays.pk in riding

@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keleshek.core import audit
@@ -49,7 +51,10 @@ def assess_riders(*, territory: Territory, year: int) -> int:
     programme = Programme.objects.filter(code=TRANSPORT_PROGRAMME).first()
     if programme is None:
         raise ValidationError(_("the rural transport programme is not defined"))
-    pupils = Pupil.objects.filter(school__settlement__path__startswith=territory.path)
+    # a pupil who has left (ADR 0185) rides no more
+    pupils = Pupil.objects.filter(school__settlement__path__startswith=territory.path).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=timezone.localdate())
+    )
     facts = facts_for(pupils, as_of=as_of_for(year), programmes=[programme])
     needs = support_rules.evaluate(programme.rule, facts)
     chosen = {int(pid): i for i, pid in enumerate(facts.pupil_ids) if needs[i]}
