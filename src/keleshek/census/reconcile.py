@@ -26,7 +26,7 @@ from keleshek.support import derived
 from keleshek.support import services as pupil_services
 from keleshek.support.models import Pupil
 
-from . import services
+from . import exports, services
 from .exports import PupilRow, Source, passport_rows, pupil_rows
 from .models import Return
 
@@ -284,9 +284,7 @@ def pupils_apply(
         raise ApplyRefused(refused)
     out = Applied(held=list(report.conflicting))
     # The audit log names the list by its layout's name, not its code ("NOBD: pupil register").
-    from .exports import load as load_layouts
-
-    layout = load_layouts().get(via)
+    layout = exports.load().get(via)
     via = layout.name("en") if layout is not None else via
     try:
         with transaction.atomic():

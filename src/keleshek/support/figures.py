@@ -80,14 +80,11 @@ class Flags:
 
 
 def on_roll(pupils: QuerySet[Pupil], *, year: int) -> QuerySet[Pupil]:
-    """The pupils a school year counts: those who had not left by the day its eligibility is
-    judged on. A pupil a NOBD list marked as left (ADR 0185) keeps the record and the history
-    but is no longer counted as eligible, enrolled or served."""
-    from django.db.models import Q
+    """The pupils a school year counts: those still on roll on the day its eligibility is
+    judged on (``selectors.on_roll_on``)."""
+    from .selectors import as_of_for, on_roll_on
 
-    from .selectors import as_of_for
-
-    return pupils.filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of_for(year)))
+    return on_roll_on(pupils, as_of_for(year))
 
 
 def facts(pupils: QuerySet[Pupil], *, year: int, programmes: Iterable[Programme]) -> rules.Facts:

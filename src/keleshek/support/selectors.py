@@ -46,6 +46,12 @@ def as_of_for(year: int) -> dt.date:
     return dt.date(year, 10, 1)
 
 
+def on_roll_on(pupils: QuerySet[Pupil], day: dt.date) -> QuerySet[Pupil]:
+    """The pupils who had not left by ``day``: one marked as left (ADR 0185) keeps the record
+    and its history but counts no more from that day."""
+    return pupils.filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+
 def pupils_for(user: Any) -> QuerySet[Pupil]:
     """Pupils the user may see: by the school's place in the KATO tree, or their school."""
     return scope_queryset(

@@ -8,14 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from keleshek.core import audit
 from keleshek.support import rules as support_rules
 from keleshek.support.models import Programme, Pupil
-from keleshek.support.selectors import as_of_for, facts_for
+from keleshek.support.selectors import as_of_for, facts_for, on_roll_on
 from keleshek.territory.models import Territory
 
 from ..models import Rider
@@ -52,8 +51,9 @@ def assess_riders(*, territory: Territory, year: int) -> int:
     if programme is None:
         raise ValidationError(_("the rural transport programme is not defined"))
     # a pupil who has left (ADR 0185) rides no more
-    pupils = Pupil.objects.filter(school__settlement__path__startswith=territory.path).filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=timezone.localdate())
+    pupils = on_roll_on(
+        Pupil.objects.filter(school__settlement__path__startswith=territory.path),
+        timezone.localdate(),
     )
     facts = facts_for(pupils, as_of=as_of_for(year), programmes=[programme])
     needs = support_rules.evaluate(programme.rule, facts)
