@@ -24,9 +24,42 @@ settings.load_profile("keleshek")
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The demo switch must happen before pytest-django opens the test's transaction, so it goes
     # first among the test's fixtures.
-    for item in items:
-        if item.get_closest_marker("demo") is not None and hasattr(item, "fixturenames"):
+    demo = [i for i in items if i.get_closest_marker("demo") is not None]
+    for item in demo:
+        if hasattr(item, "fixturenames"):
             item.fixturenames.insert(0, "_demo_database")  # type: ignore[attr-defined]
+    # The demo tests go last, so that while the demo template is built (a minute, once per code
+    # version) the workers run the tests that need nothing but an empty database; the build
+    # itself starts now, in the background, instead of when the first demo test asks for it.
+    if demo:
+        chosen = set(demo)
+        items[:] = [i for i in items if i not in chosen] + demo
+    browser = any(i.get_closest_marker("browser") is not None for i in items)
+    if demo or browser:
+        _build_templates_in_background(sqlite=browser)
+
+
+def _build_templates_in_background(*, sqlite: bool) -> None:
+    """Start building the demo template(s) this run needs in a thread (the build runs in a
+    subprocess under a file lock, so the second worker's thread just waits for the first's
+    build and a test that needs the template before it is done waits the same way)."""
+    import threading
+
+    from django.db import connections
+    from tests import testdb
+
+    conn_settings = dict(connections["default"].settings_dict)
+
+    def build() -> None:
+        try:
+            if conn_settings["ENGINE"].endswith("postgresql"):
+                testdb.pg_template(conn_settings)
+            if sqlite or conn_settings["ENGINE"].endswith("sqlite3"):
+                testdb.sqlite_template()
+        except Exception:  # the test that needs it builds again and says why
+            return
+
+    threading.Thread(target=build, name="demo-template", daemon=True).start()
 
 
 def _worker() -> str:
@@ -102,3 +135,16 @@ def _demo_database(request: pytest.FixtureRequest, _demo_clone: dict[str, Any]) 
         )
         if committed:  # the test wrote for real: the next demo test needs a fresh copy
             _demo_clone["renew"]()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: the test client's requests leave the page's
+    language active in the thread, which would make the next test on this worker read Kazakh
+    or English where it expects Russian, depending on the order the workers drew."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)

@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
 SHOTS = Path(os.environ.get("KELESHEK_SCREENSHOTS", ROOT / "tests" / "browser" / "screenshots"))
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist names the group in the test's id
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
@@ -71,6 +72,11 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "KELESHEK_DEBUG": "0",
         "KELESHEK_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "KELESHEK_JOBS_IMMEDIATE": "1",
+        # Jobs run inside the request here: documents rendered ahead (ADR 0194) would make each
+        # click that changes records wait for every PDF the change makes stale, a wait that
+        # production's worker takes off the request. Their own tests cover them; here a
+        # download renders what it needs.
+        "KELESHEK_DOCUMENTS_AHEAD": "0",
         "PYTHONUNBUFFERED": "1",
     }
     # The demo region comes from the suite's template (built once per code version, shared
@@ -110,8 +116,12 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Chromium for one module. Playwright's synchronous API keeps an event loop running in
+    this thread while it is open, and Django refuses to open a database connection under a
+    running loop: closing it after each module keeps the loop from reaching the database tests
+    that this worker runs next (a second or so per module to start it again)."""
     if not Path(CHROMIUM).exists():
         subprocess.run([sys.executable, str(ROOT / "scripts" / "install_browser.py")], check=True)
     from playwright.sync_api import sync_playwright
