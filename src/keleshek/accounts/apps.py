@@ -6,8 +6,3 @@ class AccountsConfig(AppConfig):
     name = "keleshek.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
-
-    def ready(self) -> None:
-        from . import usercache
-
-        usercache.connect()

@@ -32,12 +32,18 @@ TERRITORY_ROLES = (Role.DISTRICT_OFFICER, Role.SUPPORT_OFFICER, Role.TRANSPORT_C
 
 class UserQuerySet(models.QuerySet["User"]):
     def update(self, **kwargs: Any) -> int:
-        """A bulk update is a change of these users too: their cached rows are dropped
-        (ADR 0205)."""
+        """A bulk update or delete is a change of these users too: their cached rows are
+        dropped (ADR 0205)."""
         pks = list(self.values_list("pk", flat=True))
         count = super().update(**kwargs)
         usercache.forget(pks)
         return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        pks = list(self.values_list("pk", flat=True))
+        deleted = super().delete()
+        usercache.forget(pks)
+        return deleted
 
 
 class KeleshekUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
@@ -68,6 +74,18 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every change of a user drops their cached row (the admin, services, Django's password
+        change, ``createsuperuser``; ADR 0205)."""
+        super().save(*args, **kwargs)
+        usercache.forget([self.pk])
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        pk = self.pk
+        deleted = super().delete(*args, **kwargs)
+        usercache.forget([pk])
+        return deleted
 
     def get_session_auth_hash(self) -> str:
         """The copy the user cache keeps has no password hash, only this (ADR 0205)."""

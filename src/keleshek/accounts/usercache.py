@@ -7,10 +7,11 @@ process shares) under a per-user *version*, read before the row, like the pages'
 (``core.pagecache``):
 
 * every ``save()`` and ``delete()`` of a user (the admin, the services, Django's password
-  change, ``createsuperuser``) and every ``QuerySet.update()`` on users (``UserQuerySet``)
-  moves that user's version on, at once and again after the commit, so a changed role, scope,
-  ``is_active`` or password is read from the database on the very next request; a reader that
-  read the row before the commit stored it under a version no one reads again;
+  change, ``createsuperuser``) and every ``update()``/``delete()`` of a queryset of users
+  (``User.save``/``delete``, ``UserQuerySet``; no signals) moves that user's version on, at
+  once and again after the commit, so a changed role, scope, ``is_active`` or password is read
+  from the database on the very next request; a reader that read the row before the commit
+  stored it under a version no one reads again;
 * the stored copy has no password hash: it carries the session hash Django checks on every
   request (``User.get_session_auth_hash``), and the hash itself is loaded from the database
   only where something needs it (a password change form, an old secret key's sessions).
@@ -28,7 +29,6 @@ from typing import Any
 
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 
 CACHE_ALIAS = "sessions"
 SESSION_HASH_ATTR = "_keleshek_session_auth_hash"
@@ -90,16 +90,3 @@ def read(user_id: Any, load: Any) -> Any | None:
         if user is not None:
             cache.set(key, _storable(user), timeout=USER_CACHE_SECONDS)
     return user
-
-
-def _changed(sender: Any, instance: Any, **_kw: Any) -> None:
-    forget([instance.pk])
-
-
-def connect() -> None:
-    """Every saved or deleted user drops their cached row (``AccountsConfig.ready``)."""
-    from django.contrib.auth import get_user_model
-
-    model = get_user_model()
-    post_save.connect(_changed, sender=model, dispatch_uid="keleshek-usercache-save")
-    post_delete.connect(_changed, sender=model, dispatch_uid="keleshek-usercache-delete")

@@ -95,6 +95,13 @@ def test_a_deactivated_user_is_signed_out_at_once() -> None:
     assert [c.get(PAGE).status_code for c in sessions] == [302, 302]
 
 
+def test_a_deleted_user_is_signed_out_at_once() -> None:
+    user = _user()
+    sessions = _sessions(user)
+    User.objects.filter(pk=user.pk).delete()
+    assert [c.get(PAGE).status_code for c in sessions] == [302, 302]
+
+
 def test_a_new_password_ends_the_other_sessions() -> None:
     user = _user()
     sessions = _sessions(user)
