@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from keleshek.institutions.models import Institution
 from keleshek.territory.models import Territory
+
+from . import usercache
 
 
 class Role(models.TextChoices):
@@ -24,6 +28,26 @@ class Role(models.TextChoices):
 
 REGIONAL_ROLES = (Role.REGIONAL_ADMIN, Role.REGIONAL_ANALYST, Role.AUDITOR)
 TERRITORY_ROLES = (Role.DISTRICT_OFFICER, Role.SUPPORT_OFFICER, Role.TRANSPORT_COORDINATOR)
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def update(self, **kwargs: Any) -> int:
+        """A bulk update or delete is a change of these users too: their cached rows are
+        dropped (ADR 0205)."""
+        pks = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        usercache.forget(pks)
+        return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        pks = list(self.values_list("pk", flat=True))
+        deleted = super().delete()
+        usercache.forget(pks)
+        return deleted
+
+
+class KeleshekUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """Django's user manager over :class:`UserQuerySet`."""
 
 
 class User(AbstractUser):
@@ -45,9 +69,29 @@ class User(AbstractUser):
         related_name="+",
     )
 
+    objects: ClassVar[KeleshekUserManager] = KeleshekUserManager()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every change of a user drops their cached row (the admin, services, Django's password
+        change, ``createsuperuser``; ADR 0205)."""
+        super().save(*args, **kwargs)
+        usercache.forget([self.pk])
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        pk = self.pk
+        deleted = super().delete(*args, **kwargs)
+        usercache.forget([pk])
+        return deleted
+
+    def get_session_auth_hash(self) -> str:
+        """The copy the user cache keeps has no password hash, only this (ADR 0205)."""
+        if "password" not in self.__dict__ and usercache.SESSION_HASH_ATTR in self.__dict__:
+            return str(self.__dict__[usercache.SESSION_HASH_ATTR])
+        return super().get_session_auth_hash()
 
     def clean(self) -> None:
         super().clean()

@@ -21,6 +21,7 @@ from keleshek.support import api as support_api
 from keleshek.transport import api as transport_api
 
 from .auth import PublicAuth, TokenAuth, public_auth, staff_auth
+from .caching import cached_public_read
 from .routers import construction, institutions, news, partnerships, programmes, territory
 
 TOKEN_SCHEME = TokenAuth.__name__
@@ -139,3 +140,6 @@ for _module in (territory, institutions, programmes, construction, partnerships,
 api.add_router("/support/", support_api.router, auth=staff_auth)
 api.add_router("/transport/", transport_api.router, auth=staff_auth)
 api.add_router("/indicators/", indicators_api.router, auth=public_auth)
+# Anonymous reads of the public registries from the page cache (ADR 0204); everything else
+# passes through untouched.
+api.add_decorator(cached_public_read, mode="view")

@@ -134,6 +134,50 @@ def _has_messages(request: HttpRequest) -> bool:
     return bool(getattr(storage, "used", False) or len(storage))
 
 
+def serve(
+    request: HttpRequest, viewer: str, render: Callable[[], HttpResponseBase]
+) -> HttpResponseBase:
+    """The stored answer for this request and viewer under the current generation, else
+    ``render()``'s, stored when it may be (200, not streamed, no cookie, no audit entry written,
+    no flash message shown or left). ``viewer`` must name everything besides the address and the
+    language that the answer depends on ("anon" where it depends on nothing)."""
+    cache = _cache()
+    key = _key(request, viewer, generation())
+    stored = cache.get(key)
+    if stored is not None:
+        status, content, headers, with_token = stored
+        if with_token:  # this request's own CSRF token where the page had one
+            content = content.replace(TOKEN_MARK, get_token(request).encode())
+        hit = HttpResponse(content, status=status)
+        for name, value in headers:
+            hit[name] = value
+        hit[HEADER] = "hit"
+        return hit
+    with _watch() as reasons:
+        response = render()
+    storable = (
+        isinstance(response, HttpResponse)
+        and not reasons
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not _has_messages(request)
+    )
+    if storable and isinstance(response, HttpResponse):
+        headers = [(h, response[h]) for h in KEPT_HEADERS if h in response]
+        content = response.content
+        with_token = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        if with_token:
+            content = TOKEN_FIELD.sub(rb"\1" + TOKEN_MARK + rb"\2", content)
+        cache.set(
+            key,
+            (response.status_code, content, headers, with_token),
+            timeout=int(settings.KELESHEK.get("PAGE_CACHE_SECONDS", 600)),
+        )
+        response[HEADER] = "miss"
+    return response
+
+
 def cached_page(view: F) -> F:
     """Serve the page from the cache while no record it could show has changed."""
 
@@ -143,42 +187,7 @@ def cached_page(view: F) -> F:
             return view(request, *args, **kwargs)
         if _has_messages(request):
             return view(request, *args, **kwargs)
-        viewer = _viewer(request)
-        cache = _cache()
-        key = _key(request, viewer, generation())
-        stored = cache.get(key)
-        if stored is not None:
-            status, content, headers, with_token = stored
-            if with_token:  # this request's own CSRF token where the page had one
-                content = content.replace(TOKEN_MARK, get_token(request).encode())
-            hit = HttpResponse(content, status=status)
-            for name, value in headers:
-                hit[name] = value
-            hit[HEADER] = "hit"
-            return hit
-        with _watch() as reasons:
-            response = view(request, *args, **kwargs)
-        storable = (
-            isinstance(response, HttpResponse)
-            and not reasons
-            and response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not _has_messages(request)
-        )
-        if storable and isinstance(response, HttpResponse):
-            headers = [(h, response[h]) for h in KEPT_HEADERS if h in response]
-            content = response.content
-            with_token = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
-            if with_token:
-                content = TOKEN_FIELD.sub(rb"\1" + TOKEN_MARK + rb"\2", content)
-            cache.set(
-                key,
-                (response.status_code, content, headers, with_token),
-                timeout=int(settings.KELESHEK.get("PAGE_CACHE_SECONDS", 600)),
-            )
-            response[HEADER] = "miss"
-        return response
+        return serve(request, _viewer(request), lambda: view(request, *args, **kwargs))
 
     return cast(F, wrapper)
 

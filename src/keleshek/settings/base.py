@@ -177,7 +177,27 @@ CACHES: dict[str, Any] = {
             "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
         }
     ),
+    # Sessions and the signed-in users' rows (ADR 0205), shared by every worker process like the
+    # pages: a logout or a changed user is seen by all of them on the next request.
+    "sessions": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": PAGE_CACHE_REDIS_URL,
+            "KEY_PREFIX": os.environ.get("KELESHEK_CACHE_PREFIX", "keleshek") + "-sessions",
+        }
+        if PAGE_CACHE_REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(WORK_DIR / "keleshek-sessions"),
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+    ),
 }
+# Sessions are written through to the database and read from the shared cache (ADR 0205); the
+# user row too (accounts.usercache), with every change of a user dropping it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
+AUTHENTICATION_BACKENDS = ["keleshek.accounts.backends.CachedUserBackend"]
 
 # Domain settings (DOMAIN.md marks these unconfirmed: they are settings with documented defaults)
 KELESHEK: dict[str, Any] = {

@@ -25,6 +25,9 @@ KELESHEK = {**KELESHEK, "PAGE_CACHE": False, "DOCUMENTS_AHEAD": False}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    # Sessions and users are read from the database (other tests' rows share primary keys
+    # after their rollbacks); accounts/tests/test_usercache.py turns a shared cache on.
+    "sessions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 # A fixed audit key; no checkpoint file shared by the test processes (tests that need one point
 # AUDIT_CHECKPOINT at their own temporary folder).

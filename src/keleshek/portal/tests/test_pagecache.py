@@ -22,6 +22,8 @@ from keleshek.indicators.services import refresh_indicators
 from keleshek.indicators.tests.factories import Region, enrol, population, region
 from keleshek.institutions.models import Institution, InstitutionYear
 from keleshek.news.services import article_upsert
+from keleshek.portal.tests.factories import industry, institution, offering, specialty
+from keleshek.programmes.models import Offering
 
 pytestmark = pytest.mark.django_db
 Y = 2025
@@ -46,6 +48,9 @@ def world(settings: Any) -> Iterator[Region]:
         published_at=dt.datetime(2025, 9, 1, tzinfo=dt.UTC),
         is_published=True,
     )
+    college = institution(r.town, name_ru="Колледж Тест")
+    spec = specialty("0701001", "Химия", industry("C", "Химия"))
+    offering(college, spec, year=Y, state_seats=25, enrolled=40)
     refresh_indicators()
     yield r
     caches[pagecache.CACHE_ALIAS].clear()
@@ -76,7 +81,9 @@ def _pages(r: Region) -> list[str]:
         "/ru/staff/capacity/",
         "/ru/staff/labour/",
     ]
-    return [*public, "/ru/news/new-school/", *staff]
+    # The public API's anonymous reads (ADR 0204): the catalogue's offerings and the registry
+    api = ["/api/v1/offerings?limit=50", "/api/v1/institutions?limit=500"]
+    return [*public, "/ru/news/new-school/", *staff, *api]
 
 
 def _body(resp: Any) -> str:
@@ -125,6 +132,8 @@ def test_every_page_that_shows_a_changed_record_is_fresh(
         save_audited(Institution, lookup={"pk": world.a.pk}, values={"name_ru": "Школа Жаңа"})
     served = _assert_fresh(settings, clients, pages)
     assert "Школа Жаңа" in _body(served[("anon", f"/ru/institutions/{world.a.pk}/")])
+    api_schools = served[("anon", "/api/v1/institutions?limit=500")].json()["items"]
+    assert "Школа Жаңа" in {i["name_ru"] for i in api_schools}
     assert "Школа Жаңа" in _body(served[("analyst", "/ru/staff/t/641000000/")])
 
     # 2. an article rewritten
@@ -140,7 +149,15 @@ def test_every_page_that_shows_a_changed_record_is_fresh(
     served = _assert_fresh(settings, clients, pages)
     assert "Школа открыта в срок" in _body(served[("anon", "/ru/news/")])
 
-    # 3. pupils counted again: the indicators' refresh rewrites the values the dashboards show
+    # 3. an offering's state seats changed (audited): the API's list and the catalogue
+    offer = Offering.objects.get(year=Y)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_audited(Offering, lookup={"pk": offer.pk}, values={"state_seats": 31})
+    served = _assert_fresh(settings, clients, pages)
+    api_offerings = served[("anon", "/api/v1/offerings?limit=50")].json()["items"]
+    assert [o["state_seats"] for o in api_offerings] == [31]
+
+    # 4. pupils counted again: the indicators' refresh rewrites the values the dashboards show
     _read_all(clients, pages)
     InstitutionYear.objects.filter(institution=world.a, year=Y).update(pupils_shift1=1500)
     with django_capture_on_commit_callbacks(execute=True):
