@@ -4,8 +4,12 @@
 - ``refresh_indicators(years=None)`` recomputes every indicator for every territory of the KATO
   tree (and every institution) from one set-based query per source, and replaces the stored
   values in one transaction (readers see the old or the new values, never half).
+  With ``scope=Scope(institutions=…, territories=…)`` only what depends on those units: their
+  subtrees and the ancestors up to the root (ADR 0202), equal to a full refresh's values.
 - ``request_refresh()`` queues that refresh in the background (huey). Other modules call it
-  after their writes commit: ``transaction.on_commit(request_refresh)``.
+  after their writes commit: ``transaction.on_commit(request_refresh)``; or they announce
+  ``core.hooks.RECORDS_CHANGED`` (with the units changed, for a scoped refresh), which
+  ``on_records_changed`` turns into the refresh.
 """
 
 from __future__ import annotations
@@ -226,6 +230,9 @@ class Scope:
         return len(self.institutions) + len(self.territories)
 
 
+# The advisory lock that serialises the refreshes (PostgreSQL): "kelind" in ASCII.
+REFRESH_LOCK = 0x6B656C696E64
+
 # A change to more units than this is refreshed whole: past a few districts, recomputing the
 # subtrees costs about as much as the full refresh (ADR 0202).
 SCOPED_MAX_UNITS = 20
@@ -278,6 +285,12 @@ def refresh_indicators(
     t0 = time.perf_counter()
     year_set = frozenset(int(y) for y in years) if years is not None else None
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One refresh at a time: a scoped refresh sums an ancestor from its children's
+            # stored values, which a refresh running beside it could be rewriting (it would
+            # lose the other's change). Held to the end of the transaction.
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
         sync_definitions()
         tree = _tree()
         ctx = Context(
