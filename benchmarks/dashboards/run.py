@@ -470,6 +470,14 @@ def main() -> None:
     ap.add_argument("--regenerate", action="store_true")
     ap.add_argument("--schools", type=int, default=5, help="schools changed one by one")
     ap.add_argument("--db", default=DB, help="PostgreSQL database of the dataset")
+    ap.add_argument(
+        "--layout-ab",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only time N full refreshes with the values table as it is, alternated with N "
+        "under the earlier layout (the foreign keys' own indexes and constraints, ADR 0202)",
+    )
     ap.add_argument("--no-docs", action="store_true")
     ap.add_argument(
         "--pages-only",
@@ -503,6 +511,9 @@ def main() -> None:
 
     if args.pages_only:
         measure_pages(args, None)
+        return
+    if args.layout_ab:
+        measure_layout(args.layout_ab, args.no_docs)
         return
     t0 = time.perf_counter()
     run = refresh_indicators(trigger="bench")
@@ -539,8 +550,77 @@ def main() -> None:
             f"- after a {changed:,}-row change to enrolment: refresh of the changed year "
             f"**{year_refresh:.1f} s**, of all years {change_full:.1f} s",
             *scoped_lines,
+            *(x for x in _previous_refresh_lines() if x.startswith(LAYOUT_LINE)),
         ],
     )
+
+
+LAYOUT_LINE = "- the values table's layout (ADR 0202)"
+
+
+def measure_layout(n: int, no_docs: bool) -> None:
+    """Full refreshes alternated: the values table as it is (A) and with the foreign keys'
+    own indexes and deferred constraints of the earlier layout put back (B)."""
+    from django.db import connection
+
+    from keleshek.indicators.services import refresh_indicators
+
+    table = "indicators_indicatorvalue"
+    fks = {
+        "indicator_id": "indicators_indicator",
+        "territory_id": "territory_territory",
+        "institution_id": "institutions_institution",
+    }
+
+    def old_layout(on: bool) -> None:
+        with connection.cursor() as cur:
+            for col, target in fks.items():
+                if on:
+                    cur.execute(f"CREATE INDEX bench_old_{col} ON {table} ({col})")
+                    cur.execute(
+                        f"ALTER TABLE {table} ADD CONSTRAINT bench_old_{col}_fk FOREIGN KEY "
+                        f"({col}) REFERENCES {target} (id) DEFERRABLE INITIALLY DEFERRED"
+                    )
+                else:
+                    cur.execute(f"DROP INDEX IF EXISTS bench_old_{col}")
+                    cur.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS bench_old_{col}_fk")
+
+    old_layout(False)
+    refresh_indicators(trigger="bench-warm-up")
+    a: list[float] = []
+    b: list[float] = []
+    try:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            refresh_indicators(trigger="bench-layout-a")
+            a.append(time.perf_counter() - t0)
+            old_layout(True)
+            t0 = time.perf_counter()
+            refresh_indicators(trigger="bench-layout-b")
+            b.append(time.perf_counter() - t0)
+            old_layout(False)
+    finally:
+        old_layout(False)
+    ma, mb = statistics.median(a), statistics.median(b)
+    load = os.getloadavg()[0]
+    line = (
+        f"{LAYOUT_LINE} (`run.py --layout-ab {n}`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"commit {_commit()}, load average {load:.1f}): median of {n} alternated full "
+        f"refreshes **{ma:.1f} s** against {mb:.1f} s with the foreign keys' own indexes and "
+        f"constraints put back — **{ma / mb:.2f}×** (A {[round(x, 1) for x in a]}, "
+        f"B {[round(x, 1) for x in b]})"
+    )
+    print(line, flush=True)
+    if not no_docs:
+        text = DOC.read_text(encoding="utf-8")
+        start = text.find("## Dashboards")
+        end = text.find("\n## ", start + 3)
+        section = text[start:end] if end != -1 else text[start:]
+        kept = [x for x in section.splitlines() if not x.startswith(LAYOUT_LINE)]
+        at = next(i for i, x in enumerate(kept) if x.startswith("- verdict"))
+        kept.insert(at, line)
+        new = "\n".join(kept) + ("\n" if end != -1 else "")
+        DOC.write_text(text[:start] + new + (text[end:] if end != -1 else ""), encoding="utf-8")
 
 
 def measure_scoped(args: argparse.Namespace, full_refresh: float) -> list[str]:
@@ -685,8 +765,8 @@ def _previous_refresh_lines() -> list[str]:
     return [
         line
         for line in section.splitlines()
-        if line.startswith(("- full refresh", "- after a", "- one school's change"))
-    ][:3]
+        if line.startswith(("- full refresh", "- after a", "- one school's change", LAYOUT_LINE))
+    ][:4]
 
 
 def _commit() -> str:
