@@ -16,6 +16,8 @@ from keleshek.indicators.models import Indicator, IndicatorValue, RefreshRun
 from keleshek.indicators.services import Scope, refresh_indicators
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear
 from keleshek.programmes.models import Industry, LabourDemand, Offering, Specialty
+from keleshek.support.demo import ensure_programmes
+from keleshek.support.models import Membership, MembershipState
 from keleshek.support.tests.factories import pupil
 
 from .factories import enrol, population, project, region, school, territory
@@ -28,10 +30,11 @@ Y = 2025
 @pytest.fixture
 def world(settings):  # type: ignore[no-untyped-def]
     """The factories' oblast (d1: town + village, d2: aul), and besides: a rural okrug in d2
-        with a second aul and a town of the district's (an upper level below an upper level), a city
-    of regional significance holding a school itself, a college with
-        programmes in two districts (a dimension kept at the upper levels only), pupils in the
-        registry, population, labour demand and construction."""
+    with a second aul, a town under d2 (an upper level below an upper level), a city of regional
+    significance holding a school itself, colleges with programmes in both districts and the
+    town (the specialty dimension is kept at the upper levels only), pupils in the registry
+    with support memberships (the programme dimension, upper levels only too), population,
+    labour demand at the oblast and at a district, and construction."""
     settings.KELESHEK = {**settings.KELESHEK, "OBLAST_KATO": "640000000", "CURRENT_YEAR": Y}
     r = region(Y)
     okrug = territory("642040000", "rural_okrug", r.d2, name="Okrug")
@@ -54,8 +57,16 @@ def world(settings):  # type: ignore[no-untyped-def]
         population(terr, Y, 6, 60, 55)
         population(terr, Y, 12, 40, 44)
     population(city, Y, 6, 70, 70)
-    for inst, grade in ((r.a, 1), (r.a, 5), (r.d, 1), (e, 2), (f, 10)):
+    pupils = [
         pupil(inst, grade, birth_date=dt.date(Y - 6 - grade, 3, 1))
+        for inst, grade in ((r.a, 1), (r.a, 5), (r.d, 1), (e, 2), (f, 10), (h, 3))
+    ]
+    # support programmes: eligible, enrolled and served by programme (an upper-only dimension)
+    meals = {p.code: p for p in ensure_programmes()}["meals"]
+    for p in pupils[:3]:
+        Membership.objects.create(
+            pupil=p, programme=meals, year=Y, school=p.school, state=MembershipState.ENROLLED
+        )
     college = Institution.objects.create(kind="college", name_ru="College", settlement=r.town)
     college2 = Institution.objects.create(kind="college", name_ru="College 2", settlement=r.aul)
     ind = Industry.objects.create(code="t", name_ru="T")
@@ -83,6 +94,9 @@ def world(settings):  # type: ignore[no-untyped-def]
     project("p1", r.aul, places=200, stage=Project.Stage.UNDER_CONSTRUCTION, readiness=40)
     project("p2", r.village, places=150, stage=Project.Stage.COMMISSIONED, actual=dt.date(Y, 8, 20))
     refresh_indicators()
+    # the world has values in the dimensions kept at the upper levels only
+    for dim in ("specialty", "programme"):
+        assert IndicatorValue.objects.filter(dimension=dim, territory=r.d2).exists(), dim
     return {"r": r, "e": e, "f": f, "aul2": aul2, "city": city, "college": college, "s1": s1}
 
 
@@ -141,7 +155,7 @@ def pupil_moved_between_districts(w: dict[str, Any]) -> Scope:
     r = w["r"]
     from keleshek.support.models import Pupil
 
-    p = Pupil.objects.filter(school=r.a).first()
+    p = Pupil.objects.filter(school=r.a).order_by("grade").first()
     assert p is not None
     p.school = w["f"]
     p.save()
