@@ -334,7 +334,8 @@ def _scoped_rows(
     element_dims: dict[str, set[str]],
 ) -> list[Row] | None:
     """Recompute what depends on the changed units, delete the stale values, and return the
-    new rows (None: the scope cannot be placed in the tree; refresh everything).
+    new rows (None: the scope cannot be placed in the tree, or covers most of it; refresh
+    everything).
 
     A territory's value is the sum over its subtree. The *touched* territories (the scope's,
     and its institutions' settlements) are recomputed from the sources over their subtrees.
@@ -372,6 +373,8 @@ def _scoped_rows(
             else:
                 extra |= tree.subtree(c)
     written = recomputed | merged
+    if 2 * len(written | extra) > len(tree.ancestors):
+        return None  # most of the tree: the full refresh is as quick and simpler
     ctx.territories = frozenset(written | extra)
     comp = compute_elements(element_dims, ctx, tree)
 

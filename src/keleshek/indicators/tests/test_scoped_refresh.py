@@ -4,6 +4,7 @@ values that depend on the change."""
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.db import transaction
 from keleshek.construction.models import Project
 from keleshek.core import hooks
 from keleshek.indicators.models import Indicator, IndicatorValue, RefreshRun
+from keleshek.indicators import services
 from keleshek.indicators.services import Scope, refresh_indicators
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear
 from keleshek.programmes.models import Industry, LabourDemand, Offering, Specialty
@@ -40,6 +42,10 @@ def world(settings):  # type: ignore[no-untyped-def]
     okrug = territory("642040000", "rural_okrug", r.d2, name="Okrug")
     aul2 = territory("642040001", "settlement", okrug, name="Aul two")
     city = territory("643000000", "city", r.oblast, name="City", is_urban=True)
+    # a district without records: most of the tree is not touched by one change
+    d4 = territory("644000000", "district", r.oblast, name="District four")
+    for k in range(1, 13):
+        territory(f"6440300{k:02d}", "settlement", d4, name=f"Village {k}")
     e = school(city, "School E", year=Y, capacity=800, s1=700)
     f = school(aul2, "School F", year=Y, capacity=100, s1=60)
     town2 = territory("642050000", "city", r.d2, name="Town of the district", is_urban=True)
@@ -121,7 +127,16 @@ def table() -> dict[tuple[Any, ...], tuple[Any, ...]]:
 
 
 def assert_scoped_equals_full(scope: Scope, years: list[int] | None = None) -> None:
-    refresh_indicators(scope=scope, years=years, trigger="scoped")
+    seen: list[frozenset[int] | None] = []
+    real = services.compute_elements
+
+    def spy(element_dims, ctx, tree=None):  # type: ignore[no-untyped-def]
+        seen.append(ctx.territories)
+        return real(element_dims, ctx, tree)
+
+    with mock.patch.object(services, "compute_elements", spy):
+        refresh_indicators(scope=scope, years=years, trigger="scoped")
+    assert seen and seen[0] is not None, "the refresh was not scoped"
     scoped = table()
     refresh_indicators(trigger="full")
     full = table()
@@ -258,3 +273,20 @@ def test_notice_with_units_refreshes_in_scope(
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         hooks.publish_on_commit(hooks.RECORDS_CHANGED, source="test", institutions=many)
     assert RefreshRun.objects.latest("id").trigger == "background"
+
+
+def test_a_scope_over_most_of_the_tree_refreshes_everything(world) -> None:  # type: ignore[no-untyped-def]
+    seen: list[frozenset[int] | None] = []
+    real = services.compute_elements
+
+    def spy(element_dims, ctx, tree=None):  # type: ignore[no-untyped-def]
+        seen.append(ctx.territories)
+        return real(element_dims, ctx, tree)
+
+    LabourDemand.objects.filter(territory=world["r"].oblast).update(demand=71)
+    with mock.patch.object(services, "compute_elements", spy):
+        refresh_indicators(scope=Scope(territories=frozenset({world["r"].oblast.pk})))
+    assert seen == [None]
+    scoped = table()
+    refresh_indicators()
+    assert table() == scoped
