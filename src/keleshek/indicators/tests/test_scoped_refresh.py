@@ -4,17 +4,17 @@ values that depend on the change."""
 from __future__ import annotations
 
 import datetime as dt
-from unittest import mock
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import transaction
 
 from keleshek.construction.models import Project
 from keleshek.core import hooks
-from keleshek.indicators.models import Indicator, IndicatorValue, RefreshRun
 from keleshek.indicators import services
+from keleshek.indicators.models import Indicator, IndicatorValue, RefreshRun
 from keleshek.indicators.services import Scope, refresh_indicators
 from keleshek.institutions.models import Enrolment, Institution, InstitutionYear
 from keleshek.programmes.models import Industry, LabourDemand, Offering, Specialty
@@ -136,7 +136,8 @@ def assert_scoped_equals_full(scope: Scope, years: list[int] | None = None) -> N
 
     with mock.patch.object(services, "compute_elements", spy):
         refresh_indicators(scope=scope, years=years, trigger="scoped")
-    assert seen and seen[0] is not None, "the refresh was not scoped"
+    assert len(seen) == 1
+    assert seen[0] is not None, "the refresh was not scoped"
     scoped = table()
     refresh_indicators(trigger="full")
     full = table()
