@@ -321,6 +321,16 @@ def refresh_indicators(
             trigger=trigger[:100],
             current_year=ctx.current_year,
         )
+    if (
+        connection.vendor == "postgresql"
+        and ctx.territories is None
+        and not connection.in_atomic_block
+    ):
+        # The old values are dead rows now; until they are vacuumed, every index scan of the
+        # table (a scoped refresh's delete and reads, the pages) visits them too. Outside a
+        # transaction only; a caller's transaction leaves it to autovacuum.
+        with connection.cursor() as cur:
+            cur.execute(f"VACUUM {IndicatorValue._meta.db_table}")
     # Pages and documents drawn from the values are out of date (page cache, briefing).
     hooks.publish_on_commit(hooks.INDICATORS_REFRESHED, years=sorted(year_set or ()))
     return run
