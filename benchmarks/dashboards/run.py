@@ -13,6 +13,10 @@ population by single age, ≈ 700 construction projects, colleges with offerings
 
 Figures:
 - refresh of all indicators (full), and after a 100,000-row change to enrolment;
+- the scoped refresh after one school's change (ADR 0202: one enrolment row of the school,
+  refreshed as the census return's notice asks, that year, and for all years), median over
+  schools of different regions, as a ratio to the full refresh of the same run (goal ≤ 1 %);
+  then the table after the scoped refreshes is compared row by row with a full refresh;
 - page p50/p95 (Django test client, rendered HTML) for the national dashboard, a region's
   dashboard and a district's capacity-planning page; SQL queries per page;
 - baseline "raw": the GROUP BY queries over the base tables that compute the same figures
@@ -459,10 +463,21 @@ def pct(values: list[float], q: float) -> float:
 
 
 def main() -> None:
+    global DB, PG_URL
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--pupils", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=9)
     ap.add_argument("--regenerate", action="store_true")
+    ap.add_argument("--schools", type=int, default=5, help="schools changed one by one")
+    ap.add_argument("--db", default=DB, help="PostgreSQL database of the dataset")
+    ap.add_argument(
+        "--layout-ab",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only time N full refreshes with the values table as it is, alternated with N "
+        "under the earlier layout (the foreign keys' own indexes and constraints, ADR 0202)",
+    )
     ap.add_argument("--no-docs", action="store_true")
     ap.add_argument(
         "--pages-only",
@@ -470,6 +485,7 @@ def main() -> None:
         help="skip the refreshes (values already materialised): page and raw timings only",
     )
     args = ap.parse_args()
+    DB, PG_URL = args.db, f"postgres://postgres@127.0.0.1:5432/{args.db}"
 
     ensure_database(args.regenerate)
     setup_django()
@@ -496,10 +512,14 @@ def main() -> None:
     if args.pages_only:
         measure_pages(args, None)
         return
+    if args.layout_ab:
+        measure_layout(args.layout_ab, args.no_docs)
+        return
     t0 = time.perf_counter()
     run = refresh_indicators(trigger="bench")
     full_refresh = time.perf_counter() - t0
     print(f"full refresh: {full_refresh:.1f} s, {run.rows} values", flush=True)
+    scoped_lines = measure_scoped(args, full_refresh)
 
     # a 100,000-row change to enrolment (an import), then refresh the year it touched
     from django.db import connection, transaction
@@ -529,8 +549,144 @@ def main() -> None:
             f"- full refresh of all indicators: **{full_refresh:.1f} s** ({run.rows:,} values)",
             f"- after a {changed:,}-row change to enrolment: refresh of the changed year "
             f"**{year_refresh:.1f} s**, of all years {change_full:.1f} s",
+            *scoped_lines,
+            *(x for x in _previous_refresh_lines() if x.startswith(LAYOUT_LINE)),
         ],
     )
+
+
+LAYOUT_LINE = "- the values table's layout (ADR 0202)"
+
+
+def measure_layout(n: int, no_docs: bool) -> None:
+    """Full refreshes alternated: the values table as it is (A) and with the foreign keys'
+    own indexes and deferred constraints of the earlier layout put back (B)."""
+    from django.db import connection
+
+    from keleshek.indicators.services import refresh_indicators
+
+    table = "indicators_indicatorvalue"
+    fks = {
+        "indicator_id": "indicators_indicator",
+        "territory_id": "territory_territory",
+        "institution_id": "institutions_institution",
+    }
+
+    def old_layout(on: bool) -> None:
+        with connection.cursor() as cur:
+            for col, target in fks.items():
+                if on:
+                    cur.execute(f"CREATE INDEX bench_old_{col} ON {table} ({col})")
+                    cur.execute(
+                        f"ALTER TABLE {table} ADD CONSTRAINT bench_old_{col}_fk FOREIGN KEY "
+                        f"({col}) REFERENCES {target} (id) DEFERRABLE INITIALLY DEFERRED"
+                    )
+                else:
+                    cur.execute(f"DROP INDEX IF EXISTS bench_old_{col}")
+                    cur.execute(f"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS bench_old_{col}_fk")
+
+    old_layout(False)
+    refresh_indicators(trigger="bench-warm-up")
+    a: list[float] = []
+    b: list[float] = []
+    try:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            refresh_indicators(trigger="bench-layout-a")
+            a.append(time.perf_counter() - t0)
+            old_layout(True)
+            t0 = time.perf_counter()
+            refresh_indicators(trigger="bench-layout-b")
+            b.append(time.perf_counter() - t0)
+            old_layout(False)
+    finally:
+        old_layout(False)
+    ma, mb = statistics.median(a), statistics.median(b)
+    load = os.getloadavg()[0]
+    line = (
+        f"{LAYOUT_LINE} (`run.py --layout-ab {n}`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
+        f"commit {_commit()}, load average {load:.1f}): median of {n} alternated full "
+        f"refreshes **{ma:.1f} s** against {mb:.1f} s with the foreign keys' own indexes and "
+        f"constraints put back — **{ma / mb:.2f}×** (A {[round(x, 1) for x in a]}, "
+        f"B {[round(x, 1) for x in b]})"
+    )
+    print(line, flush=True)
+    if not no_docs:
+        text = DOC.read_text(encoding="utf-8")
+        start = text.find("## Dashboards")
+        end = text.find("\n## ", start + 3)
+        section = text[start:end] if end != -1 else text[start:]
+        kept = [x for x in section.splitlines() if not x.startswith(LAYOUT_LINE)]
+        at = next(i for i, x in enumerate(kept) if x.startswith("- verdict"))
+        kept.insert(at, line)
+        new = "\n".join(kept) + ("\n" if end != -1 else "")
+        DOC.write_text(text[:start] + new + (text[end:] if end != -1 else ""), encoding="utf-8")
+
+
+def measure_scoped(args: argparse.Namespace, full_refresh: float) -> list[str]:
+    """One school's change at a time (one enrolment row + 1), refreshed in scope: for the
+    year changed (what the census return's notice asks) and for all years. Then the table is
+    compared with a full refresh's, row by row (rounded to 6 decimals)."""
+    from django.db import connection, transaction
+
+    from keleshek.indicators.models import IndicatorValue
+    from keleshek.indicators.services import Scope, refresh_indicators
+    from keleshek.institutions.models import Enrolment, Institution
+
+    ids = list(
+        Institution.objects.filter(kind="school").order_by("id").values_list("id", flat=True)
+    )
+    step = max(1, len(ids) // args.schools)
+    chosen = ids[step // 2 :: step][: args.schools]  # spread over the regions
+    one_year: list[float] = []
+    all_years: list[float] = []
+    for sid in chosen:
+        for years, out in (([YEAR], one_year), (None, all_years)):
+            with transaction.atomic():
+                row = Enrolment.objects.filter(institution_id=sid, year=YEAR).order_by("id")[0]
+                Enrolment.objects.filter(pk=row.pk).update(count=row.count + 1)
+            t0 = time.perf_counter()
+            refresh_indicators(
+                years=years, scope=Scope(institutions=frozenset({sid})), trigger="bench-scoped"
+            )
+            out.append(time.perf_counter() - t0)
+    s1, sa = statistics.median(one_year), statistics.median(all_years)
+    table = IndicatorValue._meta.db_table
+    cols = "indicator_id, territory_id, institution_id, year, dimension, category"
+    vals = (
+        "round(numerator::numeric, 6) AS n, round(denominator::numeric, 6) AS d, "
+        "round(value::numeric, 6) AS v"
+    )
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_scoped")
+        cur.execute(f"CREATE TABLE bench_scoped AS SELECT {cols}, {vals} FROM {table}")
+    t0 = time.perf_counter()
+    refresh_indicators(trigger="bench-after-scoped")
+    full_again = time.perf_counter() - t0
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT count(*) FROM ((SELECT * FROM bench_scoped EXCEPT ALL "
+            f"SELECT {cols}, {vals} FROM {table}) UNION ALL (SELECT {cols}, {vals} FROM {table} "
+            "EXCEPT ALL SELECT * FROM bench_scoped)) d"
+        )
+        differ = cur.fetchone()[0]
+        cur.execute("DROP TABLE bench_scoped")
+    full = (full_refresh + full_again) / 2
+    print(
+        f"scoped refresh of one school (median of {len(chosen)}): {s1:.2f} s for its year, "
+        f"{sa:.2f} s all years; full refresh {full_refresh:.1f} s / {full_again:.1f} s; "
+        f"rows differing from a full refresh: {differ}",
+        flush=True,
+    )
+    verdict = "goal met" if sa / full <= 0.01 else "goal missed"
+    return [
+        f"- one school's change refreshed in scope (ADR 0202), median of {len(chosen)} schools "
+        f"in different regions: **{s1:.2f} s** for the year changed "
+        f"(**{s1 / full:.2%}** of the full refresh), {sa:.2f} s for all years "
+        f"({sa / full:.2%}; goal ≤ 1 %: {verdict}); full refresh in the same run "
+        f"{full_refresh:.1f} s and {full_again:.1f} s; the table after the scoped refreshes "
+        f"differs from a full refresh's in {differ} rows",
+    ]
 
 
 def measure_pages(args: argparse.Namespace, refresh_lines: list[str] | None) -> None:
@@ -607,8 +763,22 @@ def _previous_refresh_lines() -> list[str]:
     start = text.find("## Dashboards")
     section = text[start:] if start != -1 else ""
     return [
-        line for line in section.splitlines() if line.startswith(("- full refresh", "- after a"))
-    ][:2]
+        line
+        for line in section.splitlines()
+        if line.startswith(("- full refresh", "- after a", "- one school's change", LAYOUT_LINE))
+    ][:4]
+
+
+def _commit() -> str:
+    import subprocess
+
+    out = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return out.stdout.strip() or "unknown"
 
 
 def write_docs(table: str, summary: list[str], args: argparse.Namespace) -> None:
@@ -618,7 +788,8 @@ def write_docs(table: str, summary: list[str], args: argparse.Namespace) -> None
             "## Dashboards",
             "",
             f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
-            f"({os.cpu_count()} cores, load average {load[0]:.1f}), PostgreSQL, "
+            f"({os.cpu_count()} cores, load average {load[0]:.1f}), commit {_commit()}, "
+            "PostgreSQL, "
             f"{REGIONS} regions, {SCHOOLS:,} schools, ≈ {PUPILS_AGGREGATE:,} pupils as "
             f"aggregates, {args.pupils:,} individual pupils; {args.runs} runs after a warm-up, "
             "pages and raw queries alternated (A B A B).",

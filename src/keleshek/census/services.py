@@ -572,7 +572,10 @@ def apply_to_records(ret: Return, *, actor: Any = None) -> int:
                 institution=inst, year=year, grade=int(grade), sex=sex, count=int(raw), actor=actor
             )
             written += 1
-    hooks.publish_on_commit(hooks.RECORDS_CHANGED, source="census", year=year)
+    # one school's return: only what depends on that school in that year (ADR 0202)
+    hooks.publish_on_commit(
+        hooks.RECORDS_CHANGED, source="census", year=year, institutions=[inst.pk]
+    )
     return written
 
 

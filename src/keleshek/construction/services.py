@@ -334,6 +334,15 @@ def commission_project(
         changes=changes,
         user=actor,
     )
-    # Maintained indicators (places, deficit) are recomputed in the background after commit.
-    hooks.publish_on_commit(hooks.RECORDS_CHANGED, source="construction")
+    # Maintained indicators (places, deficit) are recomputed in the background after commit:
+    # only what depends on the project's settlement and the schools it changed (ADR 0202).
+    changed = {int(k) for k in effects.get("pupils_moved", {})}
+    if project.institution_id is not None:
+        changed.add(project.institution_id)
+    hooks.publish_on_commit(
+        hooks.RECORDS_CHANGED,
+        source="construction",
+        institutions=sorted(changed),
+        territories=[project.settlement_id],
+    )
     return project

@@ -21,6 +21,9 @@ from typing import Any
 from django.db import transaction
 
 RECORDS_CHANGED = "records.changed"
+# Its payload may say where (ADR 0202): ``institutions`` and/or ``territories`` (ids; name the
+# settlement an institution left when it moved or closed), ``year`` or ``years``. A notice
+# without ``institutions``/``territories`` means "anything may have changed" (a full refresh).
 # One audited record was created, changed or deleted (``core.audit`` publishes it): finer than
 # ``records.changed``, which sets off the indicators' refresh; the page cache listens to both.
 RECORD_WRITTEN = "record.written"

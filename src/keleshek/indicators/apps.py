@@ -12,7 +12,4 @@ class IndicatorsConfig(AppConfig):
 
         from . import services
 
-        def refresh(**_payload: object) -> None:
-            services.request_refresh()
-
-        hooks.subscribe(hooks.RECORDS_CHANGED, refresh)
+        hooks.subscribe(hooks.RECORDS_CHANGED, services.on_records_changed)

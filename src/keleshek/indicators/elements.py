@@ -29,6 +29,7 @@ from django.db.models import (
     F,
     IntegerField,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -67,10 +68,19 @@ class Context:
     current_year: int
     root_territory_id: int | None
     years: frozenset[int] | None = None
+    # a scoped refresh: only the facts placed in these territories (None: everywhere)
+    territories: frozenset[int] | None = None
     cache: dict[str, list[Fact]] = field(default_factory=dict)
 
     def wants(self, year: int) -> bool:
         return self.years is None or year in self.years
+
+    def within(self, qs: QuerySet[Any], territory_field: str) -> QuerySet[Any]:
+        """``qs`` narrowed to the scope's territories (a source's own filter, for speed;
+        ``facts`` filters what every source yields anyway)."""
+        if self.territories is None:
+            return qs
+        return qs.filter(**{f"{territory_field}__in": sorted(self.territories)})
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,11 @@ def element(
 def facts(ctx: Context, source_code: str) -> list[Fact]:
     """Run a source once per refresh."""
     if source_code not in ctx.cache:
-        ctx.cache[source_code] = list(SOURCES[source_code].fn(ctx))
+        out = SOURCES[source_code].fn(ctx)
+        if ctx.territories is not None:
+            keep = ctx.territories
+            out = (f for f in out if f[1] in keep)
+        ctx.cache[source_code] = list(out)
     return ctx.cache[source_code]
 
 
@@ -122,7 +136,7 @@ def _school_years(ctx: Context) -> Iterator[Fact]:
     from keleshek.institutions.capacity import places_free
     from keleshek.institutions.selectors import school_places
 
-    for s in school_places(years=ctx.years):
+    for s in school_places(years=ctx.years, settlements=ctx.territories):
         yield (
             s.institution_id,
             s.settlement_id,
@@ -147,7 +161,10 @@ def _school_years(ctx: Context) -> Iterator[Fact]:
 def _school_enrolment(ctx: Context) -> Iterator[Fact]:
     from keleshek.institutions.models import Enrolment, Institution
 
-    qs = Enrolment.objects.filter(institution__kind=Institution.Kind.SCHOOL)
+    qs = ctx.within(
+        Enrolment.objects.filter(institution__kind=Institution.Kind.SCHOOL),
+        "institution__settlement_id",
+    )
     if ctx.years is not None:
         qs = qs.filter(year__in=ctx.years)
     rows = (
@@ -180,7 +197,8 @@ def _pupils_by_age(ctx: Context) -> Iterator[Fact]:
         output_field=IntegerField(),
     )
     rows = (
-        Pupil.objects.annotate(age=age_case)
+        ctx.within(Pupil.objects.all(), "school__settlement_id")
+        .annotate(age=age_case)
         .values_list("school__settlement_id", "grade", "sex", "age")
         .annotate(n=Count("id"))
         .order_by()
@@ -201,7 +219,7 @@ def _pupils_by_age(ctx: Context) -> Iterator[Fact]:
 def _population(ctx: Context) -> Iterator[Fact]:
     from keleshek.territory.models import PopulationRecord
 
-    qs = PopulationRecord.objects.filter(age__lte=24)
+    qs = ctx.within(PopulationRecord.objects.filter(age__lte=24), "territory_id")
     if ctx.years is not None:
         qs = qs.filter(year__in=ctx.years)
     rows = qs.values_list("territory_id", "year", "age", "sex").annotate(n=Sum("count")).order_by()
@@ -228,10 +246,13 @@ def _commissioned(ctx: Context) -> Iterator[Fact]:
     from keleshek.construction.models import Project, ProjectFunding
     from keleshek.institutions.capacity import counts_as_large_school
 
-    rows = ProjectFunding.objects.filter(
-        project__stage=Project.Stage.COMMISSIONED,
-        project__kind__in=Project.SCHOOL_KINDS,
-        project__actual_commissioning__isnull=False,
+    rows = ctx.within(
+        ProjectFunding.objects.filter(
+            project__stage=Project.Stage.COMMISSIONED,
+            project__kind__in=Project.SCHOOL_KINDS,
+            project__actual_commissioning__isnull=False,
+        ),
+        "project__settlement_id",
     ).values_list(
         "project__settlement_id",
         "project__actual_commissioning",
@@ -271,7 +292,7 @@ def _pipeline(ctx: Context) -> Iterator[Fact]:
     if not ctx.wants(ctx.current_year):
         return
     rows = (
-        Project.objects.filter(stage=Project.Stage.UNDER_CONSTRUCTION)
+        ctx.within(Project.objects.filter(stage=Project.Stage.UNDER_CONSTRUCTION), "settlement_id")
         .values_list("settlement_id", "kind")
         .annotate(
             n=Count("id"),
@@ -322,7 +343,7 @@ def _pipeline(ctx: Context) -> Iterator[Fact]:
 def _offerings(ctx: Context) -> Iterator[Fact]:
     from keleshek.programmes.models import Offering
 
-    qs = Offering.objects.all()
+    qs = ctx.within(Offering.objects.all(), "institution__settlement_id")
     if ctx.years is not None:
         qs = qs.filter(year__in=ctx.years)
     rows = (
@@ -381,7 +402,8 @@ def _labour(ctx: Context) -> Iterator[Fact]:
     from keleshek.programmes.models import LabourDemand
 
     rows = (
-        LabourDemand.objects.values_list("territory_id", "year", "specialty__code")
+        ctx.within(LabourDemand.objects.all(), "territory_id")
+        .values_list("territory_id", "year", "specialty__code")
         .annotate(n=Sum("demand"))
         .order_by()
     )
@@ -394,7 +416,7 @@ def _labour(ctx: Context) -> Iterator[Fact]:
 def _international(ctx: Context) -> Iterator[Fact]:
     from keleshek.partnerships.models import InternationalStudents
 
-    qs = InternationalStudents.objects.all()
+    qs = ctx.within(InternationalStudents.objects.all(), "institution__settlement_id")
     if ctx.years is not None:
         qs = qs.filter(year__in=ctx.years)
     rows = (
@@ -456,7 +478,9 @@ def _support(ctx: Context) -> Iterator[Fact]:
 
     years = set(Membership.objects.values_list("year", flat=True).distinct())
     for year in sorted(y for y in years if ctx.wants(y)):
-        for (inst, settlement, programme), n in figures.by_school(year).items():
+        for (inst, settlement, programme), n in figures.by_school(
+            year, settlements=ctx.territories
+        ).items():
             yield (
                 inst,
                 settlement,
@@ -476,7 +500,7 @@ def _fund(ctx: Context) -> Iterator[Fact]:
     module's one definition (``support.selectors.fund_help_for``, ADR 0156)."""
     from keleshek.support.selectors import fund_help_for
 
-    qs = fund_help_for(None)
+    qs = ctx.within(fund_help_for(None), "school__settlement_id")
     if ctx.years is not None:
         qs = qs.filter(year__in=ctx.years)
     rows = (

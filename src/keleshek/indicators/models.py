@@ -79,11 +79,26 @@ class Indicator(Multilingual):
 
 
 class IndicatorValue(models.Model):
+    # Derived rows, rewritten whole by each refresh from the registries' current records: the
+    # three foreign keys have no index of their own (each leads one of the composite indexes
+    # below) and no database constraint (checking ~800,000 rows at each commit took as long
+    # as writing them). Deleting a referenced record still deletes its rows (Django's
+    # CASCADE); a row left behind by a raw delete is gone at the next refresh (ADR 0202).
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="values",
+        db_index=False,
+        db_constraint=False,
     )
     territory = models.ForeignKey(
-        Territory, verbose_name=_("territory"), on_delete=models.CASCADE, related_name="+"
+        Territory,
+        verbose_name=_("territory"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     institution = models.ForeignKey(
         Institution,
@@ -92,6 +107,8 @@ class IndicatorValue(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,
+        db_constraint=False,
         help_text=_("set for institution-level values; territory is then its settlement"),
     )
     year = models.PositiveSmallIntegerField(_("school year"))

@@ -6,7 +6,14 @@ from huey.contrib.djhuey import db_task
 
 
 @db_task()
-def refresh_indicators_task(years: list[int] | None = None) -> int:
-    from .services import refresh_indicators
+def refresh_indicators_task(
+    years: list[int] | None = None,
+    institutions: list[int] | None = None,
+    territories: list[int] | None = None,
+) -> int:
+    from .services import Scope, refresh_indicators
 
-    return refresh_indicators(years=years, trigger="background").rows
+    if institutions is None and territories is None:
+        return refresh_indicators(years=years, trigger="background").rows
+    scope = Scope(frozenset(institutions or ()), frozenset(territories or ()))
+    return refresh_indicators(years=years, scope=scope, trigger="background:scoped").rows

@@ -152,9 +152,11 @@ def school_places(
     *,
     years: Collection[int] | None = None,
     territory: Territory | None = None,
+    settlements: Collection[int] | None = None,
 ) -> list[SchoolPlaces]:
     """Every school's places and pupils in ``year`` (or ``years``; all years when neither),
-    optionally within a territory; in institution order. One query."""
+    optionally within a territory (or the ``settlements`` by id); in institution order. One
+    query."""
     qs = InstitutionYear.objects.filter(institution__kind=Institution.Kind.SCHOOL)
     if year is not None:
         qs = qs.filter(year=year)
@@ -162,6 +164,8 @@ def school_places(
         qs = qs.filter(year__in=years)
     if territory is not None:
         qs = qs.filter(institution__settlement__path__startswith=territory.path)
+    if settlements is not None:
+        qs = qs.filter(institution__settlement_id__in=sorted(settlements))
     rows = qs.order_by("institution_id", "year").values_list(
         "institution_id",
         "institution__settlement_id",

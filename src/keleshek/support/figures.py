@@ -21,7 +21,7 @@ does not reach is a case for the coverage page's review, not a recipient of the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,13 +160,20 @@ def programmes_of(year: int) -> list[Programme]:
     )
 
 
-def by_school(year: int) -> dict[tuple[int, int, str], Counts]:
-    """(school id, school's settlement id, programme code) -> counts, over the whole registry:
-    what the indicators materialise, so every territory's figure is the sum of its schools'."""
+def by_school(
+    year: int, *, settlements: Collection[int] | None = None
+) -> dict[tuple[int, int, str], Counts]:
+    """(school id, school's settlement id, programme code) -> counts, over the whole registry
+    (or the schools of ``settlements``, by id): what the indicators materialise, so every
+    territory's figure is the sum of its schools'. A child's flags depend on that child's facts
+    only, so a part of the registry counts as it does within the whole."""
     programmes = programmes_of(year)
     if not programmes:
         return {}
-    pupils = on_roll(Pupil.objects.all(), year=year)
+    registry = Pupil.objects.all()
+    if settlements is not None:
+        registry = registry.filter(school__settlement_id__in=sorted(settlements))
+    pupils = on_roll(registry, year=year)
     f = facts(pupils, year=year, programmes=programmes)
     where = list(pupils.order_by("id").values_list("school_id", "school__settlement_id"))
     schools = sorted(set(where))
