@@ -38,11 +38,18 @@ def test_commissioning_asks_the_indicators_to_refresh(
     from keleshek.indicators import services as indicator_services
 
     calls: list[object] = []
-    monkeypatch.setattr(indicator_services, "request_refresh", lambda years=None: calls.append(1))
+
+    def spy(years: object = None, scope: object = None) -> None:
+        calls.append(scope)
+
+    monkeypatch.setattr(indicator_services, "request_refresh", spy)
     project = Project.objects.filter(
         stage=Project.Stage.UNDER_CONSTRUCTION, kind="new_school"
     ).first()
     assert project is not None
     with django_capture_on_commit_callbacks(execute=True):
         commission_project(project=project, date=dt.date(2026, 8, 25))
-    assert calls == [1]
+    # one refresh, of the places the commissioning touched (ADR 0202)
+    assert len(calls) == 1
+    scope = calls[0]
+    assert isinstance(scope, indicator_services.Scope) and scope.institutions
