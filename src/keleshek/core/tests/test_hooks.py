@@ -52,4 +52,5 @@ def test_commissioning_asks_the_indicators_to_refresh(
     # one refresh, of the places the commissioning touched (ADR 0202)
     assert len(calls) == 1
     scope = calls[0]
-    assert isinstance(scope, indicator_services.Scope) and scope.institutions
+    assert isinstance(scope, indicator_services.Scope)
+    assert scope.institutions
