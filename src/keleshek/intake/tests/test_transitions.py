@@ -94,8 +94,11 @@ def test_a_school_imported_as_commissioned_adds_places_and_the_deficit_falls(
     assert places_deficit(YEAR, territory=w.oblast) == 0
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.COMMISSION).get()
     assert entry.changes["effects"]["places_added"] == 300
-    # and the maintained indicators were told to refresh
-    assert {"source": "construction"} in refreshed
+    # and the maintained indicators were told to refresh the places it touched (ADR 0202):
+    # the new school and school A, in the project's settlement
+    notice = next(kw for kw in refreshed if kw.get("source") == "construction")
+    assert set(notice["institutions"]) == {new.pk, w.school_a.pk}
+    assert notice["territories"] == [new.settlement_id]
 
 
 def test_an_extension_imported_as_commissioned_enlarges_its_school(
