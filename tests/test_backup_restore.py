@@ -16,6 +16,9 @@ import psycopg
 import pytest
 
 PG_SERVER = os.environ.get("KELESHEK_TEST_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
+# Both round trips work on databases of their own (a SQLite file, a PostgreSQL database made
+# here): the suite's engine makes no difference, so they run in the first pass only.
+pytestmark = pytest.mark.once
 
 SEED = """
 from keleshek.territory.models import Territory

@@ -18,7 +18,9 @@ import pytest
 
 from .factories import csv_bytes
 
-pytestmark = pytest.mark.slow
+# Each test makes a database of its own in a subprocess (SQLite file, PostgreSQL database): the
+# suite's engine makes no difference, so they run in the first pass only.
+pytestmark = [pytest.mark.slow, pytest.mark.once]
 
 ROOT = Path(__file__).resolve().parents[4]
 KELESHEK = [sys.executable, "-c", "from keleshek.cli import main; raise SystemExit(main())"]
