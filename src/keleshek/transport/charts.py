@@ -26,10 +26,17 @@ def coarse(value: float, grid: float = GRID_DEG) -> float:
 
 
 def plan_svg(
-    routes: Sequence[Route], width: int = 720, height: int = 520, *, precise: bool = True
+    routes: Sequence[Route],
+    width: int = 720,
+    height: int = 520,
+    *,
+    precise: bool = True,
+    title_id: str = "routes-title",
 ) -> str:
     """The routes over the stops' coordinates; ``precise=False`` draws every place at its grid
-    cell (``coarse``) and each cell once per route."""
+    cell (``coarse``) and each cell once per route. ``title_id`` names the chart's title: two
+    charts in one page or document need two (an id is unique, and ``aria-labelledby`` would
+    read the first chart's title for both)."""
 
     def at(v: Mapping[str, Any]) -> tuple[float, float]:
         x, y = float(v["x"]), float(v["y"])
@@ -56,8 +63,8 @@ def plan_svg(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="routes-title" class="chart">',
-        f'<title id="routes-title">{escape(_("Routes: stops in order to the school"))}</title>',
+        f'aria-labelledby="{title_id}" class="chart">',
+        f'<title id="{title_id}">{escape(_("Routes: stops in order to the school"))}</title>',
         f'<rect width="{width}" height="{height}" fill="#fafafa" stroke="#ccc"/>',
     ]
     schools: dict[str, tuple[float, float, str]] = {}

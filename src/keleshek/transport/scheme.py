@@ -44,7 +44,9 @@ def scheme_data(
                 "name": names[r.number],
                 "trips": trips,
                 "afternoon": wording.relabel(r.afternoon, labels),
-                "svg": plan_svg([r], width=480, height=320, precise=precise),
+                "svg": plan_svg(
+                    [r], width=480, height=320, precise=precise, title_id=f"route-{r.number}-title"
+                ),
                 "pupils": sum(t["load"] for t in r.trips),
             }
         )

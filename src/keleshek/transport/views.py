@@ -422,10 +422,16 @@ def plan(request: HttpRequest, kato: str, pk: int) -> HttpResponse:
             "unserved_rows": wording.unserved_rows(list(unserved.object_list)),
             "afternoon_rows": wording.unserved_rows(p.afternoon_unserved[:100]),
             "svg": plan_svg(routes, precise=precise) if routes and detail is None else "",
-            "route_svg": plan_svg([route], precise=precise) if route is not None else "",
+            "route_svg": (
+                plan_svg([route], precise=precise, title_id="route-title")
+                if route is not None
+                else ""
+            ),
             "base": p.base,
             "base_svg": (
-                plan_svg(base_routes, precise=precise) if base_routes and detail is None else ""
+                plan_svg(base_routes, precise=precise, title_id="base-routes-title")
+                if base_routes and detail is None
+                else ""
             ),
             "doc_expired": [
                 crew.issue_sentence(i) for i in p.document_issues if i["kind"] == "expired"

@@ -141,3 +141,36 @@ def test_the_docx_has_a_map_per_route_as_png(w: tf.World) -> None:
     assert (0, 0, 0) in colours  # the school
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Бағыт схемасы" in text
+
+
+def test_every_route_map_in_the_scheme_has_a_title_of_its_own(
+    w: tf.World, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One id per element: a map per route whose titles shared one id made WeasyPrint warn for
+    every route and left ``aria-labelledby`` naming the first map's title for all."""
+    import re
+
+    tf.riders(w, w.stops["hamlet-south"], 5)
+    tf.bus(w, "s-1", home=w.south_school)
+    plan = Plan.objects.create(
+        territory=w.district, name="two", params={"iterations": 40, "max_ride_min": 60}
+    )
+    services.optimise(plan)
+    assert plan.routes.count() >= 2
+    rendered: list[str] = []
+
+    class FakeHTML:
+        def __init__(self, string: str) -> None:
+            rendered.append(string)
+
+        def write_pdf(self) -> bytes:
+            return b"%PDF-1.7 fake"
+
+    monkeypatch.setattr("weasyprint.HTML", FakeHTML)
+    client.force_login(w.coordinator)
+    resp = client.get(f"/ru/transport/{w.district.kato}/scheme/file/?lang=ru&format=pdf")
+    assert resp.status_code == 200
+    ids = re.findall(r'\sid="([^"]+)"', rendered[-1])
+    titles = [i for i in ids if i.endswith("-title")]
+    assert len(titles) >= 2
+    assert len(ids) == len(set(ids))
