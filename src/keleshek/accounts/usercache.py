@@ -30,6 +30,8 @@ from typing import Any
 from django.core.cache import caches
 from django.db import transaction
 
+from keleshek.core.pagecache import shared_token
+
 CACHE_ALIAS = "sessions"
 SESSION_HASH_ATTR = "_keleshek_session_auth_hash"
 USER_CACHE_SECONDS = 600
@@ -44,14 +46,7 @@ def _version_key(pk: object) -> str:
 
 
 def _version(pk: object) -> str:
-    cache = _cache()
-    key = _version_key(pk)
-    version = cache.get(key)
-    if version is None:
-        version = secrets.token_hex(8)
-        if not cache.add(key, version, timeout=None):
-            version = cache.get(key) or version
-    return str(version)
+    return shared_token(_cache(), _version_key(pk))
 
 
 def _bump(pks: Iterable[object]) -> None:

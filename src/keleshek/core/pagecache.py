@@ -67,15 +67,21 @@ def _cache() -> Any:
     return caches[CACHE_ALIAS]
 
 
+def shared_token(cache: Any, key: str) -> str:
+    """The random token stored under ``key``; the first reader makes it, and two first readers
+    racing agree on one (``add`` keeps the first). Moving it on (``set`` a new one) makes every
+    key built from it new at once, in every process sharing ``cache``."""
+    token = cache.get(key)
+    if token is None:
+        token = secrets.token_hex(8)
+        if not cache.add(key, token, timeout=None):
+            token = cache.get(key) or token
+    return str(token)
+
+
 def generation() -> str:
     """The current generation; a fresh one is made the first time."""
-    cache = _cache()
-    gen = cache.get(GENERATION_KEY)
-    if gen is None:
-        gen = secrets.token_hex(8)
-        if not cache.add(GENERATION_KEY, gen, timeout=None):
-            gen = cache.get(GENERATION_KEY) or gen
-    return str(gen)
+    return shared_token(_cache(), GENERATION_KEY)
 
 
 def invalidate(**_payload: object) -> None:

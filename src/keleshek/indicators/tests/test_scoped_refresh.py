@@ -113,15 +113,7 @@ def table() -> dict[tuple[Any, ...], tuple[Any, ...]]:
     return {
         (i, t, inst, y, dim, cat): (r6(n), r6(d), r6(v))
         for i, t, inst, y, dim, cat, n, d, v in IndicatorValue.objects.values_list(
-            "indicator_id",
-            "territory_id",
-            "institution_id",
-            "year",
-            "dimension",
-            "category",
-            "numerator",
-            "denominator",
-            "value",
+            *services.COLUMNS
         )
     }
 

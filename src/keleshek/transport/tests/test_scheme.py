@@ -39,6 +39,22 @@ def w() -> tf.World:
     return w
 
 
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The HTML each PDF was drawn from (WeasyPrint stood in for: the layout is not tested)."""
+    pages: list[str] = []
+
+    class FakeHTML:
+        def __init__(self, string: str) -> None:
+            pages.append(string)
+
+        def write_pdf(self) -> bytes:
+            return b"%PDF-1.7 fake"
+
+    monkeypatch.setattr("weasyprint.HTML", FakeHTML)
+    return pages
+
+
 def test_the_register_records_the_resolution_and_the_plan_it_approved(w: tf.World) -> None:
     a = scheme.approval_record(
         w.district, year=2026, number="235", date=dt.date(2026, 7, 17), body="Акимат района"
@@ -69,18 +85,8 @@ def test_the_docx_has_every_route_with_its_stops_and_crew(w: tf.World) -> None:
 
 
 def test_the_pdf_is_made_with_a_map_per_route(
-    w: tf.World, client: Any, monkeypatch: pytest.MonkeyPatch
+    w: tf.World, client: Any, rendered: list[str]
 ) -> None:
-    rendered: list[str] = []
-
-    class FakeHTML:
-        def __init__(self, string: str) -> None:
-            rendered.append(string)
-
-        def write_pdf(self) -> bytes:
-            return b"%PDF-1.7 fake"
-
-    monkeypatch.setattr("weasyprint.HTML", FakeHTML)
     client.force_login(w.coordinator)
     url = f"/ru/transport/{w.district.kato}/scheme/file/?lang=kk&format=pdf"
     resp = client.get(url)
@@ -144,7 +150,7 @@ def test_the_docx_has_a_map_per_route_as_png(w: tf.World) -> None:
 
 
 def test_every_route_map_in_the_scheme_has_a_title_of_its_own(
-    w: tf.World, client: Any, monkeypatch: pytest.MonkeyPatch
+    w: tf.World, client: Any, rendered: list[str]
 ) -> None:
     """One id per element: a map per route whose titles shared one id made WeasyPrint warn for
     every route and left ``aria-labelledby`` naming the first map's title for all."""
@@ -157,16 +163,6 @@ def test_every_route_map_in_the_scheme_has_a_title_of_its_own(
     )
     services.optimise(plan)
     assert plan.routes.count() >= 2
-    rendered: list[str] = []
-
-    class FakeHTML:
-        def __init__(self, string: str) -> None:
-            rendered.append(string)
-
-        def write_pdf(self) -> bytes:
-            return b"%PDF-1.7 fake"
-
-    monkeypatch.setattr("weasyprint.HTML", FakeHTML)
     client.force_login(w.coordinator)
     resp = client.get(f"/ru/transport/{w.district.kato}/scheme/file/?lang=ru&format=pdf")
     assert resp.status_code == 200
